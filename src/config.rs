@@ -1,0 +1,195 @@
+//! `dossier.toml`: raw settings become one validated [`Config`] here and nowhere else.
+//!
+//! 1. [`Config::load`] reads a file; unknown keys are an error that names the key and its line.
+//! 2. Relative paths in the file are taken from the file's folder.
+//! 3. [`Config::discover`] finds `dossier.toml` in the working folder or beside the vault.
+//! 4. Command-line flags override file values (`apply_overrides` in `lib.rs`).
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The file name dossier looks for.
+pub const CONFIG_FILE: &str = "dossier.toml";
+
+/// Every setting, with its default. The commented template `dossier init` writes lists the same keys
+/// (`TEMPLATE` below); a test keeps the two in step.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// The vault folder (an Obsidian vault: a folder of `.md` notes).
+    pub vault: PathBuf,
+    /// Where the site is written. dossier owns this folder and replaces it on every build.
+    pub out: PathBuf,
+    /// The site's title, shown in the header and the browser tab.
+    pub title: String,
+    /// Absolute URL the site is published at; when set, `sitemap.xml` is written.
+    pub base_url: Option<String>,
+    /// Glob patterns on vault paths whose notes and files are never published.
+    pub exclude: Vec<String>,
+    /// A theme folder whose files shadow the embedded default theme, file by file.
+    pub theme: Option<PathBuf>,
+    /// Pins `date(today)` and "how long ago" figures so builds are reproducible (`YYYY-MM-DD`).
+    pub today: Option<NaiveDate>,
+    /// How dates are shown (Luxon tokens, as the Dataview plugin's setting).
+    pub date_format: String,
+    /// How date-times are shown.
+    pub datetime_format: String,
+    /// Minify the HTML output.
+    pub minify: bool,
+    /// Clean raw HTML in note bodies with a sanitiser (drops `<script>`, event handlers).
+    pub sanitize: bool,
+    /// Headings whose sections are removed from every output (pages, briefs, search, embeds).
+    pub strip_sections: Vec<String>,
+    /// Account, people and topic settings.
+    pub crm: CrmConfig,
+}
+
+/// How accounts, people and topics are recognised.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct CrmConfig {
+    /// `type:` values that make a note an account.
+    pub account_types: Vec<String>,
+    /// Tags that make a note an account (`type/customer`).
+    pub account_tags: Vec<String>,
+    /// Folders whose notes are accounts.
+    pub account_folders: Vec<String>,
+    /// `type:` values that make a note a person.
+    pub person_types: Vec<String>,
+    /// Folders whose notes are people.
+    pub people_folders: Vec<String>,
+    /// Headings whose comma-separated text lists an account's topics.
+    pub topic_headings: Vec<String>,
+    /// Days without contact after which an account or person is flagged as stale.
+    pub stale_days: u32,
+}
+
+impl Default for CrmConfig {
+    fn default() -> Self {
+        CrmConfig {
+            account_types: vec!["customer".into(), "prospect".into(), "partner".into()],
+            account_tags: vec!["type/customer".into(), "type/prospect".into(), "type/partner".into()],
+            account_folders: vec![],
+            person_types: vec!["person".into()],
+            people_folders: vec!["People".into()],
+            topic_headings: vec!["Topics / Themes".into(), "Topics".into(), "Themes".into()],
+            stale_days: 90,
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            vault: PathBuf::from("content"),
+            out: PathBuf::from("public"),
+            title: "dossier".into(),
+            base_url: None,
+            exclude: vec![],
+            theme: None,
+            today: None,
+            date_format: "MMMM dd, yyyy".into(),
+            datetime_format: "h:mm a - MMMM dd, yyyy".into(),
+            minify: true,
+            sanitize: false,
+            strip_sections: vec![],
+            crm: CrmConfig::default(),
+        }
+    }
+}
+
+/// A config file that could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path}:{line}:{col}: {message}")]
+    Parse { path: PathBuf, line: u32, col: u32, message: String },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+impl Config {
+    /// Reads and validates a config file; relative paths are resolved against its folder.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
+        let mut config = Config::parse(&text, path)?;
+        let base = path.parent().unwrap_or(Path::new(""));
+        config.vault = base.join(&config.vault);
+        config.out = base.join(&config.out);
+        config.theme = config.theme.map(|t| base.join(t));
+        Ok(config)
+    }
+
+    /// Parses config text (paths left as written). `path` only names the file in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let (line, col) = e
+                .span()
+                .map(|s| crate::diagnostics::LineIndex::new(text).locate(s.start))
+                .unwrap_or((0, 0));
+            ConfigError::Parse { path: path.to_path_buf(), line, col, message: e.message().to_string() }
+        })?;
+        config.validate(path)?;
+        Ok(config)
+    }
+
+    fn validate(&self, path: &Path) -> Result<(), ConfigError> {
+        for pattern in &self.exclude {
+            globset::Glob::new(pattern).map_err(|e| ConfigError::Invalid {
+                path: path.to_path_buf(),
+                message: format!("exclude pattern {pattern:?}: {e}"),
+            })?;
+        }
+        if let Some(url) = &self.base_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(ConfigError::Invalid {
+                    path: path.to_path_buf(),
+                    message: format!("base_url must start with http:// or https://, got {url:?}"),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The config file to use when none is named: `./dossier.toml`, else one beside the vault.
+    pub fn discover(vault: Option<&Path>) -> Option<PathBuf> {
+        let here = PathBuf::from(CONFIG_FILE);
+        if here.is_file() {
+            return Some(here);
+        }
+        let vault = vault?;
+        [vault.join(CONFIG_FILE), vault.parent().map(|p| p.join(CONFIG_FILE)).unwrap_or_default()]
+            .into_iter()
+            .find(|p| p.is_file())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_is_an_error_naming_it() {
+        let err = Config::parse("titel = \"x\"\n", Path::new("dossier.toml")).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("titel"), "{text}");
+        assert!(text.starts_with("dossier.toml:1:1"), "{text}");
+    }
+
+    #[test]
+    fn defaults_fill_missing_keys() {
+        let c = Config::parse("title = \"Acme wiki\"\n[crm]\nstale_days = 30\n", Path::new("d.toml")).unwrap();
+        assert_eq!(c.title, "Acme wiki");
+        assert_eq!(c.crm.stale_days, 30);
+        assert_eq!(c.crm.people_folders, vec!["People".to_string()]);
+        assert!(c.minify);
+    }
+
+    #[test]
+    fn bad_glob_is_rejected() {
+        assert!(Config::parse("exclude = [\"a/[\"]\n", Path::new("d.toml")).is_err());
+    }
+}

@@ -1,0 +1,66 @@
+//! dossier: an Obsidian vault becomes a linked static website of account briefs.
+//!
+//! The pipeline (see ARCHITECTURE.md): `config` → `vault` → `index` → `crm` → `render` → `site`.
+
+pub mod config;
+pub mod crm;
+pub mod dataview;
+pub mod diagnostics;
+pub mod index;
+pub mod render;
+pub mod site;
+pub mod value;
+pub mod vault;
+
+use chrono::NaiveDate;
+use config::Config;
+use std::path::PathBuf;
+
+/// Why `dossier query` failed. A parse error exits 2, everything else 1.
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    #[error("{0}")]
+    Parse(#[from] dataview::ParseError),
+    #[error("{0}")]
+    Exec(#[from] dataview::ExecError),
+    #[error("cannot read vault {path}: {source}")]
+    Vault { path: PathBuf, source: std::io::Error },
+    #[error("{0}")]
+    NoSuchNote(String),
+}
+
+/// The build date: the config's `today`, else the system's local date.
+pub fn build_date(config: &Config) -> NaiveDate {
+    config.today.unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+/// Runs one query against the vault of `config`, as `dossier query` does. `this` names the note the
+/// query runs in (a vault path, with or without `.md`, or a note name).
+pub fn query(
+    config: &Config,
+    this: Option<&str>,
+    text: &str,
+) -> Result<dataview::QueryResult, QueryError> {
+    let query = dataview::parse(text)?;
+    let vault = vault::load(config)
+        .map_err(|source| QueryError::Vault { path: config.vault.clone(), source })?;
+    let index = index::Index::build(vault);
+    let this = match this {
+        None => None,
+        Some(name) => Some(find_note(&index, name).ok_or_else(|| {
+            QueryError::NoSuchNote(format!("no note named {name:?} in {}", config.vault.display()))
+        })?),
+    };
+    let pages = dataview::Pages::build(&index);
+    let ctx = dataview::Context { index: &index, pages: &pages, this, today: build_date(config) };
+    Ok(dataview::execute(&query, &ctx)?)
+}
+
+/// A note by vault path (with or without `.md`) or, failing that, by name as a link would resolve.
+pub fn find_note(index: &index::Index, name: &str) -> Option<index::NoteIdx> {
+    let path = if name.ends_with(".md") { name.to_string() } else { format!("{name}.md") };
+    index.note_by_path(&path).or_else(|| match index.resolve(0, name) {
+        index::Target::Note(i) => Some(i),
+        _ => None,
+    })
+}

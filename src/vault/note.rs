@@ -1,0 +1,220 @@
+//! The plain data `vault/` hands to `index/`: one [`Note`] per published markdown file, built by hand
+//! in tests. Every position is a byte offset into [`Note::text`]; `line`s are 0-based as Dataview
+//! counts them (front matter lines included).
+
+use crate::diagnostics::Diagnostic;
+use crate::value::Value;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// A note's identity: its vault-relative path with forward slashes and extension
+/// (`Customers/Acme Corp.md`). Names, aliases and slugs are lookups onto it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct NoteId(pub String);
+
+impl NoteId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// File name without extension (`Acme Corp`).
+    pub fn name(&self) -> &str {
+        let file = self.0.rsplit('/').next().unwrap_or(&self.0);
+        file.strip_suffix(".md").unwrap_or(file)
+    }
+    /// Parent folder (`Customers`), `""` at the vault root.
+    pub fn folder(&self) -> &str {
+        self.0.rsplit_once('/').map(|(f, _)| f).unwrap_or("")
+    }
+    /// The path without `.md` (`Customers/Acme Corp`), as Obsidian writes qualified links.
+    pub fn stem_path(&self) -> &str {
+        self.0.strip_suffix(".md").unwrap_or(&self.0)
+    }
+}
+
+/// Filesystem facts about a file (`file.size`, `file.ctime`, `file.mtime`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FileMeta {
+    pub size: u64,
+    /// Seconds since the epoch; `None` where the filesystem does not say.
+    pub ctime: Option<i64>,
+    pub mtime: Option<i64>,
+}
+
+/// Front matter, read with serde_yaml.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Frontmatter {
+    /// Typed fields (§9.2: dates, durations and `"[[links]]"` converted; links unresolved).
+    pub fields: BTreeMap<String, Value>,
+    /// The raw YAML as values with strings unconverted (`file.frontmatter`).
+    pub raw: BTreeMap<String, Value>,
+    /// The YAML text between the fences, kept so that a malformed block can be shown as text.
+    pub source: String,
+    /// The block did not parse: the note is still published, its front matter shown as text.
+    pub malformed: bool,
+    /// Byte range of the whole block including both `---` fences (empty when there is none).
+    pub span: Range<usize>,
+}
+
+/// How a link was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkSyntax {
+    /// `[[Target#sub|display]]` or `![[…]]`.
+    Wiki,
+    /// `[text](Target%20Name.md#sub)`.
+    Markdown,
+    /// A `"[[Target]]"` string in front matter.
+    Frontmatter,
+    /// A link inside an inline field value.
+    Field,
+}
+
+/// One link or embed as written in the note, unresolved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LinkRef {
+    /// The path part, percent-decoded for markdown links, without subpath (`Acme Corp`, `Folder/Note.md`,
+    /// `image.png`); empty for same-note links (`[[#Heading]]`).
+    pub target: String,
+    /// `Heading` or `^blockid` after `#`, when present (a `^` is kept to tell block links apart).
+    pub subpath: Option<String>,
+    /// Text after `|` (or the markdown link text).
+    pub display: Option<String>,
+    pub embed: bool,
+    pub syntax: LinkSyntax,
+    /// Byte range of the whole link in `Note::text`.
+    pub span: Range<usize>,
+    /// 0-based line.
+    pub line: u32,
+}
+
+/// A heading with its stable anchor id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    /// Plain text of the heading (markup stripped).
+    pub text: String,
+    /// Unique within the note; what `[[Note#Heading]]` lands on.
+    pub anchor: String,
+    pub line: u32,
+    /// Byte range of the heading line(s).
+    pub span: Range<usize>,
+}
+
+/// A `^block-id` marking the paragraph or list item it ends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BlockId {
+    pub id: String,
+    pub line: u32,
+    /// Byte range of the block the id names (the paragraph or list item, id included).
+    pub block: Range<usize>,
+}
+
+/// Which of the three inline field forms was used (§9.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldForm {
+    /// `Key:: value` as a whole line.
+    Line,
+    /// `[key:: value]`.
+    Bracket,
+    /// `(key:: value)`: the key is hidden when rendered.
+    Paren,
+}
+
+/// An inline field.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InlineField {
+    /// The key as written (markup such as `**` stripped).
+    pub key: String,
+    pub raw: String,
+    /// Typed by §9.5 (links unresolved).
+    pub value: Value,
+    pub form: FieldForm,
+    /// Index into `Note::list_items` when the field sits on a list item or task (§9.7), else `None`.
+    pub item: Option<usize>,
+    pub line: u32,
+    pub span: Range<usize>,
+}
+
+/// A list item; a task when `status` is set (§10.1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ListItem {
+    /// 0-based line of the item's first line.
+    pub line: u32,
+    pub line_count: u32,
+    /// Index of the parent item in `Note::list_items`.
+    pub parent: Option<usize>,
+    pub children: Vec<usize>,
+    /// The checkbox character (`' '`, `'x'`, `'/'`, …) for tasks.
+    pub status: Option<char>,
+    /// Text after the bullet and checkbox, continuation lines joined with `\n`, fields and emoji kept.
+    pub text: String,
+    /// `^id` at its end, when present.
+    pub block_id: Option<String>,
+    /// Index into `Note::headings` of the nearest heading above.
+    pub section: Option<usize>,
+    /// Tags in the item's text, with `#`.
+    pub tags: Vec<String>,
+    /// Indices into `Note::links` of the links on the item's own lines.
+    pub links: Vec<usize>,
+    /// The item's own fields: bracketed/paren fields, emoji shorthands (📅 → `due`, …) and for plain
+    /// items full-line fields; keys as written.
+    pub fields: BTreeMap<String, Value>,
+    pub span: Range<usize>,
+}
+
+/// A fenced `dataview` (or `dataviewjs`) block, or an inline `` `= expr` `` query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QueryBlock {
+    /// The query text (block contents, or the expression after `= `).
+    pub source: String,
+    pub kind: QueryKind,
+    /// Byte range of the whole fenced block or inline code span in `Note::text`.
+    pub span: Range<usize>,
+    /// Byte offset of `source` in `Note::text` (for error positions).
+    pub source_offset: usize,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QueryKind {
+    Dataview,
+    DataviewJs,
+    Inline,
+}
+
+/// One published markdown note, parsed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Note {
+    pub id: NoteId,
+    /// The file's text: BOM removed, CRLF turned into LF, invalid UTF-8 replaced (with a warning).
+    pub text: String,
+    /// Byte offset where the body starts (after front matter).
+    pub body_start: usize,
+    pub frontmatter: Frontmatter,
+    /// `title:` from front matter, else the first `# H1` when it is the first block, else the file name.
+    pub title: String,
+    /// From `alias`/`aliases` (list or comma-separated string).
+    pub aliases: Vec<String>,
+    /// Explicit tags without `#`, front matter first then body order, unique, case as first written.
+    pub tags: Vec<String>,
+    /// Every link and embed: front matter links first, then body links in order of appearance.
+    pub links: Vec<LinkRef>,
+    pub headings: Vec<Heading>,
+    pub block_ids: Vec<BlockId>,
+    pub fields: Vec<InlineField>,
+    pub list_items: Vec<ListItem>,
+    pub queries: Vec<QueryBlock>,
+    pub meta: FileMeta,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A non-markdown file in the vault (image, PDF, audio…), copied when a published note links to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attachment {
+    /// Vault-relative path with forward slashes.
+    pub path: String,
+    pub size: u64,
+}
