@@ -2,19 +2,41 @@
 //!
 //! The pipeline (see ARCHITECTURE.md): `config` → `vault` → `index` → `crm` → `render` → `site`.
 
+pub mod build;
+pub mod cli;
 pub mod config;
 pub mod crm;
 pub mod dataview;
 pub mod diagnostics;
 pub mod index;
+pub mod init;
 pub mod render;
 pub mod site;
 pub mod value;
 pub mod vault;
 
+pub use build::{build, check, BuildError, BuildOptions, BuildReport, Progress};
+
 use chrono::NaiveDate;
-use config::Config;
+use config::{Config, ConfigError};
 use std::path::PathBuf;
+
+/// The settings for a command: the named config file, else `dossier.toml` found here or beside the
+/// vault, else the defaults; then `--vault` and `--today` override.
+pub fn resolve_config(args: &cli::VaultArgs) -> Result<Config, ConfigError> {
+    let file = args.config.clone().or_else(|| Config::discover(args.vault.as_deref()));
+    let mut config = match file {
+        Some(path) => Config::load(&path)?,
+        None => Config::default(),
+    };
+    if let Some(vault) = &args.vault {
+        config.vault = vault.clone();
+    }
+    if let Some(today) = args.today {
+        config.today = Some(today);
+    }
+    Ok(config)
+}
 
 /// Why `dossier query` failed. A parse error exits 2, everything else 1.
 #[derive(Debug, thiserror::Error)]

@@ -1,1 +1,143 @@
-fn main() {}
+//! The `dossier` binary: parse the command line, call the library, print diagnostics, pick the exit code.
+
+use clap::Parser;
+use dossier::cli::{Cli, Command};
+use dossier::diagnostics::Diagnostic;
+use dossier::{build::count_problems, Progress};
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build(args) => build(args),
+        Command::Check(args) => check(args),
+        Command::Init(args) => match dossier::init::init(&args.dir) {
+            Ok(path) => {
+                println!("wrote {}", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e),
+        },
+        Command::Query(args) => query(args),
+    }
+}
+
+fn fail(error: &dyn std::fmt::Display) -> ExitCode {
+    eprintln!("dossier: error: {error}");
+    ExitCode::FAILURE
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    let mut err = std::io::stderr().lock();
+    for d in diagnostics {
+        let _ = writeln!(err, "{d}");
+    }
+}
+
+/// `1204` → `1,204`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{} {word}{}", thousands(n), if n == 1 { "" } else { "s" })
+}
+
+fn build(args: dossier::cli::BuildArgs) -> ExitCode {
+    let mut config = match dossier::resolve_config(&args.vault) {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    if let Some(out) = args.out {
+        config.out = out;
+    }
+    let live = !args.quiet && std::io::stderr().is_terminal();
+    let start = std::time::Instant::now();
+    let mut progress = |p: Progress| {
+        if !live {
+            return;
+        }
+        let line = match p {
+            Progress::NotesRead { notes, attachments } => {
+                format!("read {} and {}", plural(notes, "note"), plural(attachments, "attachment"))
+            }
+            Progress::Indexed { links } => format!("resolved {}", plural(links, "link")),
+            Progress::PagesRendered { pages } => format!("rendered {}", plural(pages, "page")),
+            Progress::Written { files } => format!("wrote {}", plural(files, "file")),
+        };
+        eprint!("\r\x1b[2K{line} ({:.2} s)", start.elapsed().as_secs_f64());
+    };
+    let result = dossier::build(&config, &dossier::BuildOptions { force: args.force }, &mut progress);
+    if live {
+        eprint!("\r\x1b[2K");
+    }
+    match result {
+        Ok(report) => {
+            print_diagnostics(&report.diagnostics);
+            let warnings = report.warnings();
+            if !args.quiet {
+                eprintln!(
+                    "built {} from {} in {:.2} s; {} → {}",
+                    plural(report.pages, "page"),
+                    plural(report.notes, "note"),
+                    report.elapsed.as_secs_f64(),
+                    plural(warnings, "warning"),
+                    report.out.display()
+                );
+            }
+            if args.strict && warnings > 0 {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn check(args: dossier::cli::CheckArgs) -> ExitCode {
+    let config = match dossier::resolve_config(&args.vault) {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    match dossier::check(&config) {
+        Ok(diagnostics) => {
+            print_diagnostics(&diagnostics);
+            let problems = count_problems(&diagnostics);
+            eprintln!("checked {}: {}", config.vault.display(), plural(problems, "problem"));
+            if problems > 0 {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn query(args: dossier::cli::QueryArgs) -> ExitCode {
+    let config = match dossier::resolve_config(&args.vault) {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    match dossier::query(&config, args.this.as_deref(), &args.query) {
+        Ok(result) => {
+            println!("{}", dossier::dataview::output::format(&result, args.format));
+            ExitCode::SUCCESS
+        }
+        Err(dossier::QueryError::Parse(e)) => {
+            eprintln!("dossier: query:{}:{}: {}", e.line, e.col, e.message);
+            ExitCode::from(2)
+        }
+        Err(e) => fail(&e),
+    }
+}

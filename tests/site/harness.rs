@@ -1,0 +1,95 @@
+//! A small harness: build a vault into a temporary folder and look at what came out.
+
+use dossier::config::Config;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The repository root (where `content/` and `dossier.toml` live).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `tests/fixtures/<rel>`.
+pub fn fixture(rel: &str) -> PathBuf {
+    repo().join("tests/fixtures").join(rel)
+}
+
+/// A built site: every output file's bytes by relative path (with `/`).
+pub struct Site {
+    pub _dir: tempfile::TempDir,
+    pub out: PathBuf,
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub report: dossier::BuildReport,
+}
+
+impl Site {
+    pub fn html(&self, rel: &str) -> String {
+        let bytes = self.files.get(rel).unwrap_or_else(|| {
+            panic!("no {rel} in the output; files: {:?}", self.files.keys().take(50).collect::<Vec<_>>())
+        });
+        String::from_utf8_lossy(bytes).into_owned()
+    }
+
+    /// The first page whose path ends with `suffix`.
+    pub fn find(&self, suffix: &str) -> String {
+        let key = self
+            .files
+            .keys()
+            .find(|k| k.ends_with(suffix))
+            .unwrap_or_else(|| panic!("no output file ending in {suffix}"));
+        self.html(key)
+    }
+
+    pub fn contains_anywhere(&self, needle: &str) -> Vec<String> {
+        let needle = needle.as_bytes();
+        self.files
+            .iter()
+            .filter(|(_, b)| b.windows(needle.len()).any(|w| w == needle))
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+}
+
+pub fn read_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            files.insert(rel, std::fs::read(entry.path()).unwrap());
+        }
+    }
+    files
+}
+
+/// Config for a fixture case folder: its `dossier.toml` when present, vault = `<case>/vault`.
+pub fn case_config(case: &Path) -> Config {
+    let mut config = if case.join("dossier.toml").is_file() {
+        Config::load(&case.join("dossier.toml")).unwrap()
+    } else {
+        Config::default()
+    };
+    config.vault = case.join("vault");
+    config.today.get_or_insert(chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap());
+    config
+}
+
+/// Builds with `config` into a fresh temporary output folder.
+pub fn build_with(mut config: Config) -> Site {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    config.out = out.clone();
+    let report = dossier::build(&config, &dossier::BuildOptions::default(), &mut |_| {})
+        .unwrap_or_else(|e| panic!("build failed: {e}"));
+    let files = read_tree(&out);
+    Site { _dir: dir, out, files, report }
+}
+
+pub fn build_case(rel: &str) -> Site {
+    build_with(case_config(&fixture(rel)))
+}
+
+/// The example vault with the repository's `dossier.toml`.
+pub fn example_config() -> Config {
+    Config::load(&repo().join("dossier.toml")).unwrap()
+}

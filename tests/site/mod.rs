@@ -1,0 +1,8 @@
+//! End-to-end builds of fixture vaults and of the example vault: links, exclusion, escaping,
+//! determinism, the atomic swap. Each test builds into its own temporary folder.
+
+mod crawl;
+mod harness;
+
+mod example;
+mod output;
