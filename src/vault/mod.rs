@@ -7,8 +7,15 @@
 //!
 //! It never resolves links (that is `index/`) and never formats HTML.
 
+pub mod anchor;
+mod exclude;
+mod frontmatter;
+mod lists;
 pub mod note;
+pub mod parse;
 pub mod scan;
+mod sections;
+mod walk;
 
 pub use note::{
     Attachment, BlockId, FieldForm, FileMeta, Frontmatter, Heading, InlineField, LinkRef, LinkSyntax,
@@ -44,6 +51,109 @@ pub fn markdown_options() -> pulldown_cmark::Options {
 /// Reads the vault named by `config`. Never fails on a bad note: problems become diagnostics.
 /// Fails only when the vault folder itself cannot be read.
 pub fn load(config: &Config) -> Result<Vault, std::io::Error> {
-    let _ = config;
-    Ok(Vault::default())
+    use rayon::prelude::*;
+    let mut diagnostics = Vec::new();
+    let found = walk::walk(&config.vault, &mut diagnostics)?;
+    let exclusions = exclude::Exclusions::new(&config.exclude);
+    let mut excluded = Vec::new();
+    let mut attachments = Vec::new();
+    let mut note_files = Vec::new();
+    for f in found {
+        if exclusions.excludes(&f.rel) {
+            excluded.push(f.rel);
+        } else if f.is_note {
+            note_files.push(f);
+        } else {
+            let size = std::fs::metadata(&f.abs).map(|m| m.len()).unwrap_or(0);
+            attachments.push(Attachment { path: f.rel, size });
+        }
+    }
+    let parsed: Vec<Result<Note, (String, Option<Diagnostic>)>> = note_files
+        .par_iter()
+        .map(|f| read_note(f, &config.strip_sections))
+        .collect();
+    let mut notes = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        match p {
+            Ok(note) => notes.push(note),
+            Err((path, diag)) => {
+                diagnostics.extend(diag);
+                excluded.push(path);
+            }
+        }
+    }
+    excluded.sort();
+    Ok(Vault { notes, attachments, excluded, diagnostics })
+}
+
+/// Reads and parses one note; `Err` with its path when it is unpublished (`publish: false`) or
+/// unreadable (then with a warning).
+fn read_note(f: &walk::Found, strip: &[String]) -> Result<Note, (String, Option<Diagnostic>)> {
+    let bytes = std::fs::read(&f.abs).map_err(|e| {
+        (f.rel.clone(), Some(Diagnostic::warning(&f.rel, 0, 0, format!("cannot read note: {e}"))))
+    })?;
+    let fs_meta = std::fs::metadata(&f.abs).ok();
+    let secs = |t: std::io::Result<std::time::SystemTime>| {
+        t.ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| d.as_secs() as i64)
+    };
+    let meta = FileMeta {
+        size: bytes.len() as u64,
+        ctime: fs_meta.as_ref().and_then(|m| secs(m.created())),
+        mtime: fs_meta.as_ref().and_then(|m| secs(m.modified())),
+    };
+    let mut diags = Vec::new();
+    let mut text = parse::decode(&bytes, &f.rel, &mut diags);
+    if !strip.is_empty() {
+        let (_, body_start) = frontmatter::parse(&text, &f.rel, &mut Vec::new());
+        text = sections::strip(&text, body_start, strip);
+    }
+    let note = parse::parse_note(NoteId(f.rel.clone()), text, meta, diags);
+    if exclude::unpublished(&note.frontmatter.fields) {
+        return Err((f.rel.clone(), None));
+    }
+    Ok(note)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    #[test]
+    fn loads_a_vault_and_keeps_private_content_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let v = dir.path().join("vault");
+        for (path, text) in [
+            ("Customers/Acme Corp.md", "---\ntype: customer\n---\n# Acme\n[[Salary]] ![[photo.png]]\n"),
+            ("People/Gordon Brown.md", "Gordon"),
+            ("Personal/Salary.md", "SECRET-1 ![[Personal/private.png]]"),
+            ("Drafts.md", "---\npublish: false\n---\nSECRET-2"),
+            (".obsidian/workspace.md", "SECRET-3"),
+            ("Attachments/photo.png", "png"),
+            ("Personal/private.png", "SECRET-4"),
+        ] {
+            let p = v.join(path);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, text).unwrap();
+        }
+        fs::write(dir.path().join("outside.md"), "SECRET-5").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(dir.path().join("outside.md"), v.join("Linked.md")).unwrap();
+
+        let config = Config { vault: v, exclude: vec!["Personal".into()], ..Config::default() };
+        let vault = load(&config).unwrap();
+        let ids: Vec<_> = vault.notes.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids, vec!["Customers/Acme Corp.md", "People/Gordon Brown.md"]);
+        let atts: Vec<_> = vault.attachments.iter().map(|a| a.path.as_str()).collect();
+        assert_eq!(atts, vec!["Attachments/photo.png"]);
+        assert_eq!(vault.excluded, vec!["Drafts.md", "Personal/Salary.md", "Personal/private.png"]);
+        let json = serde_json::to_string(&vault).unwrap();
+        for secret in ["SECRET-1", "SECRET-2", "SECRET-3", "SECRET-4", "SECRET-5"] {
+            assert!(!json.contains(secret), "{secret} leaked");
+        }
+        #[cfg(unix)]
+        assert!(vault.diagnostics.iter().any(|d| d.path == "Linked.md" && d.message.contains("outside")));
+    }
 }

@@ -1,11 +1,13 @@
-//! Obsidian's inline syntax inside one run of markdown text (a pulldown-cmark `Text` event, so never
-//! inside code): tags, `==highlight==` marks, block ids, bracketed inline fields. Wikilinks and embeds
-//! are parsed by pulldown-cmark itself (`ENABLE_WIKILINKS`); `%% comments %%` are blanked before
-//! parsing by [`strip_comments`]. Used by `vault/` to collect and by `render/` to emit, so both agree.
-//! OWNED BY THE VAULT WORK: the signatures are fixed, the bodies are to be written.
+//! Obsidian's inline syntax inside a run of markdown text (never inside code): tags, `==highlight==`
+//! marks, block ids, bracketed inline fields. Wikilinks and embeds are parsed by pulldown-cmark itself
+//! (`ENABLE_WIKILINKS`); `%% comments %%` are blanked before parsing by [`strip_comments`]. Used by
+//! `vault/` to collect and by `render/` to emit, so both agree.
 
 use super::FieldForm;
 use std::ops::Range;
+
+/// Field values may nest brackets (`[owner:: [[A]]]`); deeper nesting than this is not a field.
+const MAX_FIELD_NESTING: usize = 32;
 
 /// One piece of Obsidian syntax found in a text run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,14 +29,211 @@ pub struct Span {
     pub token: Token,
 }
 
+/// Characters allowed in a tag after `#` (Obsidian: letters and digits of any script, `_`, `-`, `/`,
+/// and emoji).
+fn is_tag_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '-' || c == '/' || is_emoji(c)
+}
+
+fn is_emoji(c: char) -> bool {
+    matches!(c as u32, 0x1F300..=0x1FAFF | 0x2600..=0x27BF | 0xFE0F | 0x200D)
+}
+
+/// The tag starting at `start` (just after `#`), if the text there is a tag: at least one character
+/// that is not a digit (`#2024` is not a tag), not ending in `/`.
+fn tag_at(text: &str, start: usize) -> Option<(String, usize)> {
+    let rest = &text[start..];
+    let len: usize = rest.chars().take_while(|&c| is_tag_char(c)).map(char::len_utf8).sum();
+    let tag = rest[..len].trim_end_matches('/');
+    if tag.is_empty() || tag.chars().all(|c| c.is_ascii_digit() || c == '/') || tag.starts_with('/') {
+        return None;
+    }
+    Some((tag.to_string(), start + tag.len()))
+}
+
+/// The end (exclusive) of a bracketed field starting at `open` (`[` or `(`), with its key and value.
+fn field_at(text: &str, open: usize) -> Option<(String, String, usize)> {
+    let bytes = text.as_bytes();
+    let (o, c) = match bytes[open] {
+        b'[' => (b'[', b']'),
+        _ => (b'(', b')'),
+    };
+    let sep = text[open + 1..].find("::")? + open + 1;
+    let key = &text[open + 1..sep];
+    if key.trim().is_empty() || key.contains(['[', ']', '(', ')', '\n']) {
+        return None;
+    }
+    let mut depth = 1usize;
+    let mut i = sep + 2;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 1,
+            b if b == o => {
+                depth += 1;
+                if depth > MAX_FIELD_NESTING {
+                    return None;
+                }
+            }
+            b if b == c => {
+                depth -= 1;
+                if depth == 0 {
+                    let key = key.trim().trim_matches('*').trim_matches('_').trim();
+                    return Some((key.to_string(), text[sep + 2..i].trim().to_string(), i + 1));
+                }
+            }
+            b'\n' => return None,
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Tokens of one text run, in order, non-overlapping.
 pub fn inline_tokens(text: &str) -> Vec<Span> {
-    let _ = text;
-    Vec::new()
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let prev = text[..i].chars().next_back();
+        let at_boundary = prev.is_none_or(char::is_whitespace);
+        match bytes[i] {
+            b'#' if at_boundary => {
+                if let Some((tag, end)) = tag_at(text, i + 1) {
+                    out.push(Span { range: i..end, token: Token::Tag(tag) });
+                    i = end;
+                    continue;
+                }
+            }
+            b'=' if bytes.get(i + 1) == Some(&b'=') && bytes.get(i + 2) != Some(&b'=') && prev != Some('=') => {
+                out.push(Span { range: i..i + 2, token: Token::HighlightMark });
+                i += 2;
+                continue;
+            }
+            b'^' if at_boundary => {
+                let len = text[i + 1..]
+                    .bytes()
+                    .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-')
+                    .count();
+                let end = i + 1 + len;
+                if len > 0 && text[end..].trim().is_empty() {
+                    out.push(Span { range: i..end, token: Token::BlockId(text[i + 1..end].to_string()) });
+                    i = end;
+                    continue;
+                }
+            }
+            b'[' | b'(' => {
+                if let Some((key, value, end)) = field_at(text, i) {
+                    let form = if bytes[i] == b'[' { FieldForm::Bracket } else { FieldForm::Paren };
+                    out.push(Span { range: i..end, token: Token::Field { key, value, form } });
+                    i = end;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        i += text[i..].chars().next().map_or(1, char::len_utf8);
+    }
+    out
+}
+
+/// Byte ranges of fenced code blocks and inline code spans, so that comment stripping skips them.
+fn code_ranges(source: &str) -> Vec<Range<usize>> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    let mut ranges = Vec::new();
+    for (event, range) in Parser::new_ext(source, super::markdown_options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) | Event::Code(_) | Event::InlineMath(_) | Event::DisplayMath(_) => {
+                ranges.push(range)
+            }
+            _ => {}
+        }
+    }
+    ranges
 }
 
 /// The source with every `%% comment %%` (outside code spans and fences) replaced by spaces, newlines
-/// kept, so that byte offsets and line numbers stay valid.
+/// kept, so that byte offsets and line numbers stay valid. An unclosed `%%` comments out the rest.
 pub fn strip_comments(source: &str) -> String {
-    source.to_string()
+    if !source.contains("%%") {
+        return source.to_string();
+    }
+    let code = code_ranges(source);
+    let in_code = |i: usize| code.iter().any(|r| r.contains(&i));
+    let mut out = source.as_bytes().to_vec();
+    let mut i = 0;
+    let mut open: Option<usize> = None;
+    let bytes = source.as_bytes();
+    while i + 1 < bytes.len() {
+        if bytes[i] == b'%' && bytes[i + 1] == b'%' && !in_code(i) {
+            match open.take() {
+                None => open = Some(i),
+                Some(start) => blank(&mut out, start, i + 2),
+            }
+            i += 2;
+            continue;
+        }
+        i += 1;
+    }
+    if let Some(start) = open {
+        blank(&mut out, start, bytes.len());
+    }
+    // Only ASCII bytes outside newlines were replaced by spaces over whole characters: still UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Replaces `out[start..end]` by spaces, keeping newlines; multi-byte characters become as many spaces
+/// as they had bytes, so offsets stay put.
+fn blank(out: &mut [u8], start: usize, end: usize) {
+    for b in &mut out[start..end] {
+        if *b != b'\n' {
+            *b = b' ';
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(text: &str) -> Vec<Token> {
+        inline_tokens(text).into_iter().map(|s| s.token).collect()
+    }
+
+    #[test]
+    fn tags_follow_obsidian_rules() {
+        assert_eq!(tokens("a #tag and #a/b-c_d."), vec![Token::Tag("tag".into()), Token::Tag("a/b-c_d".into())]);
+        assert_eq!(tokens("#2024 is a year"), vec![]);
+        assert_eq!(tokens("#y2024 ok"), vec![Token::Tag("y2024".into())]);
+        assert_eq!(tokens("see page#anchor"), vec![]);
+        assert_eq!(tokens("#café #状态"), vec![Token::Tag("café".into()), Token::Tag("状态".into())]);
+        assert_eq!(tokens("# heading"), vec![]);
+    }
+
+    #[test]
+    fn highlights_block_ids_and_fields() {
+        assert_eq!(tokens("==hi=="), vec![Token::HighlightMark, Token::HighlightMark]);
+        assert_eq!(tokens("a === b"), vec![]);
+        assert_eq!(tokens("end of para ^block-1"), vec![Token::BlockId("block-1".into())]);
+        assert_eq!(tokens("x^2 is not"), vec![]);
+        let spans = inline_tokens("Due [due:: 2026-01-09] and (owner:: [[A]])!");
+        assert_eq!(spans.len(), 2);
+        assert_eq!(
+            spans[0].token,
+            Token::Field { key: "due".into(), value: "2026-01-09".into(), form: FieldForm::Bracket }
+        );
+        assert_eq!(&"Due [due:: 2026-01-09] and (owner:: [[A]])!"[spans[1].range.clone()], "(owner:: [[A]])");
+        assert_eq!(tokens("[not a field] (nor this)"), vec![]);
+    }
+
+    #[test]
+    fn comments_are_blanked_keeping_offsets() {
+        let src = "a %%hidden%% b\n%%\nmulti\n%%\n`%%code%%`";
+        let out = strip_comments(src);
+        assert_eq!(out.len(), src.len());
+        assert_eq!(out, "a            b\n  \n     \n  \n`%%code%%`");
+        assert_eq!(strip_comments("x %% never closed\nmore"), "x                \n    ");
+        let fenced = "```\n%% kept %%\n```\n";
+        assert_eq!(strip_comments(fenced), fenced);
+    }
 }

@@ -1,0 +1,693 @@
+//! One file's bytes → [`Note`]: text clean-up, front matter, then one pass over pulldown-cmark events
+//! (with offsets) collecting headings, links and embeds, tags, block ids, inline fields, list items and
+//! tasks, and query blocks. Comments are blanked first (`scan::strip_comments`), so nothing inside
+//! `%% … %%` is collected; code spans and blocks are never scanned for Obsidian syntax.
+
+use super::anchor::Anchors;
+use super::note::*;
+use super::{frontmatter, lists, markdown_options, scan};
+use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::value::{parse as vparse, Value};
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Parser, Tag, TagEnd};
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// Nested lists deeper than this are flattened onto the deepest level (no real note comes close; a
+/// generated one must not blow the stack of later recursive consumers).
+const MAX_LIST_DEPTH: usize = 100;
+
+/// Decodes file bytes: BOM removed, invalid UTF-8 replaced (warning naming the first bad line), CRLF and
+/// lone CR turned into LF.
+pub fn decode(bytes: &[u8], path: &str, diags: &mut Vec<Diagnostic>) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t.to_string(),
+        Err(e) => {
+            let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+            diags.push(Diagnostic::warning(
+                path,
+                line as u32,
+                1,
+                "file is not valid UTF-8; invalid bytes replaced by �",
+            ));
+            String::from_utf8_lossy(bytes).into_owned()
+        }
+    };
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    }
+}
+
+/// Walks the links of typed front-matter values, in key order.
+fn collect_value_links(v: &Value, out: &mut Vec<crate::value::Link>) {
+    match v {
+        Value::Link(l) => out.push(l.clone()),
+        Value::List(items) => items.iter().for_each(|i| collect_value_links(i, out)),
+        Value::Object(map) => map.values().for_each(|i| collect_value_links(i, out)),
+        _ => {}
+    }
+}
+
+/// Is this a link to somewhere outside the vault (`https:`, `mailto:`, `//host`)?
+fn is_external(url: &str) -> bool {
+    if url.starts_with("//") {
+        return true;
+    }
+    match url.find(':') {
+        Some(i) => {
+            let scheme = &url[..i];
+            // `C:` style paths are not schemes; a scheme is 2+ ASCII letters, digits, `+ - .`.
+            scheme.len() > 1
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() + 1 && i + 2 < bytes.len() + 1 {
+            if let Some(b) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Splits `target#subpath` (the first `#`).
+fn split_subpath(dest: &str) -> (String, Option<String>) {
+    match dest.split_once('#') {
+        Some((t, s)) => {
+            let s = s.trim();
+            (t.trim().to_string(), (!s.is_empty()).then(|| s.to_string()))
+        }
+        None => (dest.trim().to_string(), None),
+    }
+}
+
+/// A link being read: its record is pushed at `End`, when the display text is known.
+struct OpenLink {
+    link: LinkRef,
+    text: String,
+    has_display: bool,
+}
+
+/// An open list item.
+struct OpenItem {
+    index: usize,
+    first_child_start: Option<usize>,
+}
+
+/// The key of a full-line inline field `Key:: value` (§9.3), markup such as `**` stripped; `None` when
+/// the line is not one.
+fn line_field(line: &str) -> Option<(String, String)> {
+    let (key, value) = line.split_once("::")?;
+    let key = key.trim().trim_matches(['*', '_', '`', '~']).trim();
+    if key.is_empty()
+        || key.len() > 100
+        || !key.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '_' | '/' | '-') || c as u32 > 0x2000)
+    {
+        return None;
+    }
+    Some((key.to_string(), value.trim().to_string()))
+}
+
+/// The collector state during the event pass.
+struct Collector<'a> {
+    text: &'a str,
+    lines: LineIndex<'a>,
+    note: Note,
+    anchors: Anchors,
+    heading: Option<(u8, usize, String)>,
+    links: Vec<OpenLink>,
+    items: Vec<OpenItem>,
+    code_spans: Vec<Range<usize>>,
+    query: Option<(usize, usize, QueryKind, String)>,
+    tags_seen: std::collections::HashSet<String>,
+}
+
+impl<'a> Collector<'a> {
+    fn line(&self, offset: usize) -> u32 {
+        self.lines.line0(offset)
+    }
+
+    fn add_tag(&mut self, tag: &str) {
+        if self.tags_seen.insert(tag.to_lowercase()) {
+            self.note.tags.push(tag.to_string());
+        }
+    }
+
+    /// The raw source of `range` with inline code blanked, so fields and block ids in code are ignored.
+    fn masked(&self, range: &Range<usize>) -> String {
+        let mut s = self.text[range.clone()].as_bytes().to_vec();
+        for code in &self.code_spans {
+            let start = code.start.max(range.start);
+            let end = code.end.min(range.end);
+            for b in s.iter_mut().take(end.saturating_sub(range.start)).skip(start.saturating_sub(range.start)) {
+                if *b != b'\n' {
+                    *b = b' ';
+                }
+            }
+        }
+        String::from_utf8_lossy(&s).into_owned()
+    }
+
+    /// Fields and a block id in the raw lines of a paragraph (`item` is the list item it belongs to).
+    fn scan_block(&mut self, range: Range<usize>, item: Option<usize>, task: bool) {
+        let raw = self.masked(&range);
+        let mut offset = range.start;
+        for line in raw.split('\n') {
+            let tokens = scan::inline_tokens(line);
+            let mut bracketed = false;
+            for span in &tokens {
+                if let scan::Token::Field { key, value, form } = &span.token {
+                    bracketed = true;
+                    let abs = offset + span.range.start..offset + span.range.end;
+                    self.push_field(key.clone(), value.clone(), *form, item, abs);
+                }
+            }
+            // Full-line fields: paragraphs and plain list items, never tasks (§9.7).
+            if !bracketed && !task {
+                let body = match item {
+                    Some(_) => &line[lists::checkbox(line).1.min(line.len())..],
+                    None => line,
+                };
+                if let Some((key, value)) = line_field(body) {
+                    self.push_field(key, value, FieldForm::Line, item, offset..offset + line.len());
+                }
+            }
+            offset += line.len() + 1;
+        }
+        let trimmed = raw.trim_end();
+        if let Some(span) = scan::inline_tokens(trimmed).last() {
+            if let scan::Token::BlockId(id) = &span.token {
+                if span.range.end == trimmed.len() {
+                    let line = self.line(range.start + span.range.start);
+                    self.note.block_ids.push(BlockId { id: id.clone(), line, block: range.clone() });
+                    if let Some(i) = item {
+                        if let Some(it) = self.note.list_items.get_mut(i) {
+                            it.block_id = Some(id.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn push_field(&mut self, key: String, raw: String, form: FieldForm, item: Option<usize>, span: Range<usize>) {
+        let value = vparse::inline_value(&raw);
+        if let Some(it) = item.and_then(|i| self.note.list_items.get_mut(i)) {
+            it.fields.entry(key.clone()).or_insert_with(|| value.clone());
+        }
+        let line = self.line(span.start);
+        self.note.fields.push(InlineField { key, raw, value, form, item, line, span });
+    }
+
+    fn start_item(&mut self, range: Range<usize>) {
+        let parent = self.items.last().map(|o| o.index);
+        if let Some(open) = self.items.last_mut() {
+            open.first_child_start.get_or_insert(range.start);
+        }
+        let index = self.note.list_items.len();
+        if let Some(p) = parent.and_then(|p| self.note.list_items.get_mut(p)) {
+            p.children.push(index);
+        }
+        let section = self.note.headings.len().checked_sub(1);
+        self.note.list_items.push(ListItem {
+            line: self.line(range.start),
+            line_count: 1,
+            parent,
+            children: Vec::new(),
+            status: None,
+            text: String::new(),
+            block_id: None,
+            section,
+            tags: Vec::new(),
+            links: Vec::new(),
+            fields: BTreeMap::new(),
+            span: range,
+        });
+        if self.items.len() < MAX_LIST_DEPTH {
+            self.items.push(OpenItem { index, first_child_start: None });
+        }
+    }
+
+    fn end_item(&mut self) {
+        let Some(open) = self.items.pop() else { return };
+        let Some(item) = self.note.list_items.get(open.index) else { return };
+        let span = item.span.clone();
+        let own_end = open.first_child_start.unwrap_or(span.end).max(span.start);
+        let own = self.masked(&(span.start..own_end));
+        let own = own.trim_end();
+        let first_line = own.split('\n').next().unwrap_or("");
+        let (status, text_start) = lists::checkbox(first_line);
+        let mut text_lines = vec![first_line.get(text_start..).unwrap_or("").trim().to_string()];
+        text_lines.extend(own.split('\n').skip(1).map(|l| l.trim().to_string()));
+        let text = text_lines.join("\n").trim().to_string();
+        let line_count = own.split('\n').count() as u32;
+        let own_range = span.start..span.start + own.len();
+        let tags: Vec<String> = scan::inline_tokens(&text)
+            .into_iter()
+            .filter_map(|s| match s.token {
+                scan::Token::Tag(t) => Some(format!("#{t}")),
+                _ => None,
+            })
+            .collect();
+        let links: Vec<usize> = self
+            .note
+            .links
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| own_range.contains(&l.span.start))
+            .map(|(i, _)| i)
+            .collect();
+        let task = status.is_some();
+        if let Some(item) = self.note.list_items.get_mut(open.index) {
+            item.status = status;
+            item.text = text.clone();
+            item.line_count = line_count;
+            item.tags = tags;
+            item.links = links;
+            if task {
+                for (k, v) in lists::emoji_fields(&text) {
+                    item.fields.entry(k).or_insert(v);
+                }
+            }
+        }
+        self.scan_block(own_range, Some(open.index), task);
+    }
+}
+
+/// Parses one note. `text` is the decoded file text; `diags` receives problems (decoding ones already).
+pub fn parse_note(id: NoteId, text: String, meta: FileMeta, mut diags: Vec<Diagnostic>) -> Note {
+    let path = id.as_str().to_string();
+    let (fm, body_start) = frontmatter::parse(&text, &path, &mut diags);
+    let title = match fm.fields.get("title") {
+        Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
+        _ => id.name().to_string(),
+    };
+    let aliases = frontmatter::string_list(fm.fields.get("aliases").or(fm.fields.get("alias")), &[',']);
+    let fm_tags = frontmatter::string_list(fm.fields.get("tags").or(fm.fields.get("tag")), &[',', ' ']);
+
+    let clean = scan::strip_comments(&text);
+    let mut c = Collector {
+        text: &clean,
+        lines: LineIndex::new(&clean),
+        note: Note {
+            id,
+            text: String::new(),
+            body_start,
+            frontmatter: Frontmatter::default(),
+            title,
+            aliases,
+            tags: Vec::new(),
+            links: Vec::new(),
+            headings: Vec::new(),
+            block_ids: Vec::new(),
+            fields: Vec::new(),
+            list_items: Vec::new(),
+            queries: Vec::new(),
+            meta,
+            diagnostics: Vec::new(),
+        },
+        anchors: Anchors::default(),
+        heading: None,
+        links: Vec::new(),
+        items: Vec::new(),
+        code_spans: Vec::new(),
+        query: None,
+        tags_seen: Default::default(),
+    };
+    for t in &fm_tags {
+        c.add_tag(t.trim_start_matches('#'));
+    }
+    // Front-matter links first (§9.1 file.outlinks order).
+    let mut fm_links = Vec::new();
+    fm.fields.values().for_each(|v| collect_value_links(v, &mut fm_links));
+    for l in fm_links {
+        let needle = format!("[[{}", l.path);
+        let at = text[..body_start.min(text.len())].find(&needle).unwrap_or(0);
+        c.note.links.push(LinkRef {
+            target: l.path.clone(),
+            subpath: l.subpath.clone().map(|s| match l.kind {
+                crate::value::LinkKind::Block => format!("^{s}"),
+                _ => s,
+            }),
+            display: l.display.clone(),
+            embed: l.embed,
+            syntax: LinkSyntax::Frontmatter,
+            span: at..at + needle.len(),
+            line: c.lines.line0(at),
+        });
+    }
+
+    let body = clean.get(body_start..).unwrap_or("");
+    let mut paragraph_start: Option<usize> = None;
+    let mut in_table = false;
+    let mut in_code = false;
+    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+        let range = range.start + body_start..range.end + body_start;
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => c.heading = Some((level as u8, range.start, String::new())),
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, start, text)) = c.heading.take() {
+                    let text = text.trim().to_string();
+                    let anchor = c.anchors.next(&text);
+                    let line = c.line(start);
+                    c.note.headings.push(Heading { level, text, anchor, line, span: start..range.end });
+                }
+            }
+            Event::Start(Tag::Paragraph) => paragraph_start = Some(range.start),
+            Event::End(TagEnd::Paragraph) => {
+                // Paragraphs inside list items are scanned with their item.
+                if c.items.is_empty() {
+                    let start = paragraph_start.take().unwrap_or(range.start);
+                    c.scan_block(start..range.end, None, false);
+                }
+            }
+            Event::Start(Tag::Table(_)) => in_table = true,
+            Event::End(TagEnd::Table) => in_table = false,
+            Event::Start(Tag::Item) => c.start_item(range),
+            Event::End(TagEnd::Item) => c.end_item(),
+            Event::Start(Tag::Link { link_type, dest_url, .. }) | Event::Start(Tag::Image { link_type, dest_url, .. }) => {
+                let embed = clean[range.clone()].starts_with('!');
+                let open = match link_type {
+                    LinkType::WikiLink { has_pothole } => {
+                        let dest = if in_table { dest_url.replace('\\', "") } else { dest_url.to_string() };
+                        let (target, subpath) = split_subpath(&dest);
+                        Some((target, subpath, LinkSyntax::Wiki, has_pothole))
+                    }
+                    _ if is_external(&dest_url) || dest_url.is_empty() => None,
+                    _ => {
+                        let (target, subpath) = split_subpath(&percent_decode(&dest_url));
+                        Some((target, subpath.map(|s| percent_decode(&s)), LinkSyntax::Markdown, true))
+                    }
+                };
+                match open {
+                    Some((target, subpath, syntax, has_display)) => c.links.push(OpenLink {
+                        link: LinkRef {
+                            target,
+                            subpath,
+                            display: None,
+                            embed,
+                            syntax,
+                            span: range.clone(),
+                            line: c.line(range.start),
+                        },
+                        text: String::new(),
+                        has_display,
+                    }),
+                    None => c.links.push(OpenLink {
+                        link: LinkRef {
+                            target: String::new(),
+                            subpath: None,
+                            display: None,
+                            embed: false,
+                            syntax: LinkSyntax::Field,
+                            span: usize::MAX..usize::MAX,
+                            line: 0,
+                        },
+                        text: String::new(),
+                        has_display: false,
+                    }),
+                }
+            }
+            Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
+                if let Some(mut open) = c.links.pop() {
+                    if open.link.span.start != usize::MAX {
+                        if open.has_display && !open.text.is_empty() {
+                            open.link.display = Some(open.text.clone());
+                        }
+                        if let Some(h) = c.heading.as_mut() {
+                            h.2.push_str(open.link.display.as_deref().unwrap_or(&open.link.target));
+                        }
+                        c.note.links.push(open.link);
+                    } else if let Some(h) = c.heading.as_mut() {
+                        h.2.push_str(&open.text);
+                    }
+                }
+            }
+            Event::Text(t) => {
+                if let Some(open) = c.links.last_mut() {
+                    open.text.push_str(&t);
+                    continue;
+                }
+                if c.query.is_some() {
+                    if let Some(q) = c.query.as_mut() {
+                        if q.3.is_empty() {
+                            q.1 = range.start;
+                        }
+                        q.3.push_str(&t);
+                    }
+                    continue;
+                }
+                if in_code {
+                    continue;
+                }
+                if let Some(h) = c.heading.as_mut() {
+                    h.2.push_str(&t);
+                }
+                for span in scan::inline_tokens(&t) {
+                    if let scan::Token::Tag(tag) = span.token {
+                        c.add_tag(&tag);
+                    }
+                }
+            }
+            Event::Code(code) => {
+                c.code_spans.push(range.clone());
+                if let Some(h) = c.heading.as_mut() {
+                    h.2.push_str(&code);
+                }
+                if let Some(expr) = code.strip_prefix('=') {
+                    if expr.starts_with([' ', '\t']) && !expr.trim().is_empty() {
+                        let raw = &clean[range.clone()];
+                        let lead = raw.find(expr.trim()).unwrap_or(0);
+                        c.note.queries.push(QueryBlock {
+                            source: expr.trim().to_string(),
+                            kind: QueryKind::Inline,
+                            span: range.clone(),
+                            source_offset: range.start + lead,
+                            line: c.line(range.start),
+                        });
+                    }
+                }
+            }
+            Event::InlineMath(_) | Event::DisplayMath(_) | Event::InlineHtml(_) => c.code_spans.push(range),
+            Event::Start(Tag::CodeBlock(kind)) => {
+                in_code = true;
+                c.code_spans.push(range.clone());
+                let lang = match &kind {
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_lowercase(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                let kind = match lang.as_str() {
+                    "dataview" => Some(QueryKind::Dataview),
+                    "dataviewjs" => Some(QueryKind::DataviewJs),
+                    _ => None,
+                };
+                if let Some(k) = kind {
+                    let first_line_end = clean[range.clone()].find('\n').map_or(range.end, |i| range.start + i + 1);
+                    c.query = Some((range.start, first_line_end, k, String::new()));
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                if let Some((start, source_offset, kind, source)) = c.query.take() {
+                    let end = range.end;
+                    c.note.queries.push(QueryBlock {
+                        source,
+                        kind,
+                        span: start..end,
+                        source_offset,
+                        line: c.line(start),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    // Unclosed items (cannot happen with pulldown-cmark, but never lose them).
+    while !c.items.is_empty() {
+        c.end_item();
+    }
+    c.note.links.sort_by_key(|l| (l.syntax != LinkSyntax::Frontmatter, l.span.start));
+    c.note.fields.sort_by_key(|f| f.span.start);
+    let mut note = c.note;
+    note.text = text;
+    note.frontmatter = fm;
+    note.diagnostics = diags;
+    note
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn note(text: &str) -> Note {
+        parse_note(NoteId("Folder/Test Note.md".into()), text.to_string(), FileMeta::default(), vec![])
+    }
+
+    #[test]
+    fn decoding_strips_bom_and_crlf_and_reports_bad_bytes() {
+        let mut d = vec![];
+        assert_eq!(decode(b"\xEF\xBB\xBFa\r\nb\rc", "x.md", &mut d), "a\nb\nc");
+        assert!(d.is_empty());
+        let t = decode(b"ok\nbad \xFF here", "x.md", &mut d);
+        assert!(t.contains('\u{FFFD}'));
+        assert_eq!((d[0].line, d[0].path.as_str()), (2, "x.md"));
+    }
+
+    #[test]
+    fn wikilinks_of_every_form() {
+        let n = note("See [[Acme Corp]], [[Acme Corp|the account]], [[Folder/Note]], [[Note.md]],\n[[Note#Key Facts]], [[Note#^block-1]], [[#Local]] and ![[img.png|300]].\n");
+        let got: Vec<_> = n
+            .links
+            .iter()
+            .map(|l| (l.target.as_str(), l.subpath.as_deref(), l.display.as_deref(), l.embed))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Acme Corp", None, None, false),
+                ("Acme Corp", None, Some("the account"), false),
+                ("Folder/Note", None, None, false),
+                ("Note.md", None, None, false),
+                ("Note", Some("Key Facts"), None, false),
+                ("Note", Some("^block-1"), None, false),
+                ("", Some("Local"), None, false),
+                ("img.png", None, Some("300"), true),
+            ]
+        );
+        assert_eq!(n.links[4].line, 1);
+        assert!(n.text[n.links[0].span.clone()].starts_with("[[Acme Corp"));
+        assert!(n.text[n.links[7].span.clone()].starts_with("![[img.png"));
+    }
+
+    #[test]
+    fn markdown_links_are_decoded_and_external_ones_skipped() {
+        let n = note("[a](Acme%20Corp.md) [b](../Customers/Acme%20Corp.md#Key%20Facts) [c](https://x.com) [d](mailto:a@b)");
+        let got: Vec<_> = n.links.iter().map(|l| (l.target.as_str(), l.subpath.as_deref(), l.syntax)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Acme Corp.md", None, LinkSyntax::Markdown),
+                ("../Customers/Acme Corp.md", Some("Key Facts"), LinkSyntax::Markdown)
+            ]
+        );
+        assert_eq!(n.links[0].display.as_deref(), Some("a"));
+    }
+
+    #[test]
+    fn wikilink_with_escaped_pipe_in_a_table() {
+        let n = note("| Person | Role |\n|---|---|\n| [[Gordon Brown\\|Gordon]] | CSM |\n");
+        assert_eq!(n.links.len(), 1, "{:?}", n.links);
+        assert_eq!(n.links[0].target, "Gordon Brown");
+        assert_eq!(n.links[0].display.as_deref(), Some("Gordon"));
+    }
+
+    #[test]
+    fn front_matter_links_come_first() {
+        let n = note("---\nowner: \"[[Gordon Brown]]\"\n---\nBody [[Acme]]\n");
+        assert_eq!(n.links[0].target, "Gordon Brown");
+        assert_eq!(n.links[0].syntax, LinkSyntax::Frontmatter);
+        assert_eq!(n.links[0].line, 1);
+        assert_eq!(n.links[1].target, "Acme");
+        assert_eq!(n.links[1].line, 3);
+    }
+
+    #[test]
+    fn tags_headings_and_code_exclusion() {
+        let n = note("---\ntags: [type/customer, Needs-Review]\n---\n# Title #inheading\n\nText #a/b and `#notag` #needs-review\n\n```\n#nottag\n```\n");
+        assert_eq!(n.tags, vec!["type/customer", "Needs-Review", "inheading", "a/b"]);
+        assert_eq!(n.headings.len(), 1);
+        assert_eq!(n.headings[0].text, "Title #inheading");
+        assert_eq!(n.headings[0].line, 3);
+    }
+
+    #[test]
+    fn headings_get_unique_anchors() {
+        let n = note("## Notes\ntext\n## Notes\n### Key **Facts**\n");
+        let anchors: Vec<_> = n.headings.iter().map(|h| h.anchor.as_str()).collect();
+        assert_eq!(anchors, vec!["notes", "notes-1", "key-facts"]);
+        assert_eq!(n.headings[2].text, "Key Facts");
+    }
+
+    #[test]
+    fn inline_fields_in_three_forms() {
+        let n = note("Status:: active\n\n**Deal Size**:: 1,500\n\nText [owner:: [[Gordon]]] and (hidden:: yes).\n\n`code:: no`\n");
+        let got: Vec<_> = n.fields.iter().map(|f| (f.key.as_str(), f.raw.as_str(), f.form)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Status", "active", FieldForm::Line),
+                ("Deal Size", "1,500", FieldForm::Line),
+                ("owner", "[[Gordon]]", FieldForm::Bracket),
+                ("hidden", "yes", FieldForm::Paren),
+            ]
+        );
+        assert!(matches!(n.fields[1].value, Value::List(_)));
+        assert!(matches!(n.fields[2].value, Value::Link(_)));
+    }
+
+    #[test]
+    fn tasks_and_list_items() {
+        let text = "---\ntitle: T\n---\n## Actions\n- [ ] Send deck 📅 2026-01-09 #followup\n  - [x] Draft ✅ 2026-01-05\n  - note under it\n- [/] Half [due:: 2026-02-01]\n- Owner:: [[Gordon]]\n";
+        let n = note(text);
+        let items = &n.list_items;
+        assert_eq!(items.len(), 5);
+        assert_eq!((items[0].line, items[0].status, items[0].section), (4, Some(' '), Some(0)));
+        assert_eq!(items[0].text, "Send deck 📅 2026-01-09 #followup");
+        assert_eq!(items[0].children, vec![1, 2]);
+        assert_eq!(items[0].tags, vec!["#followup"]);
+        assert!(matches!(items[0].fields.get("due"), Some(Value::Date(_))));
+        assert_eq!((items[1].parent, items[1].status), (Some(0), Some('x')));
+        assert!(items[1].fields.contains_key("completion"));
+        assert_eq!(items[2].status, None);
+        assert_eq!(items[3].status, Some('/'));
+        assert!(items[3].fields.contains_key("due"));
+        assert_eq!(items[4].status, None);
+        assert!(items[4].fields.contains_key("Owner"));
+        let owner = n.fields.iter().find(|f| f.key == "Owner").unwrap();
+        assert_eq!(owner.item, Some(4));
+        assert_eq!(items[4].links.len(), 1);
+    }
+
+    #[test]
+    fn block_ids_and_queries() {
+        let text = "Decision made here. ^decision-1\n\n- item ^item-2\n\n```dataview\nLIST FROM \"People\"\n```\n\nCount: `= length(this.file.inlinks)`\n\n```dataviewjs\ndv.list()\n```\n";
+        let n = note(text);
+        let ids: Vec<_> = n.block_ids.iter().map(|b| (b.id.as_str(), b.line)).collect();
+        assert_eq!(ids, vec![("decision-1", 0), ("item-2", 2)]);
+        assert_eq!(n.list_items[0].block_id.as_deref(), Some("item-2"));
+        assert_eq!(n.queries.len(), 3);
+        assert_eq!((n.queries[0].kind, n.queries[0].source.as_str(), n.queries[0].line), (QueryKind::Dataview, "LIST FROM \"People\"\n", 4));
+        assert_eq!(&text[n.queries[0].source_offset..n.queries[0].source_offset + 4], "LIST");
+        assert_eq!((n.queries[1].kind, n.queries[1].source.as_str()), (QueryKind::Inline, "length(this.file.inlinks)"));
+        assert_eq!(n.queries[2].kind, QueryKind::DataviewJs);
+    }
+
+    #[test]
+    fn comments_hide_everything_inside() {
+        let n = note("Visible %% [[Secret Link]] #secret-tag key:: v %% end\n");
+        assert!(n.links.is_empty() && n.tags.is_empty() && n.fields.is_empty(), "{n:?}");
+        assert!(n.text.contains("Secret Link"), "the original text is kept for offsets");
+    }
+
+    #[test]
+    fn title_aliases() {
+        let n = note("---\ntitle: CoreWeave\naliases: CW, Core Weave\n---\n");
+        assert_eq!(n.title, "CoreWeave");
+        assert_eq!(n.aliases, vec!["CW", "Core Weave"]);
+        assert_eq!(note("no fm").title, "Test Note");
+    }
+}
