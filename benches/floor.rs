@@ -8,7 +8,10 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 fn main() -> std::io::Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let (vault, out) = match args.as_slice() {
         [v, o, ..] => (PathBuf::from(v), PathBuf::from(o)),
         _ => {
@@ -25,7 +28,9 @@ fn main() -> std::io::Result<()> {
     if out.exists() {
         std::fs::remove_dir_all(&out)?;
     }
-    notes.par_iter().try_for_each(|path| render(&vault, &out, path))?;
+    notes
+        .par_iter()
+        .try_for_each(|path| render(&vault, &out, path))?;
     eprintln!("floor: {} notes", notes.len());
     Ok(())
 }
@@ -33,8 +38,14 @@ fn main() -> std::io::Result<()> {
 fn render(vault: &Path, out: &Path, path: &Path) -> std::io::Result<()> {
     let text = std::fs::read_to_string(path)?;
     let mut html = String::with_capacity(text.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new_ext(&text, pulldown_cmark::Options::all()));
-    let rel = path.strip_prefix(vault).unwrap_or(path).with_extension("html");
+    pulldown_cmark::html::push_html(
+        &mut html,
+        pulldown_cmark::Parser::new_ext(&text, pulldown_cmark::Options::all()),
+    );
+    let rel = path
+        .strip_prefix(vault)
+        .unwrap_or(path)
+        .with_extension("html");
     let dest = out.join(rel);
     if let Some(parent) = dest.parent() {
         std::fs::create_dir_all(parent)?;

@@ -52,14 +52,20 @@ impl BuildReport {
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
     #[error("cannot read vault {path}: {source}")]
-    Vault { path: PathBuf, source: std::io::Error },
+    Vault {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Site(#[from] site::SiteError),
 }
 
 /// Warnings and errors (hints do not count).
 pub fn count_problems(diagnostics: &[Diagnostic]) -> usize {
-    diagnostics.iter().filter(|d| d.severity >= Severity::Warning).count()
+    diagnostics
+        .iter()
+        .filter(|d| d.severity >= Severity::Warning)
+        .count()
 }
 
 struct Pipeline {
@@ -68,21 +74,42 @@ struct Pipeline {
     diagnostics: Vec<Diagnostic>,
 }
 
-fn run_pipeline(config: &Config, progress: &mut dyn FnMut(Progress)) -> Result<Pipeline, BuildError> {
-    let vault = vault::load(config)
-        .map_err(|source| BuildError::Vault { path: config.vault.clone(), source })?;
-    progress(Progress::NotesRead { notes: vault.notes.len(), attachments: vault.attachments.len() });
+fn run_pipeline(
+    config: &Config,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Pipeline, BuildError> {
+    let vault = vault::load(config).map_err(|source| BuildError::Vault {
+        path: config.vault.clone(),
+        source,
+    })?;
+    progress(Progress::NotesRead {
+        notes: vault.notes.len(),
+        attachments: vault.attachments.len(),
+    });
     let mut diagnostics = vault.diagnostics.clone();
-    diagnostics.extend(vault.notes.iter().flat_map(|n| n.diagnostics.iter().cloned()));
+    diagnostics.extend(
+        vault
+            .notes
+            .iter()
+            .flat_map(|n| n.diagnostics.iter().cloned()),
+    );
     let index = Index::build(vault);
-    progress(Progress::Indexed { links: index.links.iter().map(Vec::len).sum() });
+    progress(Progress::Indexed {
+        links: index.links.iter().map(Vec::len).sum(),
+    });
     diagnostics.extend(index.diagnostics.iter().cloned());
     let rendered = render::render_site(&index, config, crate::build_date(config));
-    progress(Progress::PagesRendered { pages: rendered.pages.len() });
+    progress(Progress::PagesRendered {
+        pages: rendered.pages.len(),
+    });
     diagnostics.extend(rendered.diagnostics.iter().cloned());
     diagnostics.sort();
     diagnostics.dedup();
-    Ok(Pipeline { index, rendered, diagnostics })
+    Ok(Pipeline {
+        index,
+        rendered,
+        diagnostics,
+    })
 }
 
 /// Builds the site of `config` into `config.out`.
@@ -92,10 +119,16 @@ pub fn build(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
-    let Pipeline { index, rendered, diagnostics } = run_pipeline(config, progress)?;
+    let Pipeline {
+        index,
+        rendered,
+        diagnostics,
+    } = run_pipeline(config, progress)?;
     let files = site::build(&rendered, config)?;
     let written = site::write(&files, &config.out, &config.vault, options.force)?;
-    progress(Progress::Written { files: written.files });
+    progress(Progress::Written {
+        files: written.files,
+    });
     Ok(BuildReport {
         notes: index.notes.len(),
         pages: rendered.pages.len(),
@@ -108,7 +141,11 @@ pub fn build(
 
 /// Everything `build` does except writing; returns every problem found.
 pub fn check(config: &Config) -> Result<Vec<Diagnostic>, BuildError> {
-    let Pipeline { rendered, mut diagnostics, .. } = run_pipeline(config, &mut |_| {})?;
+    let Pipeline {
+        rendered,
+        mut diagnostics,
+        ..
+    } = run_pipeline(config, &mut |_| {})?;
     // Templates are part of the build: a broken theme is a problem `check` must report.
     if let Err(e) = site::build(&rendered, config) {
         diagnostics.push(Diagnostic::error("theme", 0, 0, e.to_string()));

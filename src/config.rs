@@ -69,7 +69,11 @@ impl Default for CrmConfig {
     fn default() -> Self {
         CrmConfig {
             account_types: vec!["customer".into(), "prospect".into(), "partner".into()],
-            account_tags: vec!["type/customer".into(), "type/prospect".into(), "type/partner".into()],
+            account_tags: vec![
+                "type/customer".into(),
+                "type/prospect".into(),
+                "type/partner".into(),
+            ],
             account_folders: vec![],
             person_types: vec!["person".into()],
             people_folders: vec!["People".into()],
@@ -103,9 +107,17 @@ impl Default for Config {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}:{line}:{col}: {message}")]
-    Parse { path: PathBuf, line: u32, col: u32, message: String },
+    Parse {
+        path: PathBuf,
+        line: u32,
+        col: u32,
+        message: String,
+    },
     #[error("{path}: {message}")]
     Invalid { path: PathBuf, message: String },
 }
@@ -113,8 +125,10 @@ pub enum ConfigError {
 impl Config {
     /// Reads and validates a config file; relative paths are resolved against its folder.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
         let mut config = Config::parse(&text, path)?;
         let base = path.parent().unwrap_or(Path::new(""));
         config.vault = base.join(&config.vault);
@@ -130,7 +144,12 @@ impl Config {
                 .span()
                 .map(|s| crate::diagnostics::LineIndex::new(text).locate(s.start))
                 .unwrap_or((0, 0));
-            ConfigError::Parse { path: path.to_path_buf(), line, col, message: e.message().to_string() }
+            ConfigError::Parse {
+                path: path.to_path_buf(),
+                line,
+                col,
+                message: e.message().to_string(),
+            }
         })?;
         config.validate(path)?;
         Ok(config)
@@ -161,9 +180,15 @@ impl Config {
             return Some(here);
         }
         let vault = vault?;
-        [vault.join(CONFIG_FILE), vault.parent().map(|p| p.join(CONFIG_FILE)).unwrap_or_default()]
-            .into_iter()
-            .find(|p| p.is_file())
+        [
+            vault.join(CONFIG_FILE),
+            vault
+                .parent()
+                .map(|p| p.join(CONFIG_FILE))
+                .unwrap_or_default(),
+        ]
+        .into_iter()
+        .find(|p| p.is_file())
     }
 }
 
@@ -181,7 +206,11 @@ mod tests {
 
     #[test]
     fn defaults_fill_missing_keys() {
-        let c = Config::parse("title = \"Acme wiki\"\n[crm]\nstale_days = 30\n", Path::new("d.toml")).unwrap();
+        let c = Config::parse(
+            "title = \"Acme wiki\"\n[crm]\nstale_days = 30\n",
+            Path::new("d.toml"),
+        )
+        .unwrap();
         assert_eq!(c.title, "Acme wiki");
         assert_eq!(c.crm.stale_days, 30);
         assert_eq!(c.crm.people_folders, vec!["People".to_string()]);

@@ -38,22 +38,49 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn warning(path: impl Into<String>, line: u32, col: u32, message: impl Into<String>) -> Self {
-        Diagnostic { path: path.into(), line, col, severity: Severity::Warning, message: message.into() }
+    pub fn warning(
+        path: impl Into<String>,
+        line: u32,
+        col: u32,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            path: path.into(),
+            line,
+            col,
+            severity: Severity::Warning,
+            message: message.into(),
+        }
     }
 
     pub fn error(path: impl Into<String>, line: u32, col: u32, message: impl Into<String>) -> Self {
-        Diagnostic { path: path.into(), line, col, severity: Severity::Error, message: message.into() }
+        Diagnostic {
+            path: path.into(),
+            line,
+            col,
+            severity: Severity::Error,
+            message: message.into(),
+        }
     }
 
     pub fn hint(path: impl Into<String>, line: u32, col: u32, message: impl Into<String>) -> Self {
-        Diagnostic { path: path.into(), line, col, severity: Severity::Hint, message: message.into() }
+        Diagnostic {
+            path: path.into(),
+            line,
+            col,
+            severity: Severity::Hint,
+            message: message.into(),
+        }
     }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}: {}", self.path, self.line, self.col, self.severity, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}: {}",
+            self.path, self.line, self.col, self.severity, self.message
+        )
     }
 }
 

@@ -11,7 +11,10 @@ pub enum InitError {
     #[error("{path} is not a folder")]
     NotAFolder { path: PathBuf },
     #[error("cannot write {path}: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// The commented template. Every key of `Config`, its default and one line on what it does; a test
@@ -69,15 +72,19 @@ pub fn template(vault: &str, out: &str) -> String {
 /// is `.` and the site goes to `../<dir name>-site`; otherwise a `content/` vault and `public/` output.
 pub fn init(dir: &Path) -> Result<PathBuf, InitError> {
     if !dir.is_dir() {
-        return Err(InitError::NotAFolder { path: dir.to_path_buf() });
+        return Err(InitError::NotAFolder {
+            path: dir.to_path_buf(),
+        });
     }
     let path = dir.join(CONFIG_FILE);
     if path.exists() {
         return Err(InitError::Exists(path));
     }
     let is_vault = dir.join(".obsidian").is_dir()
-        || std::fs::read_dir(dir).map_or(false, |entries| {
-            entries.flatten().any(|e| e.path().extension().is_some_and(|x| x == "md"))
+        || std::fs::read_dir(dir).is_ok_and(|entries| {
+            entries
+                .flatten()
+                .any(|e| e.path().extension().is_some_and(|x| x == "md"))
         });
     let text = if is_vault {
         let name = dir
@@ -89,7 +96,10 @@ pub fn init(dir: &Path) -> Result<PathBuf, InitError> {
     } else {
         template("content", "public")
     };
-    std::fs::write(&path, text).map_err(|source| InitError::Write { path: path.clone(), source })?;
+    std::fs::write(&path, text).map_err(|source| InitError::Write {
+        path: path.clone(),
+        source,
+    })?;
     Ok(path)
 }
 
@@ -100,7 +110,8 @@ mod tests {
 
     #[test]
     fn template_lists_every_key_with_its_default() {
-        let parsed = Config::parse(&template("content", "public"), Path::new("dossier.toml")).unwrap();
+        let parsed =
+            Config::parse(&template("content", "public"), Path::new("dossier.toml")).unwrap();
         assert_eq!(parsed, Config::default());
         // Every commented-out optional key is still a valid key.
         let uncommented: String = TEMPLATE
@@ -111,8 +122,11 @@ mod tests {
             })
             .collect::<Vec<_>>()
             .join("\n");
-        let all = Config::parse(&uncommented.replace("{vault}", "v").replace("{out}", "o"), Path::new("d"))
-            .unwrap();
+        let all = Config::parse(
+            &uncommented.replace("{vault}", "v").replace("{out}", "o"),
+            Path::new("d"),
+        )
+        .unwrap();
         assert!(all.base_url.is_some() && all.theme.is_some() && all.today.is_some());
     }
 
@@ -121,7 +135,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("dossier.toml"), "title = \"mine\"").unwrap();
         assert!(matches!(init(dir.path()), Err(InitError::Exists(_))));
-        assert_eq!(std::fs::read_to_string(dir.path().join("dossier.toml")).unwrap(), "title = \"mine\"");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("dossier.toml")).unwrap(),
+            "title = \"mine\""
+        );
     }
 
     #[test]

@@ -24,7 +24,10 @@ use std::path::PathBuf;
 /// The settings for a command: the named config file, else `dossier.toml` found here or beside the
 /// vault, else the defaults; then `--vault` and `--today` override.
 pub fn resolve_config(args: &cli::VaultArgs) -> Result<Config, ConfigError> {
-    let file = args.config.clone().or_else(|| Config::discover(args.vault.as_deref()));
+    let file = args
+        .config
+        .clone()
+        .or_else(|| Config::discover(args.vault.as_deref()));
     let mut config = match file {
         Some(path) => Config::load(&path)?,
         None => Config::default(),
@@ -46,14 +49,19 @@ pub enum QueryError {
     #[error("{0}")]
     Exec(#[from] dataview::ExecError),
     #[error("cannot read vault {path}: {source}")]
-    Vault { path: PathBuf, source: std::io::Error },
+    Vault {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{0}")]
     NoSuchNote(String),
 }
 
 /// The build date: the config's `today`, else the system's local date.
 pub fn build_date(config: &Config) -> NaiveDate {
-    config.today.unwrap_or_else(|| chrono::Local::now().date_naive())
+    config
+        .today
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
 /// Runs one query against the vault of `config`, as `dossier query` does. `this` names the note the
@@ -64,25 +72,41 @@ pub fn query(
     text: &str,
 ) -> Result<dataview::QueryResult, QueryError> {
     let query = dataview::parse(text)?;
-    let vault = vault::load(config)
-        .map_err(|source| QueryError::Vault { path: config.vault.clone(), source })?;
+    let vault = vault::load(config).map_err(|source| QueryError::Vault {
+        path: config.vault.clone(),
+        source,
+    })?;
     let index = index::Index::build(vault);
     let this = match this {
         None => None,
         Some(name) => Some(find_note(&index, name).ok_or_else(|| {
-            QueryError::NoSuchNote(format!("no note named {name:?} in {}", config.vault.display()))
+            QueryError::NoSuchNote(format!(
+                "no note named {name:?} in {}",
+                config.vault.display()
+            ))
         })?),
     };
     let pages = dataview::Pages::build(&index);
-    let ctx = dataview::Context { index: &index, pages: &pages, this, today: build_date(config) };
+    let ctx = dataview::Context {
+        index: &index,
+        pages: &pages,
+        this,
+        today: build_date(config),
+    };
     Ok(dataview::execute(&query, &ctx)?)
 }
 
 /// A note by vault path (with or without `.md`) or, failing that, by name as a link would resolve.
 pub fn find_note(index: &index::Index, name: &str) -> Option<index::NoteIdx> {
-    let path = if name.ends_with(".md") { name.to_string() } else { format!("{name}.md") };
-    index.note_by_path(&path).or_else(|| match index.resolve(0, name) {
-        index::Target::Note(i) => Some(i),
-        _ => None,
-    })
+    let path = if name.ends_with(".md") {
+        name.to_string()
+    } else {
+        format!("{name}.md")
+    };
+    index
+        .note_by_path(&path)
+        .or_else(|| match index.resolve(0, name) {
+            index::Target::Note(i) => Some(i),
+            _ => None,
+        })
 }

@@ -68,7 +68,11 @@ fn build(args: dossier::cli::BuildArgs) -> ExitCode {
         }
         let line = match p {
             Progress::NotesRead { notes, attachments } => {
-                format!("read {} and {}", plural(notes, "note"), plural(attachments, "attachment"))
+                format!(
+                    "read {} and {}",
+                    plural(notes, "note"),
+                    plural(attachments, "attachment")
+                )
             }
             Progress::Indexed { links } => format!("resolved {}", plural(links, "link")),
             Progress::PagesRendered { pages } => format!("rendered {}", plural(pages, "page")),
@@ -76,7 +80,11 @@ fn build(args: dossier::cli::BuildArgs) -> ExitCode {
         };
         eprint!("\r\x1b[2K{line} ({:.2} s)", start.elapsed().as_secs_f64());
     };
-    let result = dossier::build(&config, &dossier::BuildOptions { force: args.force }, &mut progress);
+    let result = dossier::build(
+        &config,
+        &dossier::BuildOptions { force: args.force },
+        &mut progress,
+    );
     if live {
         eprint!("\r\x1b[2K");
     }
@@ -113,7 +121,11 @@ fn check(args: dossier::cli::CheckArgs) -> ExitCode {
         Ok(diagnostics) => {
             print_diagnostics(&diagnostics);
             let problems = count_problems(&diagnostics);
-            eprintln!("checked {}: {}", config.vault.display(), plural(problems, "problem"));
+            eprintln!(
+                "checked {}: {}",
+                config.vault.display(),
+                plural(problems, "problem")
+            );
             if problems > 0 {
                 ExitCode::FAILURE
             } else {
@@ -131,7 +143,10 @@ fn query(args: dossier::cli::QueryArgs) -> ExitCode {
     };
     match dossier::query(&config, args.this.as_deref(), &args.query) {
         Ok(result) => {
-            println!("{}", dossier::dataview::output::format(&result, args.format));
+            println!(
+                "{}",
+                dossier::dataview::output::format(&result, args.format)
+            );
             ExitCode::SUCCESS
         }
         Err(dossier::QueryError::Parse(e)) => {

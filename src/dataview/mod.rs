@@ -41,7 +41,9 @@ pub struct ExecError {
 }
 
 pub fn parse(text: &str) -> Result<Query, ParseError> {
-    Ok(Query { source: text.to_string() })
+    Ok(Query {
+        source: text.to_string(),
+    })
 }
 
 /// Page data for every note, built once per build.
@@ -68,11 +70,15 @@ pub struct Context<'a> {
 
 pub fn execute(query: &Query, ctx: &Context<'_>) -> Result<QueryResult, ExecError> {
     let _ = (query, ctx);
-    Err(ExecError { message: "dataview engine not built yet".into() })
+    Err(ExecError {
+        message: "dataview engine not built yet".into(),
+    })
 }
 
 /// Evaluates an inline `` `= expr` `` query for note `ctx.this`.
 pub fn evaluate_inline(expr: &str, ctx: &Context<'_>) -> Result<crate::value::Value, ExecError> {
     let _ = (expr, ctx);
-    Err(ExecError { message: "dataview engine not built yet".into() })
+    Err(ExecError {
+        message: "dataview engine not built yet".into(),
+    })
 }

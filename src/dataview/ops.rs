@@ -33,7 +33,11 @@ pub fn equals(a: &Value, b: &Value) -> bool {
 
 /// Arithmetic of §6.5; `Err` is an evaluation error (the row is dropped).
 pub fn arith(op: BinOp, a: &Value, b: &Value) -> Result<Value, String> {
-    Err(format!("no implementation of {op:?} for {} and {}", a.type_name(), b.type_name()))
+    Err(format!(
+        "no implementation of {op:?} for {} and {}",
+        a.type_name(),
+        b.type_name()
+    ))
 }
 
 /// The string form of §6.6 (`string()`, concatenation, `join`).

@@ -9,9 +9,15 @@ use std::collections::BTreeMap;
 pub enum QueryResult {
     /// `headers` is `["File"]`, `["File", expr]`, `[expr]` (WITHOUT ID) or `["Group", …]` after GROUP BY;
     /// each row holds one value per header (the id, then the expression value).
-    List { headers: Vec<String>, rows: Vec<Vec<Value>> },
+    List {
+        headers: Vec<String>,
+        rows: Vec<Vec<Value>>,
+    },
     /// `headers` is `["File" | "Group", columns…]`, or the columns alone WITHOUT ID.
-    Table { headers: Vec<String>, rows: Vec<Vec<Value>> },
+    Table {
+        headers: Vec<String>,
+        rows: Vec<Vec<Value>>,
+    },
     /// Groups of nested task trees; one group with `key: None` when not grouped.
     Task { groups: Vec<TaskGroup> },
     /// One dot per row: the date and the note link.

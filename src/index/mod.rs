@@ -1,7 +1,16 @@
 //! Stage 2: [`Vault`] → [`Index`], immutable once built: names and aliases, every link resolved with
 //! Obsidian's rules, backlinks, the tag tree, unresolved names. Never formats HTML.
+//!
+//! 1. `names`: lookup tables of note paths, names, aliases, attachments and excluded names, built once.
+//! 2. `resolve`: each link of each note resolved once (in parallel), with its subpath's anchor.
+//! 3. Link values inside front matter and inline fields are resolved in place (DATAVIEW.md §9.9).
+//! 4. Backlinks, the tag tree, unresolved names and used attachments are gathered, sorted.
+
+pub mod names;
+pub mod resolve;
 
 use crate::diagnostics::Diagnostic;
+use crate::value::Value;
 use crate::vault::{Attachment, Note, Vault};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -57,27 +66,265 @@ pub struct Index {
     /// Attachments linked or embedded by published notes.
     pub used_attachments: Vec<usize>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The name tables `resolve` uses.
+    #[serde(skip)]
+    names: names::Names,
 }
 
 impl Index {
-    /// Builds the index. Never fails: ambiguities and the like become diagnostics.
+    /// Builds the index. Never fails: ambiguities and missing headings become diagnostics.
     pub fn build(vault: Vault) -> Index {
+        use rayon::prelude::*;
+        let Vault {
+            mut notes,
+            attachments,
+            excluded,
+            ..
+        } = vault;
+        let table = names::Names::build(&notes, &attachments, &excluded);
+
+        // Link values in fields, resolved in place (§9.9).
+        let field_targets: Vec<std::collections::HashMap<String, String>> = notes
+            .par_iter()
+            .enumerate()
+            .map(|(i, note)| {
+                let mut map = std::collections::HashMap::new();
+                let mut visit = |v: &Value| {
+                    collect_link_paths(v, &mut |p: &str| {
+                        if let Target::Note(t) =
+                            resolve::resolve(&table, &notes, Some(i), p, false).target
+                        {
+                            map.insert(p.to_string(), notes[t].id.as_str().to_string());
+                        }
+                    })
+                };
+                note.frontmatter.fields.values().for_each(&mut visit);
+                note.fields.iter().for_each(|f| visit(&f.value));
+                note.list_items
+                    .iter()
+                    .flat_map(|it| it.fields.values())
+                    .for_each(&mut visit);
+                map
+            })
+            .collect();
+        notes
+            .par_iter_mut()
+            .zip(field_targets)
+            .for_each(|(note, map)| {
+                if map.is_empty() {
+                    return;
+                }
+                let fix = |v: &mut Value| resolve_link_values(v, &map);
+                note.frontmatter.fields.values_mut().for_each(fix);
+                note.fields.iter_mut().for_each(|f| fix(&mut f.value));
+                note.list_items
+                    .iter_mut()
+                    .flat_map(|it| it.fields.values_mut())
+                    .for_each(fix);
+            });
+
+        let per_note: Vec<(Vec<Resolved>, Vec<Diagnostic>)> = notes
+            .par_iter()
+            .enumerate()
+            .map(|(i, note)| resolve_note_links(&table, &notes, i, note))
+            .collect();
+        let mut links = Vec::with_capacity(notes.len());
+        let mut diagnostics = Vec::new();
+        for (l, d) in per_note {
+            links.push(l);
+            diagnostics.extend(d);
+        }
+
+        let mut backlinks = vec![Vec::new(); notes.len()];
+        let mut unresolved: BTreeMap<String, Vec<Backlink>> = BTreeMap::new();
+        let mut unresolved_keys: std::collections::HashMap<String, String> = Default::default();
+        let mut used_attachments = Vec::new();
+        for (from, resolved) in links.iter().enumerate() {
+            for (link, r) in resolved.iter().enumerate() {
+                match &r.target {
+                    Target::Note(t) => backlinks[*t].push(Backlink { from, link }),
+                    Target::Attachment(a) => used_attachments.push(*a),
+                    Target::Unresolved(name) => {
+                        let display = unresolved_keys
+                            .entry(names::key(name))
+                            .or_insert_with(|| name.clone());
+                        unresolved
+                            .entry(display.clone())
+                            .or_default()
+                            .push(Backlink { from, link });
+                    }
+                    Target::Excluded | Target::SameNote => {}
+                }
+            }
+        }
+        used_attachments.sort_unstable();
+        used_attachments.dedup();
+
+        let mut tags: BTreeMap<String, Vec<NoteIdx>> = BTreeMap::new();
+        for (i, note) in notes.iter().enumerate() {
+            for tag in &note.tags {
+                let lower = tag.trim_start_matches('#').to_lowercase();
+                let mut prefix = String::new();
+                for part in lower.split('/').filter(|p| !p.is_empty()) {
+                    if !prefix.is_empty() {
+                        prefix.push('/');
+                    }
+                    prefix.push_str(part);
+                    tags.entry(prefix.clone()).or_default().push(i);
+                }
+            }
+        }
+        for list in tags.values_mut() {
+            list.sort_unstable();
+            list.dedup();
+        }
+        diagnostics.sort();
         Index {
-            notes: vault.notes,
-            attachments: vault.attachments,
-            excluded: vault.excluded,
-            ..Index::default()
+            notes,
+            attachments,
+            links,
+            backlinks,
+            tags,
+            unresolved,
+            excluded,
+            used_attachments,
+            diagnostics,
+            names: table,
         }
     }
 
     /// Resolves link text written in note `from` with Obsidian's rules (the same rules `build` used).
     pub fn resolve(&self, from: NoteIdx, target: &str) -> Target {
-        let _ = from;
-        Target::Unresolved(target.to_string())
+        resolve::resolve(
+            &self.names,
+            &self.notes,
+            Some(from).filter(|&f| f < self.notes.len()),
+            target,
+            false,
+        )
+        .target
     }
 
     /// The note with this vault path (`Customers/Acme Corp.md`).
     pub fn note_by_path(&self, path: &str) -> Option<NoteIdx> {
-        self.notes.binary_search_by(|n| n.id.as_str().cmp(path)).ok()
+        self.notes
+            .binary_search_by(|n| n.id.as_str().cmp(path))
+            .ok()
+    }
+
+    /// The distinct notes linking to `note` (sorted).
+    pub fn inlinks(&self, note: NoteIdx) -> Vec<NoteIdx> {
+        let mut from: Vec<NoteIdx> = self
+            .backlinks
+            .get(note)
+            .map_or(Vec::new(), |b| b.iter().map(|b| b.from).collect());
+        from.dedup();
+        from
     }
 }
+
+/// Calls `f` with the path of every unresolved link value inside `v`.
+fn collect_link_paths(v: &Value, f: &mut dyn FnMut(&str)) {
+    match v {
+        Value::Link(l) if !l.resolved => f(&l.path),
+        Value::List(items) => items.iter().for_each(|i| collect_link_paths(i, f)),
+        Value::Object(map) => map.values().for_each(|i| collect_link_paths(i, f)),
+        _ => {}
+    }
+}
+
+fn resolve_link_values(v: &mut Value, map: &std::collections::HashMap<String, String>) {
+    match v {
+        Value::Link(l) if !l.resolved => {
+            if let Some(full) = map.get(&l.path) {
+                l.path = full.clone();
+                l.resolved = true;
+            }
+        }
+        Value::List(items) => items.iter_mut().for_each(|i| resolve_link_values(i, map)),
+        Value::Object(m) => m.values_mut().for_each(|i| resolve_link_values(i, map)),
+        _ => {}
+    }
+}
+
+/// The anchor a subpath lands on in `target`: a heading (case-insensitive text, last `#` segment, or its
+/// anchor slug) or a block id (`^id`, kept as the anchor `^id`).
+pub fn anchor_of(target: &Note, subpath: &str) -> Option<String> {
+    let sub = subpath.rsplit('#').find(|s| !s.trim().is_empty())?.trim();
+    if let Some(id) = sub.strip_prefix('^') {
+        return target
+            .block_ids
+            .iter()
+            .find(|b| b.id.eq_ignore_ascii_case(id))
+            .map(|b| format!("^{}", b.id));
+    }
+    let lower = sub.to_lowercase();
+    target
+        .headings
+        .iter()
+        .find(|h| h.text.to_lowercase() == lower)
+        .or_else(|| {
+            let slug = crate::vault::anchor::heading_anchor(sub);
+            target.headings.iter().find(|h| h.anchor == slug)
+        })
+        .map(|h| h.anchor.clone())
+}
+
+fn resolve_note_links(
+    table: &names::Names,
+    notes: &[Note],
+    i: NoteIdx,
+    note: &Note,
+) -> (Vec<Resolved>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let lines = crate::diagnostics::LineIndex::new(&note.text);
+    let resolved = note
+        .links
+        .iter()
+        .map(|link| {
+            let relative = link.syntax == crate::vault::LinkSyntax::Markdown;
+            let r = resolve::resolve(table, notes, Some(i), &link.target, relative);
+            let (line, col) = lines.locate(link.span.start);
+            if let (Target::Note(chosen), false) = (&r.target, r.ambiguous_with.is_empty()) {
+                let chosen = *chosen;
+                let others: Vec<&str> = r.ambiguous_with.iter().map(|&o| notes[o].id.as_str()).collect();
+                diags.push(Diagnostic::warning(
+                    note.id.as_str(),
+                    line,
+                    col,
+                    format!(
+                        "[[{}]] is ambiguous: it resolves to {} (shortest path) but could also mean {}; qualify it with a folder",
+                        link.target,
+                        notes[chosen].id.as_str(),
+                        others.join(", ")
+                    ),
+                ));
+            }
+            let target_note = match r.target {
+                Target::Note(t) => Some(&notes[t]),
+                Target::SameNote => Some(note),
+                _ => None,
+            };
+            let anchor = match (&link.subpath, target_note) {
+                (Some(sub), Some(t)) => {
+                    let a = anchor_of(t, sub);
+                    if a.is_none() {
+                        diags.push(Diagnostic::warning(
+                            note.id.as_str(),
+                            line,
+                            col,
+                            format!("link to #{sub} in {}: no such heading or block", t.id.as_str()),
+                        ));
+                    }
+                    a
+                }
+                _ => None,
+            };
+            Resolved { target: r.target, anchor }
+        })
+        .collect();
+    (resolved, diags)
+}
+
+#[cfg(test)]
+mod tests;

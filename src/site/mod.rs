@@ -21,7 +21,12 @@ pub fn build(rendered: &Rendered, config: &Config) -> Result<SiteFiles, SiteErro
     Ok(SiteFiles)
 }
 
-pub fn write(files: &SiteFiles, out: &Path, vault: &Path, force: bool) -> Result<WriteReport, SiteError> {
+pub fn write(
+    files: &SiteFiles,
+    out: &Path,
+    vault: &Path,
+    force: bool,
+) -> Result<WriteReport, SiteError> {
     let _ = (files, out, vault, force);
     Err(SiteError::NotBuilt)
 }

@@ -10,7 +10,9 @@ pub fn date(text: &str) -> Option<Date> {
     let t = text.trim();
     let b = t.as_bytes();
     let num = |s: &str| -> Option<u32> {
-        (!s.is_empty() && s.bytes().all(|c| c.is_ascii_digit())).then(|| s.parse().ok()).flatten()
+        (!s.is_empty() && s.bytes().all(|c| c.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
     };
     if b.len() < 7 || b.get(4) != Some(&b'-') {
         return None;
@@ -54,7 +56,10 @@ pub fn date(text: &str) -> Option<Date> {
     if !rest.is_empty() {
         return None;
     }
-    Some(Date { local: NaiveDateTime::new(d, time), offset })
+    Some(Date {
+        local: NaiveDateTime::new(d, time),
+        offset,
+    })
 }
 
 fn zone_offset(z: &str) -> Option<FixedOffset> {
@@ -67,7 +72,11 @@ fn zone_offset(z: &str) -> Option<FixedOffset> {
         return None;
     }
     let h: i32 = digits[..2].parse().ok()?;
-    let m: i32 = if digits.len() == 4 { digits[2..].parse().ok()? } else { 0 };
+    let m: i32 = if digits.len() == 4 {
+        digits[2..].parse().ok()?
+    } else {
+        0
+    };
     FixedOffset::east_opt(sign * (h * 3600 + m * 60))
 }
 
@@ -93,10 +102,14 @@ pub fn duration(text: &str) -> Option<Duration> {
     let mut rest = text.trim();
     let mut parts = 0;
     while !rest.is_empty() {
-        let n_end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        let n_end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
         let n: f64 = rest[..n_end].parse().ok()?;
         rest = rest[n_end..].trim_start();
-        let u_end = rest.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(rest.len());
+        let u_end = rest
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(rest.len());
         let add = unit(&rest[..u_end])?;
         add(&mut d, n);
         parts += 1;
@@ -152,16 +165,30 @@ pub fn parse_link_inner(inner: &str, embed: bool) -> Link {
         Some(_) => LinkKind::Header,
         None => LinkKind::File,
     };
-    let subpath = subpath.map(|s| s.trim_start_matches('^').to_string()).filter(|s| !s.is_empty());
-    let kind = if subpath.is_none() { LinkKind::File } else { kind };
-    Link { path, subpath, display, embed, kind, resolved: false }
+    let subpath = subpath
+        .map(|s| s.trim_start_matches('^').to_string())
+        .filter(|s| !s.is_empty());
+    let kind = if subpath.is_none() {
+        LinkKind::File
+    } else {
+        kind
+    };
+    Link {
+        path,
+        subpath,
+        display,
+        embed,
+        kind,
+        resolved: false,
+    }
 }
 
 /// A front-matter string converted by §9.2: date, then duration, then `[[link]]`, else the string.
 pub fn frontmatter_string(text: &str) -> Value {
     if let Some(d) = date(text) {
         Value::Date(d)
-    } else if let Some(d) = duration(text).filter(|_| text.chars().any(|c| c.is_ascii_alphabetic())) {
+    } else if let Some(d) = duration(text).filter(|_| text.chars().any(|c| c.is_ascii_alphabetic()))
+    {
         Value::Duration(normalize(d))
     } else if let Some(l) = link(text) {
         Value::Link(l)
@@ -197,7 +224,9 @@ fn typed_scalar(text: &str) -> Option<Value> {
     if t.len() >= 2 && t.starts_with('"') && t.ends_with('"') {
         let inner = &t[1..t.len() - 1];
         if !inner.contains('"') || inner.contains("\\\"") {
-            return Some(Value::String(inner.replace("\\\"", "\"").replace("\\\\", "\\")));
+            return Some(Value::String(
+                inner.replace("\\\"", "\"").replace("\\\\", "\\"),
+            ));
         }
     }
     if t.starts_with('#') && t.len() > 1 && !t.contains(char::is_whitespace) {
@@ -214,7 +243,9 @@ fn number(t: &str) -> Option<f64> {
         None => (digits, None),
     };
     let ok = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
-    (ok(int) && frac.is_none_or(ok)).then(|| t.parse().ok()).flatten()
+    (ok(int) && frac.is_none_or(ok))
+        .then(|| t.parse().ok())
+        .flatten()
 }
 
 /// Splits on commas outside `[[…]]` and quotes.
@@ -265,7 +296,12 @@ mod tests {
     use super::*;
 
     fn ymd(y: i32, m: u32, d: u32) -> Date {
-        Date { local: NaiveDate::from_ymd_opt(y, m, d).unwrap().and_time(NaiveTime::MIN), offset: None }
+        Date {
+            local: NaiveDate::from_ymd_opt(y, m, d)
+                .unwrap()
+                .and_time(NaiveTime::MIN),
+            offset: None,
+        }
     }
 
     #[test]
@@ -277,8 +313,19 @@ mod tests {
         let z = date("2021-04-18T04:19:05.5+02:00").unwrap();
         assert_eq!(z.offset, FixedOffset::east_opt(7200));
         assert_eq!(z.local.to_string(), "2021-04-18 04:19:05.500");
-        assert_eq!(date("2021-04-18T04:19Z").unwrap().offset, FixedOffset::east_opt(0));
-        for bad in ["2025-13-01", "2025-02-30", "2025-1-1", "20251219", "2025-12-19 14:00", "hello", ""] {
+        assert_eq!(
+            date("2021-04-18T04:19Z").unwrap().offset,
+            FixedOffset::east_opt(0)
+        );
+        for bad in [
+            "2025-13-01",
+            "2025-02-30",
+            "2025-1-1",
+            "20251219",
+            "2025-12-19 14:00",
+            "hello",
+            "",
+        ] {
             assert_eq!(date(bad), None, "{bad}");
         }
     }
@@ -301,20 +348,32 @@ mod tests {
     #[test]
     fn link_texts() {
         let l = link("[[Acme Corp#Key Facts|facts]]").unwrap();
-        assert_eq!((l.path.as_str(), l.subpath.as_deref(), l.display.as_deref()), ("Acme Corp", Some("Key Facts"), Some("facts")));
+        assert_eq!(
+            (l.path.as_str(), l.subpath.as_deref(), l.display.as_deref()),
+            ("Acme Corp", Some("Key Facts"), Some("facts"))
+        );
         assert_eq!(l.kind, LinkKind::Header);
         let b = link("![[Note#^abc]]").unwrap();
         assert!(b.embed);
-        assert_eq!((b.kind, b.subpath.as_deref()), (LinkKind::Block, Some("abc")));
+        assert_eq!(
+            (b.kind, b.subpath.as_deref()),
+            (LinkKind::Block, Some("abc"))
+        );
         assert_eq!(link("[[a]] and [[b]]"), None);
         assert_eq!(link("text"), None);
     }
 
     #[test]
     fn frontmatter_strings_convert_in_order() {
-        assert_eq!(frontmatter_string("2025-12-19"), Value::Date(ymd(2025, 12, 19)));
+        assert_eq!(
+            frontmatter_string("2025-12-19"),
+            Value::Date(ymd(2025, 12, 19))
+        );
         assert!(matches!(frontmatter_string("2 weeks"), Value::Duration(_)));
-        assert!(matches!(frontmatter_string("[[Gordon Brown]]"), Value::Link(_)));
+        assert!(matches!(
+            frontmatter_string("[[Gordon Brown]]"),
+            Value::Link(_)
+        ));
         assert_eq!(frontmatter_string("active"), Value::String("active".into()));
         assert_eq!(frontmatter_string("12"), Value::String("12".into()));
     }
@@ -324,19 +383,33 @@ mod tests {
         assert_eq!(inline_value(""), Value::Null);
         assert_eq!(inline_value("  "), Value::Null);
         assert_eq!(inline_value("2026-01-15"), Value::Date(ymd(2026, 1, 15)));
-        assert_eq!(inline_value("1,500"), Value::List(vec![Value::Number(1.0), Value::Number(500.0)]));
+        assert_eq!(
+            inline_value("1,500"),
+            Value::List(vec![Value::Number(1.0), Value::Number(500.0)])
+        );
         assert_eq!(inline_value("42"), Value::Number(42.0));
         assert_eq!(inline_value("-3.5"), Value::Number(-3.5));
         assert_eq!(inline_value("True"), Value::Bool(true));
-        assert_eq!(inline_value("\"quoted, text\""), Value::String("quoted, text".into()));
+        assert_eq!(
+            inline_value("\"quoted, text\""),
+            Value::String("quoted, text".into())
+        );
         assert_eq!(inline_value("#tag"), Value::String("#tag".into()));
-        assert_eq!(inline_value("2026-01-20 14:00"), Value::String("2026-01-20 14:00".into()));
-        assert_eq!(inline_value("jira, slack"), Value::String("jira, slack".into()));
+        assert_eq!(
+            inline_value("2026-01-20 14:00"),
+            Value::String("2026-01-20 14:00".into())
+        );
+        assert_eq!(
+            inline_value("jira, slack"),
+            Value::String("jira, slack".into())
+        );
         assert_eq!(inline_value("5 stars"), Value::String("5 stars".into()));
         match inline_value("[[A]], [[B|b]]") {
             Value::List(v) => assert_eq!(v.len(), 2),
             other => panic!("{other:?}"),
         }
-        assert!(matches!(inline_value("90 minutes"), Value::Duration(d) if d.hours == 1.0 && d.minutes == 30.0));
+        assert!(
+            matches!(inline_value("90 minutes"), Value::Duration(d) if d.hours == 1.0 && d.minutes == 30.0)
+        );
     }
 }

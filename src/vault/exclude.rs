@@ -47,7 +47,11 @@ mod tests {
 
     #[test]
     fn folder_names_and_globs() {
-        let e = Exclusions::new(&["Personal".into(), "Templates/**".into(), "**/draft-*.md".into()]);
+        let e = Exclusions::new(&[
+            "Personal".into(),
+            "Templates/**".into(),
+            "**/draft-*.md".into(),
+        ]);
         assert!(e.excludes("Personal"));
         assert!(e.excludes("Personal/Salary.md"));
         assert!(e.excludes("Personal/deep/x.png"));

@@ -48,9 +48,13 @@ fn convert(v: &serde_yaml::Value, typed: bool, depth: usize) -> Value {
         Y::Number(n) => n.as_f64().map_or(Value::Null, Value::Number),
         Y::String(s) if typed => parse::frontmatter_string(s),
         Y::String(s) => Value::String(s.clone()),
-        Y::Sequence(items) => Value::List(items.iter().map(|i| convert(i, typed, depth + 1)).collect()),
+        Y::Sequence(items) => {
+            Value::List(items.iter().map(|i| convert(i, typed, depth + 1)).collect())
+        }
         Y::Mapping(map) => Value::Object(
-            map.iter().map(|(k, v)| (key_text(k), convert(v, typed, depth + 1))).collect(),
+            map.iter()
+                .map(|(k, v)| (key_text(k), convert(v, typed, depth + 1)))
+                .collect(),
         ),
         Y::Tagged(t) => convert(&t.value, typed, depth + 1),
     }
@@ -59,7 +63,9 @@ fn convert(v: &serde_yaml::Value, typed: bool, depth: usize) -> Value {
 fn key_text(k: &serde_yaml::Value) -> String {
     match k {
         serde_yaml::Value::String(s) => s.clone(),
-        other => serde_yaml::to_string(other).map(|s| s.trim().to_string()).unwrap_or_default(),
+        other => serde_yaml::to_string(other)
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default(),
     }
 }
 
@@ -98,13 +104,22 @@ pub fn parse(text: &str, path: &str, diags: &mut Vec<Diagnostic>) -> (Frontmatte
         }
     };
     let source = text[yaml_start..yaml_end].to_string();
-    let mut fm = Frontmatter { source, span: 0..body_start, ..Frontmatter::default() };
+    let mut fm = Frontmatter {
+        source,
+        span: 0..body_start,
+        ..Frontmatter::default()
+    };
     // Line 1 is the opening fence, so YAML line n (1-based) is file line n + 1.
     let warn = |diags: &mut Vec<Diagnostic>, line: usize, col: usize, msg: String| {
         diags.push(Diagnostic::warning(path, line as u32 + 1, col as u32, msg));
     };
     if fm.source.len() > MAX_FRONTMATTER_BYTES {
-        warn(diags, 0, 1, format!("front matter is over {MAX_FRONTMATTER_BYTES} bytes; not parsed"));
+        warn(
+            diags,
+            0,
+            1,
+            format!("front matter is over {MAX_FRONTMATTER_BYTES} bytes; not parsed"),
+        );
         fm.malformed = true;
         return (fm, body_start);
     }
@@ -112,14 +127,24 @@ pub fn parse(text: &str, path: &str, diags: &mut Vec<Diagnostic>) -> (Frontmatte
         return (fm, body_start);
     }
     if let Some(line) = fm.source.lines().position(|l| l.starts_with('\t')) {
-        warn(diags, line + 1, 1, "front matter indented with a tab; YAML allows only spaces".into());
+        warn(
+            diags,
+            line + 1,
+            1,
+            "front matter indented with a tab; YAML allows only spaces".into(),
+        );
         fm.malformed = true;
         return (fm, body_start);
     }
     match serde_yaml::from_str::<serde_yaml::Value>(&fm.source) {
         Ok(serde_yaml::Value::Mapping(map)) => {
             for (key, line) in duplicate_keys(&fm.source) {
-                warn(diags, line + 1, 1, format!("front matter key `{key}` appears twice; the last one wins"));
+                warn(
+                    diags,
+                    line + 1,
+                    1,
+                    format!("front matter key `{key}` appears twice; the last one wins"),
+                );
             }
             let mut fields = BTreeMap::new();
             let mut raw = BTreeMap::new();
@@ -137,7 +162,12 @@ pub fn parse(text: &str, path: &str, diags: &mut Vec<Diagnostic>) -> (Frontmatte
                 serde_yaml::Value::Sequence(_) => "a list",
                 _ => "a single value",
             };
-            warn(diags, 1, 1, format!("front matter is {kind}, not a set of `key: value` fields; ignored"));
+            warn(
+                diags,
+                1,
+                1,
+                format!("front matter is {kind}, not a set of `key: value` fields; ignored"),
+            );
             fm.malformed = true;
         }
         Err(e) => {
@@ -209,7 +239,11 @@ mod tests {
         assert_eq!(body, "---\ntitle: ok\nbad: [unclosed\nmore: x\n---\n".len());
         assert_eq!(d.len(), 1);
         assert!(d[0].line >= 3, "{:?}", d[0]);
-        assert!(d[0].message.starts_with("malformed front matter"), "{}", d[0].message);
+        assert!(
+            d[0].message.starts_with("malformed front matter"),
+            "{}",
+            d[0].message
+        );
     }
 
     #[test]
@@ -233,7 +267,10 @@ mod tests {
 
     #[test]
     fn string_lists() {
-        assert_eq!(string_list(Some(&Value::String("a, b c".into())), &[',', ' ']), vec!["a", "b", "c"]);
+        assert_eq!(
+            string_list(Some(&Value::String("a, b c".into())), &[',', ' ']),
+            vec!["a", "b", "c"]
+        );
         assert_eq!(
             string_list(Some(&Value::List(vec![Value::String("x".into())])), &[',']),
             vec!["x"]

@@ -18,8 +18,8 @@ mod sections;
 mod walk;
 
 pub use note::{
-    Attachment, BlockId, FieldForm, FileMeta, Frontmatter, Heading, InlineField, LinkRef, LinkSyntax,
-    ListItem, Note, NoteId, QueryBlock, QueryKind,
+    Attachment, BlockId, FieldForm, FileMeta, Frontmatter, Heading, InlineField, LinkRef,
+    LinkSyntax, ListItem, Note, NoteId, QueryBlock, QueryKind,
 };
 
 use crate::config::Config;
@@ -83,14 +83,27 @@ pub fn load(config: &Config) -> Result<Vault, std::io::Error> {
         }
     }
     excluded.sort();
-    Ok(Vault { notes, attachments, excluded, diagnostics })
+    Ok(Vault {
+        notes,
+        attachments,
+        excluded,
+        diagnostics,
+    })
 }
 
 /// Reads and parses one note; `Err` with its path when it is unpublished (`publish: false`) or
 /// unreadable (then with a warning).
 fn read_note(f: &walk::Found, strip: &[String]) -> Result<Note, (String, Option<Diagnostic>)> {
     let bytes = std::fs::read(&f.abs).map_err(|e| {
-        (f.rel.clone(), Some(Diagnostic::warning(&f.rel, 0, 0, format!("cannot read note: {e}"))))
+        (
+            f.rel.clone(),
+            Some(Diagnostic::warning(
+                &f.rel,
+                0,
+                0,
+                format!("cannot read note: {e}"),
+            )),
+        )
     })?;
     let fs_meta = std::fs::metadata(&f.abs).ok();
     let secs = |t: std::io::Result<std::time::SystemTime>| {
@@ -126,7 +139,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let v = dir.path().join("vault");
         for (path, text) in [
-            ("Customers/Acme Corp.md", "---\ntype: customer\n---\n# Acme\n[[Salary]] ![[photo.png]]\n"),
+            (
+                "Customers/Acme Corp.md",
+                "---\ntype: customer\n---\n# Acme\n[[Salary]] ![[photo.png]]\n",
+            ),
             ("People/Gordon Brown.md", "Gordon"),
             ("Personal/Salary.md", "SECRET-1 ![[Personal/private.png]]"),
             ("Drafts.md", "---\npublish: false\n---\nSECRET-2"),
@@ -142,18 +158,31 @@ mod tests {
         #[cfg(unix)]
         std::os::unix::fs::symlink(dir.path().join("outside.md"), v.join("Linked.md")).unwrap();
 
-        let config = Config { vault: v, exclude: vec!["Personal".into()], ..Config::default() };
+        let config = Config {
+            vault: v,
+            exclude: vec!["Personal".into()],
+            ..Config::default()
+        };
         let vault = load(&config).unwrap();
         let ids: Vec<_> = vault.notes.iter().map(|n| n.id.as_str()).collect();
-        assert_eq!(ids, vec!["Customers/Acme Corp.md", "People/Gordon Brown.md"]);
+        assert_eq!(
+            ids,
+            vec!["Customers/Acme Corp.md", "People/Gordon Brown.md"]
+        );
         let atts: Vec<_> = vault.attachments.iter().map(|a| a.path.as_str()).collect();
         assert_eq!(atts, vec!["Attachments/photo.png"]);
-        assert_eq!(vault.excluded, vec!["Drafts.md", "Personal/Salary.md", "Personal/private.png"]);
+        assert_eq!(
+            vault.excluded,
+            vec!["Drafts.md", "Personal/Salary.md", "Personal/private.png"]
+        );
         let json = serde_json::to_string(&vault).unwrap();
         for secret in ["SECRET-1", "SECRET-2", "SECRET-3", "SECRET-4", "SECRET-5"] {
             assert!(!json.contains(secret), "{secret} leaked");
         }
         #[cfg(unix)]
-        assert!(vault.diagnostics.iter().any(|d| d.path == "Linked.md" && d.message.contains("outside")));
+        assert!(vault
+            .diagnostics
+            .iter()
+            .any(|d| d.path == "Linked.md" && d.message.contains("outside")));
     }
 }

@@ -23,7 +23,11 @@ pub fn decode(bytes: &[u8], path: &str, diags: &mut Vec<Diagnostic>) -> String {
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t.to_string(),
         Err(e) => {
-            let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 1;
             diags.push(Diagnostic::warning(
                 path,
                 line as u32,
@@ -60,7 +64,9 @@ fn is_external(url: &str) -> bool {
             let scheme = &url[..i];
             // `C:` style paths are not schemes; a scheme is 2+ ASCII letters, digits, `+ - .`.
             scheme.len() > 1
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
         }
         None => false,
     }
@@ -72,7 +78,10 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 2 < bytes.len() + 1 && i + 2 < bytes.len() + 1 {
-            if let Some(b) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            if let Some(b) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
                 out.push(b);
                 i += 3;
                 continue;
@@ -115,7 +124,9 @@ fn line_field(line: &str) -> Option<(String, String)> {
     let key = key.trim().trim_matches(['*', '_', '`', '~']).trim();
     if key.is_empty()
         || key.len() > 100
-        || !key.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '_' | '/' | '-') || c as u32 > 0x2000)
+        || !key
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '_' | '/' | '-') || c as u32 > 0x2000)
     {
         return None;
     }
@@ -153,7 +164,11 @@ impl<'a> Collector<'a> {
         for code in &self.code_spans {
             let start = code.start.max(range.start);
             let end = code.end.min(range.end);
-            for b in s.iter_mut().take(end.saturating_sub(range.start)).skip(start.saturating_sub(range.start)) {
+            for b in s
+                .iter_mut()
+                .take(end.saturating_sub(range.start))
+                .skip(start.saturating_sub(range.start))
+            {
                 if *b != b'\n' {
                     *b = b' ';
                 }
@@ -183,7 +198,13 @@ impl<'a> Collector<'a> {
                     None => line,
                 };
                 if let Some((key, value)) = line_field(body) {
-                    self.push_field(key, value, FieldForm::Line, item, offset..offset + line.len());
+                    self.push_field(
+                        key,
+                        value,
+                        FieldForm::Line,
+                        item,
+                        offset..offset + line.len(),
+                    );
                 }
             }
             offset += line.len() + 1;
@@ -193,7 +214,11 @@ impl<'a> Collector<'a> {
             if let scan::Token::BlockId(id) = &span.token {
                 if span.range.end == trimmed.len() {
                     let line = self.line(range.start + span.range.start);
-                    self.note.block_ids.push(BlockId { id: id.clone(), line, block: range.clone() });
+                    self.note.block_ids.push(BlockId {
+                        id: id.clone(),
+                        line,
+                        block: range.clone(),
+                    });
                     if let Some(i) = item {
                         if let Some(it) = self.note.list_items.get_mut(i) {
                             it.block_id = Some(id.clone());
@@ -204,13 +229,30 @@ impl<'a> Collector<'a> {
         }
     }
 
-    fn push_field(&mut self, key: String, raw: String, form: FieldForm, item: Option<usize>, span: Range<usize>) {
+    fn push_field(
+        &mut self,
+        key: String,
+        raw: String,
+        form: FieldForm,
+        item: Option<usize>,
+        span: Range<usize>,
+    ) {
         let value = vparse::inline_value(&raw);
         if let Some(it) = item.and_then(|i| self.note.list_items.get_mut(i)) {
-            it.fields.entry(key.clone()).or_insert_with(|| value.clone());
+            it.fields
+                .entry(key.clone())
+                .or_insert_with(|| value.clone());
         }
         let line = self.line(span.start);
-        self.note.fields.push(InlineField { key, raw, value, form, item, line, span });
+        self.note.fields.push(InlineField {
+            key,
+            raw,
+            value,
+            form,
+            item,
+            line,
+            span,
+        });
     }
 
     fn start_item(&mut self, range: Range<usize>) {
@@ -238,20 +280,29 @@ impl<'a> Collector<'a> {
             span: range,
         });
         if self.items.len() < MAX_LIST_DEPTH {
-            self.items.push(OpenItem { index, first_child_start: None });
+            self.items.push(OpenItem {
+                index,
+                first_child_start: None,
+            });
         }
     }
 
     fn end_item(&mut self) {
         let Some(open) = self.items.pop() else { return };
-        let Some(item) = self.note.list_items.get(open.index) else { return };
+        let Some(item) = self.note.list_items.get(open.index) else {
+            return;
+        };
         let span = item.span.clone();
         let own_end = open.first_child_start.unwrap_or(span.end).max(span.start);
         let own = self.masked(&(span.start..own_end));
         let own = own.trim_end();
         let first_line = own.split('\n').next().unwrap_or("");
         let (status, text_start) = lists::checkbox(first_line);
-        let mut text_lines = vec![first_line.get(text_start..).unwrap_or("").trim().to_string()];
+        let mut text_lines = vec![first_line
+            .get(text_start..)
+            .unwrap_or("")
+            .trim()
+            .to_string()];
         text_lines.extend(own.split('\n').skip(1).map(|l| l.trim().to_string()));
         let text = text_lines.join("\n").trim().to_string();
         let line_count = own.split('\n').count() as u32;
@@ -296,8 +347,10 @@ pub fn parse_note(id: NoteId, text: String, meta: FileMeta, mut diags: Vec<Diagn
         Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
         _ => id.name().to_string(),
     };
-    let aliases = frontmatter::string_list(fm.fields.get("aliases").or(fm.fields.get("alias")), &[',']);
-    let fm_tags = frontmatter::string_list(fm.fields.get("tags").or(fm.fields.get("tag")), &[',', ' ']);
+    let aliases =
+        frontmatter::string_list(fm.fields.get("aliases").or(fm.fields.get("alias")), &[',']);
+    let fm_tags =
+        frontmatter::string_list(fm.fields.get("tags").or(fm.fields.get("tag")), &[',', ' ']);
 
     let clean = scan::strip_comments(&text);
     let mut c = Collector {
@@ -333,10 +386,14 @@ pub fn parse_note(id: NoteId, text: String, meta: FileMeta, mut diags: Vec<Diagn
     }
     // Front-matter links first (§9.1 file.outlinks order).
     let mut fm_links = Vec::new();
-    fm.fields.values().for_each(|v| collect_value_links(v, &mut fm_links));
+    fm.fields
+        .values()
+        .for_each(|v| collect_value_links(v, &mut fm_links));
     for l in fm_links {
         let needle = format!("[[{}", l.path);
-        let at = text[..body_start.min(text.len())].find(&needle).unwrap_or(0);
+        let at = text[..body_start.min(text.len())]
+            .find(&needle)
+            .unwrap_or(0);
         c.note.links.push(LinkRef {
             target: l.path.clone(),
             subpath: l.subpath.clone().map(|s| match l.kind {
@@ -358,39 +415,63 @@ pub fn parse_note(id: NoteId, text: String, meta: FileMeta, mut diags: Vec<Diagn
     for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
         let range = range.start + body_start..range.end + body_start;
         match event {
-            Event::Start(Tag::Heading { level, .. }) => c.heading = Some((level as u8, range.start, String::new())),
+            Event::Start(Tag::Heading { level, .. }) => {
+                c.heading = Some((level as u8, range.start, String::new()))
+            }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, start, text)) = c.heading.take() {
                     let text = text.trim().to_string();
                     let anchor = c.anchors.next(&text);
                     let line = c.line(start);
-                    c.note.headings.push(Heading { level, text, anchor, line, span: start..range.end });
+                    c.note.headings.push(Heading {
+                        level,
+                        text,
+                        anchor,
+                        line,
+                        span: start..range.end,
+                    });
                 }
             }
             Event::Start(Tag::Paragraph) => paragraph_start = Some(range.start),
-            Event::End(TagEnd::Paragraph) => {
-                // Paragraphs inside list items are scanned with their item.
-                if c.items.is_empty() {
-                    let start = paragraph_start.take().unwrap_or(range.start);
-                    c.scan_block(start..range.end, None, false);
-                }
+            // Paragraphs inside list items are scanned with their item.
+            Event::End(TagEnd::Paragraph) if c.items.is_empty() => {
+                let start = paragraph_start.take().unwrap_or(range.start);
+                c.scan_block(start..range.end, None, false);
             }
             Event::Start(Tag::Table(_)) => in_table = true,
             Event::End(TagEnd::Table) => in_table = false,
             Event::Start(Tag::Item) => c.start_item(range),
             Event::End(TagEnd::Item) => c.end_item(),
-            Event::Start(Tag::Link { link_type, dest_url, .. }) | Event::Start(Tag::Image { link_type, dest_url, .. }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            })
+            | Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                ..
+            }) => {
                 let embed = clean[range.clone()].starts_with('!');
                 let open = match link_type {
                     LinkType::WikiLink { has_pothole } => {
-                        let dest = if in_table { dest_url.replace('\\', "") } else { dest_url.to_string() };
+                        let dest = if in_table {
+                            dest_url.replace('\\', "")
+                        } else {
+                            dest_url.to_string()
+                        };
                         let (target, subpath) = split_subpath(&dest);
                         Some((target, subpath, LinkSyntax::Wiki, has_pothole))
                     }
                     _ if is_external(&dest_url) || dest_url.is_empty() => None,
                     _ => {
                         let (target, subpath) = split_subpath(&percent_decode(&dest_url));
-                        Some((target, subpath.map(|s| percent_decode(&s)), LinkSyntax::Markdown, true))
+                        Some((
+                            target,
+                            subpath.map(|s| percent_decode(&s)),
+                            LinkSyntax::Markdown,
+                            true,
+                        ))
                     }
                 };
                 match open {
@@ -482,12 +563,16 @@ pub fn parse_note(id: NoteId, text: String, meta: FileMeta, mut diags: Vec<Diagn
                     }
                 }
             }
-            Event::InlineMath(_) | Event::DisplayMath(_) | Event::InlineHtml(_) => c.code_spans.push(range),
+            Event::InlineMath(_) | Event::DisplayMath(_) | Event::InlineHtml(_) => {
+                c.code_spans.push(range)
+            }
             Event::Start(Tag::CodeBlock(kind)) => {
                 in_code = true;
                 c.code_spans.push(range.clone());
                 let lang = match &kind {
-                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_lowercase(),
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_lowercase()
+                    }
                     CodeBlockKind::Indented => String::new(),
                 };
                 let kind = match lang.as_str() {
@@ -496,7 +581,9 @@ pub fn parse_note(id: NoteId, text: String, meta: FileMeta, mut diags: Vec<Diagn
                     _ => None,
                 };
                 if let Some(k) = kind {
-                    let first_line_end = clean[range.clone()].find('\n').map_or(range.end, |i| range.start + i + 1);
+                    let first_line_end = clean[range.clone()]
+                        .find('\n')
+                        .map_or(range.end, |i| range.start + i + 1);
                     c.query = Some((range.start, first_line_end, k, String::new()));
                 }
             }
@@ -520,7 +607,9 @@ pub fn parse_note(id: NoteId, text: String, meta: FileMeta, mut diags: Vec<Diagn
     while !c.items.is_empty() {
         c.end_item();
     }
-    c.note.links.sort_by_key(|l| (l.syntax != LinkSyntax::Frontmatter, l.span.start));
+    c.note
+        .links
+        .sort_by_key(|l| (l.syntax != LinkSyntax::Frontmatter, l.span.start));
     c.note.fields.sort_by_key(|f| f.span.start);
     let mut note = c.note;
     note.text = text;
@@ -534,7 +623,12 @@ mod tests {
     use super::*;
 
     fn note(text: &str) -> Note {
-        parse_note(NoteId("Folder/Test Note.md".into()), text.to_string(), FileMeta::default(), vec![])
+        parse_note(
+            NoteId("Folder/Test Note.md".into()),
+            text.to_string(),
+            FileMeta::default(),
+            vec![],
+        )
     }
 
     #[test]
@@ -553,7 +647,14 @@ mod tests {
         let got: Vec<_> = n
             .links
             .iter()
-            .map(|l| (l.target.as_str(), l.subpath.as_deref(), l.display.as_deref(), l.embed))
+            .map(|l| {
+                (
+                    l.target.as_str(),
+                    l.subpath.as_deref(),
+                    l.display.as_deref(),
+                    l.embed,
+                )
+            })
             .collect();
         assert_eq!(
             got,
@@ -576,12 +677,20 @@ mod tests {
     #[test]
     fn markdown_links_are_decoded_and_external_ones_skipped() {
         let n = note("[a](Acme%20Corp.md) [b](../Customers/Acme%20Corp.md#Key%20Facts) [c](https://x.com) [d](mailto:a@b)");
-        let got: Vec<_> = n.links.iter().map(|l| (l.target.as_str(), l.subpath.as_deref(), l.syntax)).collect();
+        let got: Vec<_> = n
+            .links
+            .iter()
+            .map(|l| (l.target.as_str(), l.subpath.as_deref(), l.syntax))
+            .collect();
         assert_eq!(
             got,
             vec![
                 ("Acme Corp.md", None, LinkSyntax::Markdown),
-                ("../Customers/Acme Corp.md", Some("Key Facts"), LinkSyntax::Markdown)
+                (
+                    "../Customers/Acme Corp.md",
+                    Some("Key Facts"),
+                    LinkSyntax::Markdown
+                )
             ]
         );
         assert_eq!(n.links[0].display.as_deref(), Some("a"));
@@ -608,7 +717,10 @@ mod tests {
     #[test]
     fn tags_headings_and_code_exclusion() {
         let n = note("---\ntags: [type/customer, Needs-Review]\n---\n# Title #inheading\n\nText #a/b and `#notag` #needs-review\n\n```\n#nottag\n```\n");
-        assert_eq!(n.tags, vec!["type/customer", "Needs-Review", "inheading", "a/b"]);
+        assert_eq!(
+            n.tags,
+            vec!["type/customer", "Needs-Review", "inheading", "a/b"]
+        );
         assert_eq!(n.headings.len(), 1);
         assert_eq!(n.headings[0].text, "Title #inheading");
         assert_eq!(n.headings[0].line, 3);
@@ -625,7 +737,11 @@ mod tests {
     #[test]
     fn inline_fields_in_three_forms() {
         let n = note("Status:: active\n\n**Deal Size**:: 1,500\n\nText [owner:: [[Gordon]]] and (hidden:: yes).\n\n`code:: no`\n");
-        let got: Vec<_> = n.fields.iter().map(|f| (f.key.as_str(), f.raw.as_str(), f.form)).collect();
+        let got: Vec<_> = n
+            .fields
+            .iter()
+            .map(|f| (f.key.as_str(), f.raw.as_str(), f.form))
+            .collect();
         assert_eq!(
             got,
             vec![
@@ -645,7 +761,10 @@ mod tests {
         let n = note(text);
         let items = &n.list_items;
         assert_eq!(items.len(), 5);
-        assert_eq!((items[0].line, items[0].status, items[0].section), (4, Some(' '), Some(0)));
+        assert_eq!(
+            (items[0].line, items[0].status, items[0].section),
+            (4, Some(' '), Some(0))
+        );
         assert_eq!(items[0].text, "Send deck 📅 2026-01-09 #followup");
         assert_eq!(items[0].children, vec![1, 2]);
         assert_eq!(items[0].tags, vec!["#followup"]);
@@ -666,21 +785,44 @@ mod tests {
     fn block_ids_and_queries() {
         let text = "Decision made here. ^decision-1\n\n- item ^item-2\n\n```dataview\nLIST FROM \"People\"\n```\n\nCount: `= length(this.file.inlinks)`\n\n```dataviewjs\ndv.list()\n```\n";
         let n = note(text);
-        let ids: Vec<_> = n.block_ids.iter().map(|b| (b.id.as_str(), b.line)).collect();
+        let ids: Vec<_> = n
+            .block_ids
+            .iter()
+            .map(|b| (b.id.as_str(), b.line))
+            .collect();
         assert_eq!(ids, vec![("decision-1", 0), ("item-2", 2)]);
         assert_eq!(n.list_items[0].block_id.as_deref(), Some("item-2"));
         assert_eq!(n.queries.len(), 3);
-        assert_eq!((n.queries[0].kind, n.queries[0].source.as_str(), n.queries[0].line), (QueryKind::Dataview, "LIST FROM \"People\"\n", 4));
-        assert_eq!(&text[n.queries[0].source_offset..n.queries[0].source_offset + 4], "LIST");
-        assert_eq!((n.queries[1].kind, n.queries[1].source.as_str()), (QueryKind::Inline, "length(this.file.inlinks)"));
+        assert_eq!(
+            (
+                n.queries[0].kind,
+                n.queries[0].source.as_str(),
+                n.queries[0].line
+            ),
+            (QueryKind::Dataview, "LIST FROM \"People\"\n", 4)
+        );
+        assert_eq!(
+            &text[n.queries[0].source_offset..n.queries[0].source_offset + 4],
+            "LIST"
+        );
+        assert_eq!(
+            (n.queries[1].kind, n.queries[1].source.as_str()),
+            (QueryKind::Inline, "length(this.file.inlinks)")
+        );
         assert_eq!(n.queries[2].kind, QueryKind::DataviewJs);
     }
 
     #[test]
     fn comments_hide_everything_inside() {
         let n = note("Visible %% [[Secret Link]] #secret-tag key:: v %% end\n");
-        assert!(n.links.is_empty() && n.tags.is_empty() && n.fields.is_empty(), "{n:?}");
-        assert!(n.text.contains("Secret Link"), "the original text is kept for offsets");
+        assert!(
+            n.links.is_empty() && n.tags.is_empty() && n.fields.is_empty(),
+            "{n:?}"
+        );
+        assert!(
+            n.text.contains("Secret Link"),
+            "the original text is kept for offsets"
+        );
     }
 
     #[test]

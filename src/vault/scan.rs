@@ -19,7 +19,11 @@ pub enum Token {
     /// `^block-id` at the end of a paragraph or list item (the id without `^`).
     BlockId(String),
     /// `[key:: value]` or `(key:: value)`.
-    Field { key: String, value: String, form: FieldForm },
+    Field {
+        key: String,
+        value: String,
+        form: FieldForm,
+    },
 }
 
 /// A token and its byte range within the scanned text.
@@ -43,9 +47,14 @@ fn is_emoji(c: char) -> bool {
 /// that is not a digit (`#2024` is not a tag), not ending in `/`.
 fn tag_at(text: &str, start: usize) -> Option<(String, usize)> {
     let rest = &text[start..];
-    let len: usize = rest.chars().take_while(|&c| is_tag_char(c)).map(char::len_utf8).sum();
+    let len: usize = rest
+        .chars()
+        .take_while(|&c| is_tag_char(c))
+        .map(char::len_utf8)
+        .sum();
     let tag = rest[..len].trim_end_matches('/');
-    if tag.is_empty() || tag.chars().all(|c| c.is_ascii_digit() || c == '/') || tag.starts_with('/') {
+    if tag.is_empty() || tag.chars().all(|c| c.is_ascii_digit() || c == '/') || tag.starts_with('/')
+    {
         return None;
     }
     Some((tag.to_string(), start + tag.len()))
@@ -100,13 +109,22 @@ pub fn inline_tokens(text: &str) -> Vec<Span> {
         match bytes[i] {
             b'#' if at_boundary => {
                 if let Some((tag, end)) = tag_at(text, i + 1) {
-                    out.push(Span { range: i..end, token: Token::Tag(tag) });
+                    out.push(Span {
+                        range: i..end,
+                        token: Token::Tag(tag),
+                    });
                     i = end;
                     continue;
                 }
             }
-            b'=' if bytes.get(i + 1) == Some(&b'=') && bytes.get(i + 2) != Some(&b'=') && prev != Some('=') => {
-                out.push(Span { range: i..i + 2, token: Token::HighlightMark });
+            b'=' if bytes.get(i + 1) == Some(&b'=')
+                && bytes.get(i + 2) != Some(&b'=')
+                && prev != Some('=') =>
+            {
+                out.push(Span {
+                    range: i..i + 2,
+                    token: Token::HighlightMark,
+                });
                 i += 2;
                 continue;
             }
@@ -117,15 +135,25 @@ pub fn inline_tokens(text: &str) -> Vec<Span> {
                     .count();
                 let end = i + 1 + len;
                 if len > 0 && text[end..].trim().is_empty() {
-                    out.push(Span { range: i..end, token: Token::BlockId(text[i + 1..end].to_string()) });
+                    out.push(Span {
+                        range: i..end,
+                        token: Token::BlockId(text[i + 1..end].to_string()),
+                    });
                     i = end;
                     continue;
                 }
             }
             b'[' | b'(' => {
                 if let Some((key, value, end)) = field_at(text, i) {
-                    let form = if bytes[i] == b'[' { FieldForm::Bracket } else { FieldForm::Paren };
-                    out.push(Span { range: i..end, token: Token::Field { key, value, form } });
+                    let form = if bytes[i] == b'[' {
+                        FieldForm::Bracket
+                    } else {
+                        FieldForm::Paren
+                    };
+                    out.push(Span {
+                        range: i..end,
+                        token: Token::Field { key, value, form },
+                    });
                     i = end;
                     continue;
                 }
@@ -143,9 +171,10 @@ fn code_ranges(source: &str) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
     for (event, range) in Parser::new_ext(source, super::markdown_options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::CodeBlock(_)) | Event::Code(_) | Event::InlineMath(_) | Event::DisplayMath(_) => {
-                ranges.push(range)
-            }
+            Event::Start(Tag::CodeBlock(_))
+            | Event::Code(_)
+            | Event::InlineMath(_)
+            | Event::DisplayMath(_) => ranges.push(range),
             _ => {}
         }
     }
@@ -202,27 +231,46 @@ mod tests {
 
     #[test]
     fn tags_follow_obsidian_rules() {
-        assert_eq!(tokens("a #tag and #a/b-c_d."), vec![Token::Tag("tag".into()), Token::Tag("a/b-c_d".into())]);
+        assert_eq!(
+            tokens("a #tag and #a/b-c_d."),
+            vec![Token::Tag("tag".into()), Token::Tag("a/b-c_d".into())]
+        );
         assert_eq!(tokens("#2024 is a year"), vec![]);
         assert_eq!(tokens("#y2024 ok"), vec![Token::Tag("y2024".into())]);
         assert_eq!(tokens("see page#anchor"), vec![]);
-        assert_eq!(tokens("#café #状态"), vec![Token::Tag("café".into()), Token::Tag("状态".into())]);
+        assert_eq!(
+            tokens("#café #状态"),
+            vec![Token::Tag("café".into()), Token::Tag("状态".into())]
+        );
         assert_eq!(tokens("# heading"), vec![]);
     }
 
     #[test]
     fn highlights_block_ids_and_fields() {
-        assert_eq!(tokens("==hi=="), vec![Token::HighlightMark, Token::HighlightMark]);
+        assert_eq!(
+            tokens("==hi=="),
+            vec![Token::HighlightMark, Token::HighlightMark]
+        );
         assert_eq!(tokens("a === b"), vec![]);
-        assert_eq!(tokens("end of para ^block-1"), vec![Token::BlockId("block-1".into())]);
+        assert_eq!(
+            tokens("end of para ^block-1"),
+            vec![Token::BlockId("block-1".into())]
+        );
         assert_eq!(tokens("x^2 is not"), vec![]);
         let spans = inline_tokens("Due [due:: 2026-01-09] and (owner:: [[A]])!");
         assert_eq!(spans.len(), 2);
         assert_eq!(
             spans[0].token,
-            Token::Field { key: "due".into(), value: "2026-01-09".into(), form: FieldForm::Bracket }
+            Token::Field {
+                key: "due".into(),
+                value: "2026-01-09".into(),
+                form: FieldForm::Bracket
+            }
         );
-        assert_eq!(&"Due [due:: 2026-01-09] and (owner:: [[A]])!"[spans[1].range.clone()], "(owner:: [[A]])");
+        assert_eq!(
+            &"Due [due:: 2026-01-09] and (owner:: [[A]])!"[spans[1].range.clone()],
+            "(owner:: [[A]])"
+        );
         assert_eq!(tokens("[not a field] (nor this)"), vec![]);
     }
 
@@ -232,7 +280,10 @@ mod tests {
         let out = strip_comments(src);
         assert_eq!(out.len(), src.len());
         assert_eq!(out, "a            b\n  \n     \n  \n`%%code%%`");
-        assert_eq!(strip_comments("x %% never closed\nmore"), "x                \n    ");
+        assert_eq!(
+            strip_comments("x %% never closed\nmore"),
+            "x                \n    "
+        );
         let fenced = "```\n%% kept %%\n```\n";
         assert_eq!(strip_comments(fenced), fenced);
     }

@@ -17,7 +17,9 @@ pub fn strip(text: &str, body_start: usize, names: &[String]) -> String {
     let mut current: Option<(usize, u8, String)> = None;
     for (event, range) in Parser::new_ext(body, super::markdown_options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::Heading { level, .. }) => current = Some((range.start, level as u8, String::new())),
+            Event::Start(Tag::Heading { level, .. }) => {
+                current = Some((range.start, level as u8, String::new()))
+            }
             Event::Text(t) | Event::Code(t) => {
                 if let Some(h) = current.as_mut() {
                     h.2.push_str(&t);

@@ -43,12 +43,20 @@ pub fn walk(root: &Path, diags: &mut Vec<Diagnostic>) -> std::io::Result<Vec<Fou
         if entry.depth() == 0 {
             continue;
         }
-        let rel_path = entry.path().strip_prefix(&canonical_root).unwrap_or(entry.path());
+        let rel_path = entry
+            .path()
+            .strip_prefix(&canonical_root)
+            .unwrap_or(entry.path());
         let rel = match rel_path.to_str() {
             Some(s) => s.replace('\\', "/"),
             None => {
                 let lossy = rel_path.to_string_lossy().replace('\\', "/");
-                diags.push(Diagnostic::warning(&lossy, 0, 0, "file name is not valid UTF-8; read under a replaced name"));
+                diags.push(Diagnostic::warning(
+                    &lossy,
+                    0,
+                    0,
+                    "file name is not valid UTF-8; read under a replaced name",
+                ));
                 lossy
             }
         };
@@ -57,23 +65,44 @@ pub fn walk(root: &Path, diags: &mut Vec<Diagnostic>) -> std::io::Result<Vec<Fou
             match entry.path().canonicalize() {
                 Ok(target) if target.starts_with(&canonical_root) && target.is_file() => {}
                 Ok(target) if target.is_dir() => {
-                    diags.push(Diagnostic::warning(&rel, 0, 0, "symlinked folder not followed"));
+                    diags.push(Diagnostic::warning(
+                        &rel,
+                        0,
+                        0,
+                        "symlinked folder not followed",
+                    ));
                     continue;
                 }
                 Ok(_) => {
-                    diags.push(Diagnostic::warning(&rel, 0, 0, "symlink points outside the vault; skipped"));
+                    diags.push(Diagnostic::warning(
+                        &rel,
+                        0,
+                        0,
+                        "symlink points outside the vault; skipped",
+                    ));
                     continue;
                 }
                 Err(e) => {
-                    diags.push(Diagnostic::warning(&rel, 0, 0, format!("broken symlink skipped: {e}")));
+                    diags.push(Diagnostic::warning(
+                        &rel,
+                        0,
+                        0,
+                        format!("broken symlink skipped: {e}"),
+                    ));
                     continue;
                 }
             }
         } else if !ft.is_file() {
             continue;
         }
-        let is_note = rel_path.extension().is_some_and(|x| x.eq_ignore_ascii_case("md"));
-        found.push(Found { rel, abs: entry.path().to_path_buf(), is_note });
+        let is_note = rel_path
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("md"));
+        found.push(Found {
+            rel,
+            abs: entry.path().to_path_buf(),
+            is_note,
+        });
     }
     found.sort();
     Ok(found)

@@ -1,0 +1,216 @@
+//! Index tests over small vaults parsed from text.
+
+use super::*;
+use crate::value::Value;
+use crate::vault::{parse::parse_note, Attachment, FileMeta, NoteId, Vault};
+
+fn vault(notes: &[(&str, &str)], attachments: &[&str], excluded: &[&str]) -> Vault {
+    let mut notes: Vec<Note> = notes
+        .iter()
+        .map(|(p, t)| {
+            parse_note(
+                NoteId(p.to_string()),
+                t.to_string(),
+                FileMeta::default(),
+                vec![],
+            )
+        })
+        .collect();
+    notes.sort_by(|a, b| a.id.cmp(&b.id));
+    Vault {
+        notes,
+        attachments: attachments
+            .iter()
+            .map(|p| Attachment {
+                path: p.to_string(),
+                size: 1,
+            })
+            .collect(),
+        excluded: excluded.iter().map(|s| s.to_string()).collect(),
+        diagnostics: vec![],
+    }
+}
+
+fn targets(index: &Index, path: &str) -> Vec<String> {
+    let i = index.note_by_path(path).unwrap();
+    index.links[i]
+        .iter()
+        .map(|r| match &r.target {
+            Target::Note(t) => {
+                format!(
+                    "{}{}",
+                    index.notes[*t].id.as_str(),
+                    r.anchor
+                        .as_ref()
+                        .map(|a| format!("#{a}"))
+                        .unwrap_or_default()
+                )
+            }
+            Target::Attachment(a) => format!("file:{}", index.attachments[*a].path),
+            Target::Excluded => "excluded".into(),
+            Target::Unresolved(n) => format!("unresolved:{n}"),
+            Target::SameNote => format!("self#{}", r.anchor.clone().unwrap_or_default()),
+        })
+        .collect()
+}
+
+#[test]
+fn every_link_form_resolves() {
+    let v = vault(
+        &[
+            ("Home.md", "[[Acme Corp]] [[acme corp|A]] [[Customers/Acme Corp]] [[Acme Corp.md]] [[Acme Corp#Key Facts]] [[Acme Corp#^dec-1]] [[#Intro]] [[diagram.png]] [t](Customers/Acme%20Corp.md) [[Nobody Yet]] [[../../etc/passwd]]\n# Intro\n"),
+            ("Customers/Acme Corp.md", "## Key Facts\nDecided. ^dec-1\n"),
+        ],
+        &["Attachments/diagram.png"],
+        &[],
+    );
+    let index = Index::build(v);
+    assert_eq!(
+        targets(&index, "Home.md"),
+        vec![
+            "Customers/Acme Corp.md",
+            "Customers/Acme Corp.md",
+            "Customers/Acme Corp.md",
+            "Customers/Acme Corp.md",
+            "Customers/Acme Corp.md#key-facts",
+            "Customers/Acme Corp.md#^dec-1",
+            "self#intro",
+            "file:Attachments/diagram.png",
+            "Customers/Acme Corp.md",
+            "unresolved:Nobody Yet",
+            "unresolved:passwd",
+        ]
+    );
+    assert!(index.diagnostics.is_empty(), "{:?}", index.diagnostics);
+    let acme = index.note_by_path("Customers/Acme Corp.md").unwrap();
+    assert_eq!(index.backlinks[acme].len(), 7);
+    assert_eq!(
+        index.inlinks(acme),
+        vec![index.note_by_path("Home.md").unwrap()]
+    );
+    assert_eq!(index.used_attachments, vec![0]);
+    assert_eq!(
+        index.unresolved.keys().collect::<Vec<_>>(),
+        vec!["Nobody Yet", "passwd"]
+    );
+}
+
+#[test]
+fn collisions_follow_obsidian() {
+    let v = vault(
+        &[
+            ("A/Meeting Notes.md", "[[Meeting Notes]]"),
+            ("A/B/Meeting Notes.md", ""),
+            ("C/Meeting Notes.md", ""),
+            (
+                "Root.md",
+                "[[Meeting Notes]] [[C/Meeting Notes]] [[B/Meeting Notes]] [[CW]] [[Dup]]",
+            ),
+            ("X/Weave.md", "---\naliases: [CW, Dup]\n---\n"),
+            ("Dup.md", ""),
+        ],
+        &[],
+        &[],
+    );
+    let index = Index::build(v);
+    assert_eq!(
+        targets(&index, "A/Meeting Notes.md"),
+        vec!["A/Meeting Notes.md"],
+        "own folder wins"
+    );
+    assert_eq!(
+        targets(&index, "Root.md"),
+        vec![
+            "A/Meeting Notes.md",
+            "C/Meeting Notes.md",
+            "A/B/Meeting Notes.md",
+            "X/Weave.md",
+            "Dup.md"
+        ]
+    );
+    // Shortest path chose A/ over C/ (same depth, alphabetical) and warned once, at Root.md:1:1.
+    assert_eq!(index.diagnostics.len(), 1, "{:?}", index.diagnostics);
+    let d = &index.diagnostics[0];
+    assert_eq!((d.path.as_str(), d.line, d.col), ("Root.md", 1, 1));
+    assert!(
+        d.message.contains("ambiguous") && d.message.contains("C/Meeting Notes.md"),
+        "{}",
+        d.message
+    );
+}
+
+#[test]
+fn unicode_forms_and_case_match() {
+    let v = vault(
+        &[("Caf\u{e9}.md", ""), ("Home.md", "[[CAFE\u{301}]]")],
+        &[],
+        &[],
+    );
+    let index = Index::build(v);
+    assert_eq!(targets(&index, "Home.md"), vec!["Café.md"]);
+}
+
+#[test]
+fn excluded_targets_and_escapes() {
+    let v = vault(
+        &[("Home.md", "[[Salary]] [[Personal/Salary]] ![[private.png]] [[/etc/passwd]] [[..\\..\\x]] [x](../../../secret.md)")],
+        &[],
+        &["Personal/Salary.md", "Personal/private.png"],
+    );
+    let index = Index::build(v);
+    assert_eq!(
+        targets(&index, "Home.md"),
+        vec![
+            "excluded",
+            "excluded",
+            "excluded",
+            "unresolved:passwd",
+            "unresolved:x",
+            "unresolved:secret"
+        ]
+    );
+    assert!(index.backlinks[0].is_empty());
+}
+
+#[test]
+fn missing_subpaths_warn_but_link_the_note() {
+    let v = vault(
+        &[("Home.md", "text\n[[Acme#Nope]]"), ("Acme.md", "# Yes")],
+        &[],
+        &[],
+    );
+    let index = Index::build(v);
+    assert_eq!(targets(&index, "Home.md"), vec!["Acme.md"]);
+    assert_eq!(index.diagnostics.len(), 1);
+    assert_eq!(
+        (index.diagnostics[0].line, index.diagnostics[0].col),
+        (2, 1)
+    );
+}
+
+#[test]
+fn tags_nest_and_field_links_resolve() {
+    let v = vault(
+        &[
+            ("Customers/Acme.md", "---\ntags: [type/customer, status/active]\nowner: \"[[Gordon]]\"\n---\n#Type/Customer/Key\nLead:: [[Gordon]]\n"),
+            ("People/Gordon.md", "#type/person"),
+        ],
+        &[],
+        &[],
+    );
+    let index = Index::build(v);
+    assert_eq!(index.tags["type"], vec![0, 1]);
+    assert_eq!(index.tags["type/customer"], vec![0]);
+    assert_eq!(index.tags["type/customer/key"], vec![0]);
+    assert_eq!(index.tags["status"], vec![0]);
+    let acme = &index.notes[0];
+    match &acme.frontmatter.fields["owner"] {
+        Value::Link(l) => assert!(l.resolved && l.path == "People/Gordon.md", "{l:?}"),
+        other => panic!("{other:?}"),
+    }
+    match &acme.fields[0].value {
+        Value::Link(l) => assert_eq!(l.path, "People/Gordon.md"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(index.resolve(0, "gordon"), Target::Note(1));
+}
