@@ -1,20 +1,97 @@
-//! Stage 4: the Index (and the derived views) become pages: HTML bodies with links, embeds, callouts
-//! and Dataview blocks resolved, plus the serialisable context each template receives.
-//! Never reads files; URLs are made only in `urls`.
+//! Stage 4: the Index becomes pages: HTML bodies with links, embeds, callouts and Dataview blocks
+//! resolved, plus the serialisable context each template receives. Never reads notes from disk; URLs are
+//! made only in `urls`.
+//!
+//! 1. `plan`: every page's and copied file's output path, unique and deterministic.
+//! 2. `markdown`: each note's body as events → HTML (in parallel), with `query` for Dataview blocks.
+//! 3. `context`: the page contexts (note, folder, tag, tags index, home, stub, 404) for the theme.
+
+pub mod callout;
+pub mod context;
+pub mod dataview;
+pub mod html;
+pub mod markdown;
+pub mod plan;
+mod query;
+pub mod slug;
+pub mod urls;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::index::Index;
+use crate::index::{Index, NoteIdx};
 use chrono::NaiveDate;
+use serde::Serialize;
+use std::path::PathBuf;
 
-/// Placeholder until the render stage lands.
-#[derive(Debug, Default)]
-pub struct Rendered {
-    pub pages: Vec<String>,
-    pub diagnostics: Vec<Diagnostic>,
+pub use plan::Plan;
+
+/// One page to write: its output path, the template that lays it out and that template's context.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    pub path: String,
+    pub template: &'static str,
+    pub context: serde_json::Value,
 }
 
+/// A file copied as is (an attachment): from the vault to an output path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Copy {
+    pub from: PathBuf,
+    pub to: String,
+}
+
+/// Everything the site stage needs: pages (sorted by path), files to copy, problems found.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Rendered {
+    pub pages: Vec<Page>,
+    pub copies: Vec<Copy>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The site title and base URL, for templates and the sitemap.
+    pub title: String,
+    pub base_url: Option<String>,
+}
+
+/// What rendering a page needs, shared read-only by the parallel workers.
+pub struct Renderer<'a> {
+    pub index: &'a Index,
+    pub plan: &'a Plan,
+    pub config: &'a Config,
+    pub today: NaiveDate,
+    pub pages: &'a crate::dataview::Pages,
+    /// Each note's text with comments blanked (offsets unchanged), computed once.
+    clean: Vec<String>,
+}
+
+impl Renderer<'_> {
+    /// The note's text with `%% comments %%` blanked (what the vault stage parsed).
+    pub fn clean_text(&self, note: NoteIdx) -> &str {
+        &self.clean[note]
+    }
+}
+
+/// Renders every page of the site.
 pub fn render_site(index: &Index, config: &Config, today: NaiveDate) -> Rendered {
-    let _ = (index, config, today);
-    Rendered::default()
+    use rayon::prelude::*;
+    let plan = Plan::build(index);
+    let pages = crate::dataview::Pages::build(index);
+    let clean = index.notes.par_iter().map(|n| crate::vault::scan::strip_comments(&n.text)).collect();
+    let r = Renderer { index, plan: &plan, config, today, pages: &pages, clean };
+    let notes: Vec<(Page, Vec<Diagnostic>)> = (0..index.notes.len()).into_par_iter().map(|i| context::note_page(&r, i)).collect();
+    let mut out = Rendered { title: config.title.clone(), base_url: config.base_url.clone(), ..Rendered::default() };
+    for (page, diags) in notes {
+        out.pages.push(page);
+        out.diagnostics.extend(diags);
+    }
+    out.pages.extend(context::index_pages(&r));
+    out.pages.sort_by(|a, b| a.path.cmp(&b.path));
+    out.copies = plan
+        .attachments
+        .iter()
+        .filter_map(|(&a, to)| {
+            index.attachments.get(a).map(|att| Copy { from: config.vault.join(&att.path), to: to.clone() })
+        })
+        .collect();
+    out.diagnostics.sort();
+    out.diagnostics.dedup();
+    out
 }

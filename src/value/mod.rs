@@ -7,6 +7,7 @@
 //! 1. [`parse`] turns field text into values (§9.2 front matter strings, §9.5 inline field values).
 //! 2. [`json`] writes values in the `dossier query --format json` contract (§13).
 
+pub mod format;
 pub mod json;
 pub mod parse;
 

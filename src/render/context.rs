@@ -1,0 +1,382 @@
+//! What each template receives: plain serialisable views, every URL already relative to the page.
+//! The default theme is the reference user of these contexts.
+
+use super::html::escape;
+use super::markdown::Frame;
+use super::{urls, Page, Renderer};
+use crate::diagnostics::Diagnostic;
+use crate::index::{Backlink, NoteIdx, Target};
+use crate::value::Value;
+use serde::Serialize;
+use serde_json::json;
+use std::collections::BTreeMap;
+
+/// Snippets around a backlink are cut to about this many characters.
+const SNIPPET_CHARS: usize = 240;
+
+#[derive(Debug, Serialize)]
+struct LinkView {
+    name: String,
+    url: String,
+}
+
+#[derive(Debug, Serialize)]
+struct NoteItem {
+    title: String,
+    url: String,
+    folder: String,
+    date: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct BacklinkView {
+    title: String,
+    url: String,
+    snippets: Vec<String>,
+}
+
+/// The parts of every page: site title, the way back to the root, navigation.
+fn site(r: &Renderer<'_>, page: &str) -> serde_json::Value {
+    let rel = |p: &str| urls::relative(page, p, None);
+    json!({
+        "title": r.config.title,
+        "root": urls::root(page),
+        "home": rel("index.html"),
+        "css": rel("static/style.css"),
+        "nav": [
+            {"name": "Home", "url": rel("index.html")},
+            {"name": "Tags", "url": rel("tags/index.html")},
+        ],
+    })
+}
+
+/// The date a note is about: `date` front matter, else a `YYYY-MM-DD` in its file name.
+pub fn note_day(r: &Renderer<'_>, i: NoteIdx) -> Option<String> {
+    let note = &r.index.notes[i];
+    if let Some(Value::Date(d)) = note.frontmatter.fields.get("date") {
+        return Some(d.local.format("%Y-%m-%d").to_string());
+    }
+    let name = note.id.name();
+    (0..name.len().saturating_sub(9)).chain(std::iter::once(0)).find_map(|s| {
+        name.get(s..s + 10).and_then(crate::value::parse::date).map(|d| d.local.format("%Y-%m-%d").to_string())
+    })
+}
+
+fn note_item(r: &Renderer<'_>, page: &str, i: NoteIdx) -> NoteItem {
+    let n = &r.index.notes[i];
+    NoteItem {
+        title: n.title.clone(),
+        url: urls::relative(page, &r.plan.notes[i], None),
+        folder: n.id.folder().to_string(),
+        date: note_day(r, i),
+    }
+}
+
+fn breadcrumb(r: &Renderer<'_>, page: &str, folder: &str) -> Vec<LinkView> {
+    let mut crumbs = vec![LinkView { name: r.config.title.clone(), url: urls::relative(page, "index.html", None) }];
+    let mut acc = String::new();
+    for part in folder.split('/').filter(|p| !p.is_empty()) {
+        if !acc.is_empty() {
+            acc.push('/');
+        }
+        acc.push_str(part);
+        if let Some(p) = r.plan.folders.get(&acc) {
+            crumbs.push(LinkView { name: part.to_string(), url: urls::relative(page, p, None) });
+        }
+    }
+    crumbs
+}
+
+/// The line of `from`'s text around one of its links, as escaped plain text with the link's text in
+/// `<strong>`.
+fn snippet(r: &Renderer<'_>, b: &Backlink) -> String {
+    let note = &r.index.notes[b.from];
+    let Some(link) = note.links.get(b.link) else { return String::new() };
+    let text = r.clean_text(b.from);
+    let start = text[..link.span.start.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[link.span.start.min(text.len())..].find('\n').map_or(text.len(), |i| link.span.start + i);
+    let line = &text[start..end];
+    let plain = plain_text(line);
+    let shown = link.display.clone().unwrap_or_else(|| crate::index::names::strip_md(&link.target).to_string());
+    let plain: String = if plain.chars().count() > SNIPPET_CHARS {
+        let at = plain.find(&shown).unwrap_or(0);
+        let chars: Vec<char> = plain.chars().collect();
+        let center = plain[..at].chars().count();
+        let from = center.saturating_sub(SNIPPET_CHARS / 2);
+        let to = (from + SNIPPET_CHARS).min(chars.len());
+        format!("{}{}{}", if from > 0 { "…" } else { "" }, chars[from..to].iter().collect::<String>(), if to < chars.len() { "…" } else { "" })
+    } else {
+        plain
+    };
+    let escaped = escape(&plain);
+    let needle = escape(&shown);
+    match escaped.find(&needle) {
+        Some(i) if !needle.is_empty() => {
+            format!("{}<strong>{}</strong>{}", &escaped[..i], needle, &escaped[i + needle.len()..])
+        }
+        _ => escaped,
+    }
+}
+
+/// Markdown of one line as plain text: list markers, emphasis and wikilink brackets dropped.
+fn plain_text(line: &str) -> String {
+    let mut s = line.trim().to_string();
+    for prefix in ["- [ ] ", "- [x] ", "- [X] ", "- ", "* ", "+ ", "> "] {
+        if let Some(rest) = s.strip_prefix(prefix) {
+            s = rest.to_string();
+        }
+    }
+    s = s.trim_start_matches('#').trim().to_string();
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s.as_str();
+    while let Some(open) = rest.find("[[") {
+        out.push_str(rest[..open].trim_end_matches('!'));
+        let after = &rest[open + 2..];
+        match after.find("]]") {
+            Some(close) => {
+                let inner = after[..close].replace("\\|", "|");
+                let shown = match inner.split_once('|') {
+                    Some((_, d)) => d.to_string(),
+                    None => crate::index::names::strip_md(&inner).replace('#', " > "),
+                };
+                out.push_str(&shown);
+                rest = &after[close + 2..];
+            }
+            None => {
+                out.push_str("[[");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace("**", "").replace("==", "").replace("__", "")
+}
+
+/// A note's page.
+pub fn note_page(r: &Renderer<'_>, i: NoteIdx) -> (Page, Vec<Diagnostic>) {
+    let note = &r.index.notes[i];
+    let page = r.plan.notes[i].as_str();
+    let mut diags = Vec::new();
+    let frame = Frame { note: i, page, stack: Vec::new() };
+    let body = r.body_html(&frame, &mut diags);
+    let properties: Vec<serde_json::Value> = note
+        .frontmatter
+        .fields
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "title" | "publish" | "aliases" | "alias" | "tags" | "tag"))
+        .map(|(k, v)| json!({"key": k, "html": r.value_html(&frame, v)}))
+        .collect();
+    let tags: Vec<LinkView> = note
+        .tags
+        .iter()
+        .filter_map(|t| {
+            r.plan.tags.get(&t.to_lowercase()).map(|p| LinkView { name: t.clone(), url: urls::relative(page, p, None) })
+        })
+        .collect();
+    let mut grouped: BTreeMap<NoteIdx, Vec<String>> = BTreeMap::new();
+    for b in &r.index.backlinks[i] {
+        if b.from != i {
+            grouped.entry(b.from).or_default().push(snippet(r, b));
+        }
+    }
+    let backlinks: Vec<BacklinkView> = grouped
+        .into_iter()
+        .map(|(from, mut snippets)| {
+            snippets.dedup();
+            let item = note_item(r, page, from);
+            BacklinkView { title: item.title, url: item.url, snippets }
+        })
+        .collect();
+    let mut outlinks: Vec<NoteIdx> = r.index.links[i]
+        .iter()
+        .filter_map(|l| match l.target {
+            Target::Note(t) if t != i => Some(t),
+            _ => None,
+        })
+        .collect();
+    outlinks.sort_unstable();
+    outlinks.dedup();
+    let outlinks: Vec<NoteItem> = outlinks.into_iter().map(|t| note_item(r, page, t)).collect();
+    let toc: Vec<serde_json::Value> = note
+        .headings
+        .iter()
+        .filter(|h| h.level > 1 || note.headings.iter().filter(|x| x.level == 1).count() > 1)
+        .map(|h| json!({"level": h.level, "text": h.text, "url": urls::fragment(&h.anchor)}))
+        .collect();
+    let context = json!({
+        "site": site(r, page),
+        "page": {"title": note.title, "path": page, "kind": "note"},
+        "note": {
+            "title": note.title,
+            "path": note.id.as_str(),
+            "aliases": note.aliases,
+            "breadcrumb": breadcrumb(r, page, note.id.folder()),
+            "properties": properties,
+            "frontmatter_source": if note.frontmatter.malformed { Some(note.frontmatter.source.clone()) } else { None },
+            "body": body,
+            "toc": toc,
+            "tags": tags,
+            "backlinks": backlinks,
+            "outlinks": outlinks,
+            "date": note_day(r, i),
+        },
+    });
+    (Page { path: page.to_string(), template: "note.html", context }, diags)
+}
+
+/// Home, folders, tags index and tag pages, stubs for unresolved names, 404.
+pub fn index_pages(r: &Renderer<'_>) -> Vec<Page> {
+    let mut pages = Vec::new();
+    let idx = r.index;
+    // Home.
+    {
+        let page = "index.html";
+        let mut dated: Vec<NoteItem> = (0..idx.notes.len()).map(|i| note_item(r, page, i)).filter(|n| n.date.is_some()).collect();
+        dated.sort_by(|a, b| b.date.cmp(&a.date).then(a.title.cmp(&b.title)));
+        dated.truncate(15);
+        let top_folders: Vec<serde_json::Value> = r
+            .plan
+            .folders
+            .iter()
+            .filter(|(f, _)| !f.contains('/'))
+            .map(|(f, p)| {
+                let count = idx.notes.iter().filter(|n| n.id.as_str().starts_with(&format!("{f}/"))).count();
+                json!({"name": f, "url": urls::relative(page, p, None), "count": count})
+            })
+            .collect();
+        let root_notes: Vec<NoteItem> =
+            (0..idx.notes.len()).filter(|&i| idx.notes[i].id.folder().is_empty()).map(|i| note_item(r, page, i)).collect();
+        let mut tags: Vec<(usize, &String)> = idx.tags.iter().filter(|(t, _)| !t.contains('/')).map(|(t, n)| (n.len(), t)).collect();
+        tags.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+        let tags: Vec<serde_json::Value> = tags
+            .into_iter()
+            .take(30)
+            .map(|(n, t)| json!({"name": t, "count": n, "url": urls::relative(page, &r.plan.tags[t], None)}))
+            .collect();
+        pages.push(Page {
+            path: page.into(),
+            template: "index.html",
+            context: json!({
+                "site": site(r, page),
+                "page": {"title": r.config.title, "path": page, "kind": "home"},
+                "stats": {"notes": idx.notes.len(), "folders": r.plan.folders.len(), "tags": idx.tags.len()},
+                "folders": top_folders,
+                "root_notes": root_notes,
+                "recent": dated,
+                "tags": tags,
+            }),
+        });
+    }
+    // Folders.
+    for (folder, page) in &r.plan.folders {
+        let prefix = format!("{folder}/");
+        let subfolders: Vec<serde_json::Value> = r
+            .plan
+            .folders
+            .iter()
+            .filter(|(f, _)| f.strip_prefix(&prefix).is_some_and(|rest| !rest.contains('/')))
+            .map(|(f, p)| json!({"name": f.rsplit('/').next().unwrap_or(f), "url": urls::relative(page, p, None)}))
+            .collect();
+        let mut notes: Vec<NoteItem> =
+            (0..idx.notes.len()).filter(|&i| idx.notes[i].id.folder() == folder).map(|i| note_item(r, page, i)).collect();
+        notes.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.title.to_lowercase().cmp(&b.title.to_lowercase())));
+        let name = folder.rsplit('/').next().unwrap_or(folder);
+        let parent = folder.rsplit_once('/').map_or("", |(p, _)| p);
+        pages.push(Page {
+            path: page.clone(),
+            template: "folder.html",
+            context: json!({
+                "site": site(r, page),
+                "page": {"title": name, "path": page, "kind": "folder"},
+                "folder": {"name": name, "path": folder, "breadcrumb": breadcrumb(r, page, parent), "subfolders": subfolders, "notes": notes},
+            }),
+        });
+    }
+    // Tags index and tag pages.
+    {
+        let page = "tags/index.html";
+        let tree: Vec<serde_json::Value> = idx
+            .tags
+            .iter()
+            .map(|(t, notes)| {
+                json!({
+                    "name": t, "leaf": t.rsplit('/').next().unwrap_or(t), "depth": t.matches('/').count(),
+                    "count": notes.len(), "url": urls::relative(page, &r.plan.tags[t], None),
+                })
+            })
+            .collect();
+        pages.push(Page {
+            path: page.into(),
+            template: "tags.html",
+            context: json!({"site": site(r, page), "page": {"title": "Tags", "path": page, "kind": "tags"}, "tags": tree}),
+        });
+    }
+    for (tag, page) in &r.plan.tags {
+        let prefix = format!("{tag}/");
+        let children: Vec<serde_json::Value> = idx
+            .tags
+            .iter()
+            .filter(|(t, _)| t.strip_prefix(&prefix).is_some_and(|rest| !rest.contains('/')))
+            .map(|(t, n)| json!({"name": t, "count": n.len(), "url": urls::relative(page, &r.plan.tags[t], None)}))
+            .collect();
+        let parent = tag.rsplit_once('/').map(|(p, _)| json!({"name": p, "url": urls::relative(page, &r.plan.tags[p], None)}));
+        let mut notes: Vec<NoteItem> = idx.tags[tag].iter().map(|&i| note_item(r, page, i)).collect();
+        notes.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()));
+        pages.push(Page {
+            path: page.clone(),
+            template: "tag.html",
+            context: json!({
+                "site": site(r, page),
+                "page": {"title": format!("#{tag}"), "path": page, "kind": "tag"},
+                "tag": {"name": tag, "parent": parent, "children": children, "notes": notes,
+                        "index": urls::relative(page, "tags/index.html", None)},
+            }),
+        });
+    }
+    // Stub pages for names linked without a note.
+    for (name, mentions) in &idx.unresolved {
+        let Some(page) = r.plan.stubs.get(name) else { continue };
+        let mut grouped: BTreeMap<NoteIdx, Vec<String>> = BTreeMap::new();
+        for b in mentions {
+            grouped.entry(b.from).or_default().push(snippet(r, b));
+        }
+        let mentions: Vec<BacklinkView> = grouped
+            .into_iter()
+            .map(|(from, mut snippets)| {
+                snippets.dedup();
+                let item = note_item(r, page, from);
+                BacklinkView { title: item.title, url: item.url, snippets }
+            })
+            .collect();
+        pages.push(Page {
+            path: page.clone(),
+            template: "stub.html",
+            context: json!({"site": site(r, page), "page": {"title": name, "path": page, "kind": "stub"}, "stub": {"name": name, "mentions": mentions}}),
+        });
+    }
+    pages.push(Page {
+        path: "404.html".into(),
+        template: "404.html",
+        context: json!({"site": site(r, "404.html"), "page": {"title": "Not found", "path": "404.html", "kind": "404"}}),
+    });
+    pages
+}
+
+impl Renderer<'_> {
+    /// A front matter value as HTML on the page of `frame`.
+    pub fn value_html(&self, frame: &Frame<'_>, v: &Value) -> String {
+        self.page_value_html(frame, v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn plain_text_of_a_line() {
+        assert_eq!(
+            super::plain_text("- [ ] Call [[Gordon Brown|Gordon]] about **[[Acme#Key Facts]]** ==now=="),
+            "Call Gordon about Acme > Key Facts now"
+        );
+        assert_eq!(super::plain_text("## Heading ![[img.png]]"), "Heading img.png");
+    }
+}

@@ -1,0 +1,265 @@
+//! Dataview results as the HTML the plugin emits (DATAVIEW.md §11), so Obsidian themes and CSS snippets
+//! recognise it: `list-view-ul`, `table-view-table` with the result count, task lists, calendars.
+
+use super::html::escape;
+use crate::dataview::result::{QueryResult, TaskGroup, TaskItem};
+use crate::value::{format, Link, Value};
+
+/// Values nested deeper than this render as `...` (the plugin's limit, §11.4).
+const MAX_VALUE_DEPTH: usize = 4;
+
+/// What value rendering needs from the page: link HTML (URLs are made by the renderer) and date formats.
+pub trait ValueHtml {
+    /// A complete `<a>` (or `<img>`, or plain text for a link to nothing published) for a link value.
+    fn link(&self, link: &Link) -> String;
+    fn date_format(&self) -> &str;
+    fn datetime_format(&self) -> &str;
+}
+
+/// One value as HTML (§11.4).
+pub fn value_html(v: &Value, cx: &dyn ValueHtml) -> String {
+    value_at(v, cx, 0)
+}
+
+fn value_at(v: &Value, cx: &dyn ValueHtml, depth: usize) -> String {
+    if depth > MAX_VALUE_DEPTH {
+        return "...".into();
+    }
+    match v {
+        Value::Null => "-".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => format::number_text(*n),
+        Value::String(s) => escape(s),
+        Value::Date(d) => {
+            let fmt = if format::is_date_only(d) { cx.date_format() } else { cx.datetime_format() };
+            escape(&format::luxon(d, fmt))
+        }
+        Value::Duration(d) => escape(&format::duration_text(d)),
+        Value::Link(l) => cx.link(l),
+        Value::List(items) if items.is_empty() => String::new(),
+        Value::List(items) => {
+            let lis: String = items
+                .iter()
+                .map(|i| format!("<li class=\"dataview-result-list-li\">{}</li>", value_at(i, cx, depth + 1)))
+                .collect();
+            format!("<ul class=\"dataview dataview-ul dataview-result-list-ul\">{lis}</ul>")
+        }
+        Value::Object(map) => {
+            let lis: String = map
+                .iter()
+                .map(|(k, v)| {
+                    format!(
+                        "<li class=\"dataview dataview-li dataview-result-object-li\">{}: {}</li>",
+                        escape(k),
+                        value_at(v, cx, depth + 1)
+                    )
+                })
+                .collect();
+            format!("<ul class=\"dataview dataview-ul dataview-result-object-ul\">{lis}</ul>")
+        }
+        Value::Function(_) => "&lt;function&gt;".into(),
+    }
+}
+
+/// The quiet empty-result box (§11.1-11.3).
+fn empty(kind: &str) -> String {
+    format!(
+        "<div class=\"dataview dataview-error-box\"><p class=\"dataview dataview-error-message\">Dataview: No results to show for {kind} query.</p></div>"
+    )
+}
+
+/// A parse or execution error in place of the result (§11.5).
+pub fn error_to_html(message: &str) -> String {
+    format!("<pre class=\"dataview dataview-error\">Dataview: {}</pre>", escape(message))
+}
+
+/// An inline query's value (§11.5).
+pub fn inline_to_html(value: &Value, cx: &dyn ValueHtml) -> String {
+    format!("<span class=\"dataview dataview-inline-query\">{}</span>", value_html(value, cx))
+}
+
+pub fn result_to_html(result: &QueryResult, cx: &dyn ValueHtml) -> String {
+    match result {
+        QueryResult::List { rows, .. } if rows.is_empty() => empty("list"),
+        QueryResult::List { headers, rows } => {
+            let two = headers.len() == 2;
+            let lis: String = rows
+                .iter()
+                .map(|row| {
+                    let inner = match (two, row.as_slice()) {
+                        (true, [id, value]) => format!("{}: {}", value_html(id, cx), value_html(value, cx)),
+                        (_, [only, ..]) => value_html(only, cx),
+                        _ => String::new(),
+                    };
+                    format!("<li>{inner}</li>")
+                })
+                .collect();
+            format!("<ul class=\"dataview list-view-ul\">{lis}</ul>")
+        }
+        QueryResult::Table { headers, rows } => {
+            let ths: String = headers
+                .iter()
+                .enumerate()
+                .map(|(i, h)| {
+                    let count = if i == 0 {
+                        format!("<span class=\"dataview small-text\">{}</span>", rows.len())
+                    } else {
+                        String::new()
+                    };
+                    format!("<th class=\"table-view-th\">{}{count}</th>", escape(h))
+                })
+                .collect();
+            let trs: String = rows
+                .iter()
+                .map(|row| {
+                    let tds: String = row.iter().map(|v| format!("<td>{}</td>", value_html(v, cx))).collect();
+                    format!("<tr>{tds}</tr>")
+                })
+                .collect();
+            let table = format!(
+                "<table class=\"dataview table-view-table\"><thead class=\"table-view-thead\"><tr class=\"table-view-tr-header\">{ths}</tr></thead><tbody class=\"table-view-tbody\">{trs}</tbody></table>"
+            );
+            if rows.is_empty() {
+                table + &empty("table")
+            } else {
+                table
+            }
+        }
+        QueryResult::Task { groups } => {
+            if groups.iter().all(|g| g.tasks.is_empty()) {
+                return empty("task");
+            }
+            let body: String = groups.iter().map(|g| task_group(g, cx)).collect();
+            format!("<div class=\"dataview dataview-container\">{body}</div>")
+        }
+        QueryResult::Calendar { entries } => calendar(entries, cx),
+    }
+}
+
+fn task_group(group: &TaskGroup, cx: &dyn ValueHtml) -> String {
+    let list = format!("<ul class=\"contains-task-list\">{}</ul>", group.tasks.iter().map(|t| task(t, cx)).collect::<String>());
+    match &group.key {
+        None => list,
+        Some(key) => format!(
+            "<h4>{}<span class=\"dataview small-text\">{}</span></h4><div class=\"dataview result-group\">{list}</div>",
+            value_html(key, cx),
+            group.tasks.len()
+        ),
+    }
+}
+
+fn task(t: &TaskItem, cx: &dyn ValueHtml) -> String {
+    let children = if t.children.is_empty() {
+        String::new()
+    } else {
+        format!("<ul class=\"contains-task-list\">{}</ul>", t.children.iter().map(|c| task(c, cx)).collect::<String>())
+    };
+    let source = Link::to_note(t.path.clone());
+    let text = escape(&t.text);
+    let from = format!(" <span class=\"dataview task-source\">{}</span>", cx.link(&source));
+    match t.status {
+        Some(status) => {
+            let checked = status != ' ';
+            format!(
+                "<li class=\"dataview task-list-item{}\" data-task=\"{}\"><input class=\"dataview task-list-item-checkbox\" type=\"checkbox\" disabled{}>{text}{from}{children}</li>",
+                if checked { " is-checked" } else { "" },
+                escape(&status.to_string()),
+                if checked { " checked" } else { "" },
+            )
+        }
+        None => format!("<li class=\"dataview task-list-basic-item\">{text}{children}</li>"),
+    }
+}
+
+/// A month grid per month with entries: weekday columns Monday to Sunday, a dot per entry (§2.7).
+fn calendar(entries: &[(Value, Value)], cx: &dyn ValueHtml) -> String {
+    use chrono::Datelike;
+    use std::collections::BTreeMap;
+    let mut months: BTreeMap<(i32, u32), BTreeMap<u32, Vec<&Value>>> = BTreeMap::new();
+    for (date, link) in entries {
+        if let Value::Date(d) = date {
+            months.entry((d.local.year(), d.local.month())).or_default().entry(d.local.day()).or_default().push(link);
+        }
+    }
+    if months.is_empty() {
+        return "<div class=\"dataview dataview-error-box\"><p class=\"dataview dataview-error-message\">Dataview: Query returned 0 results.</p></div>".into();
+    }
+    let mut html = String::from("<div class=\"dataview dataview-calendar\">");
+    for ((year, month), days) in months {
+        let Some(first) = chrono::NaiveDate::from_ymd_opt(year, month, 1) else { continue };
+        let lead = first.weekday().num_days_from_monday();
+        let len = (28..=31).rev().find(|&d| chrono::NaiveDate::from_ymd_opt(year, month, d).is_some()).unwrap_or(28);
+        html.push_str(&format!(
+            "<table class=\"calendar-month\"><caption>{}</caption><thead><tr>{}</tr></thead><tbody><tr>",
+            escape(&format::luxon(&crate::value::Date { local: first.and_time(chrono::NaiveTime::MIN), offset: None }, "MMMM yyyy")),
+            ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].iter().map(|d| format!("<th>{d}</th>")).collect::<String>()
+        ));
+        html.push_str(&"<td></td>".repeat(lead as usize));
+        for day in 1..=len {
+            let col = (lead + day - 1) % 7;
+            if col == 0 && day != 1 {
+                html.push_str("</tr><tr>");
+            }
+            let dots: String = days
+                .get(&day)
+                .map(|links| links.iter().map(|l| format!("<span class=\"calendar-dot\">{}</span>", value_html(l, cx))).collect())
+                .unwrap_or_default();
+            html.push_str(&format!("<td><span class=\"calendar-day\">{day}</span>{dots}</td>"));
+        }
+        let trailing = (7 - (lead + len) % 7) % 7;
+        html.push_str(&"<td></td>".repeat(trailing as usize));
+        html.push_str("</tr></tbody></table>");
+    }
+    html.push_str("</div>");
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Cx;
+    impl ValueHtml for Cx {
+        fn link(&self, link: &Link) -> String {
+            format!("<a href=\"{}\">{}</a>", escape(&link.path), escape(&link.path))
+        }
+        fn date_format(&self) -> &str {
+            "MMMM dd, yyyy"
+        }
+        fn datetime_format(&self) -> &str {
+            "h:mm a - MMMM dd, yyyy"
+        }
+    }
+
+    #[test]
+    fn list_table_and_empty_shapes() {
+        let list = QueryResult::List { headers: vec!["File".into()], rows: vec![vec![Value::Link(Link::to_note("A.md"))]] };
+        assert_eq!(result_to_html(&list, &Cx), "<ul class=\"dataview list-view-ul\"><li><a href=\"A.md\">A.md</a></li></ul>");
+        let table = QueryResult::Table {
+            headers: vec!["File".into(), "status".into()],
+            rows: vec![vec![Value::Link(Link::to_note("A.md")), Value::Null]],
+        };
+        let html = result_to_html(&table, &Cx);
+        assert!(html.contains("<th class=\"table-view-th\">File<span class=\"dataview small-text\">1</span></th>"), "{html}");
+        assert!(html.contains("<td>-</td>"));
+        let empty_list = QueryResult::List { headers: vec!["File".into()], rows: vec![] };
+        assert!(result_to_html(&empty_list, &Cx).contains("No results to show for list query."));
+    }
+
+    #[test]
+    fn values_escape_and_nest() {
+        assert_eq!(value_html(&Value::String("<script>".into()), &Cx), "&lt;script&gt;");
+        let d = crate::value::parse::date("2025-12-09").unwrap();
+        assert_eq!(value_html(&Value::Date(d), &Cx), "December 09, 2025");
+        let deep = (0..7).fold(Value::Number(1.0), |v, _| Value::List(vec![v]));
+        assert!(value_html(&deep, &Cx).contains("..."));
+    }
+
+    #[test]
+    fn calendar_grid() {
+        let d = crate::value::parse::date("2026-03-04").unwrap();
+        let html = calendar(&[(Value::Date(d), Value::Link(Link::to_note("M.md")))], &Cx);
+        assert!(html.contains("<caption>March 2026</caption>"));
+        assert!(html.contains("<td><span class=\"calendar-day\">4</span><span class=\"calendar-dot\"><a href=\"M.md\">M.md</a></span></td>"), "{html}");
+    }
+}

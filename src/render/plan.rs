@@ -1,0 +1,123 @@
+//! Which pages exist and where each is written: one output path per note, folder, tag, unresolved name
+//! and copied attachment, unique even when names slug alike or differ only by case (assigned in sorted
+//! order, so the same vault always gets the same paths).
+
+use super::slug::{extension, path_slug, slug};
+use crate::index::{names::key, Index};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+/// Site paths dossier writes itself; notes never take them.
+pub const RESERVED: [&str; 5] = ["index.html", "404.html", "sitemap.xml", "tags/index.html", "static"];
+
+/// Output paths of everything the site holds. Paths are site-relative with `/`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Plan {
+    /// Per note (same order as `Index::notes`).
+    pub notes: Vec<String>,
+    /// Used attachment index → output path.
+    pub attachments: BTreeMap<usize, String>,
+    /// Vault folder path (`Customers/EMEA`) → its page.
+    pub folders: BTreeMap<String, String>,
+    /// Lower-cased tag (`type/customer`) → its page.
+    pub tags: BTreeMap<String, String>,
+    /// Unresolved link name (as `Index::unresolved` keys it) → its stub page.
+    pub stubs: BTreeMap<String, String>,
+}
+
+struct Claims(HashSet<String>);
+
+impl Claims {
+    /// `base` + `.ext`, or `base-2.ext`, `base-3.ext`… whichever is free (case-insensitively).
+    fn claim(&mut self, base: &str, ext: &str) -> String {
+        let mut n = 1;
+        loop {
+            let candidate = if n == 1 { format!("{base}.{ext}") } else { format!("{base}-{n}.{ext}") };
+            if self.0.insert(candidate.to_lowercase()) {
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+}
+
+impl Plan {
+    pub fn build(index: &Index) -> Plan {
+        let mut claims = Claims(RESERVED.iter().map(|s| s.to_string()).collect());
+        // Folder pages are `<folder>/index.html`: claim them before notes so a note cannot take one.
+        let mut folder_set = BTreeSet::new();
+        for note in &index.notes {
+            let mut folder = note.id.folder();
+            while !folder.is_empty() {
+                folder_set.insert(folder.to_string());
+                folder = folder.rsplit_once('/').map_or("", |(p, _)| p);
+            }
+        }
+        let mut folders = BTreeMap::new();
+        for folder in folder_set {
+            let slugged: Vec<String> = folder.split('/').map(slug).collect();
+            let path = claims.claim(&format!("{}/index", slugged.join("/")), "html");
+            folders.insert(folder, path);
+        }
+        let notes = index.notes.iter().map(|n| claims.claim(&path_slug(n.id.as_str()), "html")).collect();
+        let mut attachments = BTreeMap::new();
+        for &a in &index.used_attachments {
+            if let Some(att) = index.attachments.get(a) {
+                let ext = extension(&att.path).unwrap_or_else(|| "bin".into());
+                attachments.insert(a, claims.claim(&path_slug(&att.path), &ext));
+            }
+        }
+        let mut tags = BTreeMap::new();
+        for tag in index.tags.keys() {
+            let segs: Vec<String> = tag.split('/').map(slug).collect();
+            tags.insert(tag.clone(), claims.claim(&format!("tags/{}", segs.join("/")), "html"));
+        }
+        let mut stubs = BTreeMap::new();
+        for name in index.unresolved.keys() {
+            stubs.insert(name.clone(), claims.claim(&format!("unresolved/{}", slug(name)), "html"));
+        }
+        Plan { notes, attachments, folders, tags, stubs }
+    }
+
+    /// The stub page of an unresolved name (looked up case-insensitively, as the Index groups them).
+    pub fn stub(&self, name: &str) -> Option<&String> {
+        self.stubs.get(name).or_else(|| {
+            let k = key(name);
+            self.stubs.iter().find(|(n, _)| key(n) == k).map(|(_, p)| p)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vault::{parse::parse_note, Attachment, FileMeta, NoteId, Vault};
+
+    #[test]
+    fn paths_are_unique_slugs() {
+        let notes = ["Acme Corp.md", "acme corp!.md", "Customers/Acme Corp.md", "index.md", "Customers/index.md"]
+            .iter()
+            .map(|p| parse_note(NoteId(p.to_string()), "#Type/Customer [[Nobody]]".into(), FileMeta::default(), vec![]))
+            .collect::<Vec<_>>();
+        let mut notes = notes;
+        notes.sort_by(|a, b| a.id.cmp(&b.id));
+        let v = Vault {
+            notes,
+            attachments: vec![Attachment { path: "Files/Photo One.PNG".into(), size: 1 }],
+            excluded: vec![],
+            diagnostics: vec![],
+        };
+        let mut index = Index::build(v);
+        index.used_attachments = vec![0];
+        let plan = Plan::build(&index);
+        assert_eq!(
+            plan.notes,
+            vec!["acme-corp.html", "customers/acme-corp.html", "customers/index-2.html", "acme-corp-2.html", "index-2.html"]
+        );
+        assert_eq!(plan.folders["Customers"], "customers/index.html");
+        assert_eq!(plan.attachments[&0], "files/photo-one.png");
+        assert_eq!(plan.tags["type/customer"], "tags/type/customer.html");
+        assert_eq!(plan.tags["type"], "tags/type.html");
+        assert_eq!(plan.stub("nobody").map(String::as_str), Some("unresolved/nobody.html"));
+    }
+}

@@ -1,0 +1,93 @@
+//! The theme: templates and static files embedded in the binary, shadowed file by file by a user's
+//! `theme` folder (`templates/note.html` there replaces the default `note.html`). Compiled once.
+
+use super::SiteError;
+use std::path::Path;
+
+/// The default theme's templates (name, source).
+pub const TEMPLATES: [(&str, &str); 8] = [
+    ("base.html", include_str!("../../themes/default/templates/base.html")),
+    ("note.html", include_str!("../../themes/default/templates/note.html")),
+    ("folder.html", include_str!("../../themes/default/templates/folder.html")),
+    ("tag.html", include_str!("../../themes/default/templates/tag.html")),
+    ("tags.html", include_str!("../../themes/default/templates/tags.html")),
+    ("index.html", include_str!("../../themes/default/templates/index.html")),
+    ("stub.html", include_str!("../../themes/default/templates/stub.html")),
+    ("404.html", include_str!("../../themes/default/templates/404.html")),
+];
+
+/// The default theme's static files (site path under `static/`, bytes).
+pub const STATIC: [(&str, &[u8]); 1] = [("style.css", include_bytes!("../../themes/default/static/style.css"))];
+
+/// The compiled templates and the static files of the theme in use.
+pub struct Theme {
+    pub tera: tera::Tera,
+    /// `static/…` path → bytes.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, SiteError> {
+    std::fs::read(path).map_err(|source| SiteError::Theme { path: path.to_path_buf(), message: source.to_string() })
+}
+
+/// Loads the default theme with `user`'s files shadowing it. Template errors name the file.
+pub fn load(user: Option<&Path>) -> Result<Theme, SiteError> {
+    let mut sources: Vec<(String, String)> = TEMPLATES.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect();
+    let mut files: Vec<(String, Vec<u8>)> = STATIC.iter().map(|(n, b)| (format!("static/{n}"), b.to_vec())).collect();
+    if let Some(dir) = user {
+        let templates = dir.join("templates");
+        if templates.is_dir() {
+            for entry in walkdir::WalkDir::new(&templates).sort_by_file_name().into_iter().flatten() {
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let rel = entry.path().strip_prefix(&templates).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+                let text = String::from_utf8(read(entry.path())?).map_err(|_| SiteError::Theme {
+                    path: entry.path().to_path_buf(),
+                    message: "template is not UTF-8".into(),
+                })?;
+                match sources.iter_mut().find(|(n, _)| *n == rel) {
+                    Some(slot) => slot.1 = text,
+                    None => sources.push((rel, text)),
+                }
+            }
+        }
+        let statics = dir.join("static");
+        if statics.is_dir() {
+            for entry in walkdir::WalkDir::new(&statics).sort_by_file_name().into_iter().flatten() {
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let rel = format!(
+                    "static/{}",
+                    entry.path().strip_prefix(&statics).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/")
+                );
+                let bytes = read(entry.path())?;
+                match files.iter_mut().find(|(n, _)| *n == rel) {
+                    Some(slot) => slot.1 = bytes,
+                    None => files.push((rel, bytes)),
+                }
+            }
+        }
+    }
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str()))).map_err(|e| SiteError::Theme {
+        path: user.map(|u| u.join("templates")).unwrap_or_else(|| "themes/default/templates".into()),
+        message: error_chain(&e),
+    })?;
+    files.sort();
+    Ok(Theme { tera, files })
+}
+
+/// A tera error with its causes, one line.
+pub fn error_chain(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}

@@ -1,0 +1,155 @@
+//! Writing the site: everything goes into a temporary folder beside the output, which is swapped in only
+//! when complete. A failed or interrupted build leaves the old site; leftovers of an interrupted run are
+//! removed by the next. dossier only ever replaces a folder it marked as its own.
+
+use super::{SiteError, SiteFiles};
+use std::path::{Path, PathBuf};
+
+/// The file that marks an output folder as dossier's.
+pub const MARKER: &str = ".dossier-site";
+
+/// What was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteReport {
+    pub files: usize,
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> SiteError + '_ {
+    move |source| SiteError::Write { path: path.to_path_buf(), source }
+}
+
+/// Refuses output folders that would destroy something: the vault itself, a folder containing it or
+/// inside it, `/`, the home folder.
+pub fn check_out(out: &Path, vault: &Path) -> Result<(), SiteError> {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+        // Canonicalise the longest existing ancestor, keep the rest as written.
+        let mut existing = p.clone();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            match (existing.file_name().map(|n| n.to_owned()), existing.parent()) {
+                (Some(name), Some(parent)) => {
+                    rest.push(name);
+                    existing = parent.to_path_buf();
+                }
+                _ => break,
+            }
+        }
+        let mut base = existing.canonicalize().unwrap_or(existing);
+        for part in rest.into_iter().rev() {
+            base.push(part);
+        }
+        base
+    };
+    let out_abs = abs(out);
+    let vault_abs = abs(vault);
+    let refuse = |why: &str| Err(SiteError::Refused { path: out.to_path_buf(), reason: why.to_string() });
+    if out_abs.parent().is_none() {
+        return refuse("it is the filesystem root");
+    }
+    if std::env::var_os("HOME").map(PathBuf::from).is_some_and(|h| abs(&h) == out_abs) {
+        return refuse("it is the home folder");
+    }
+    if out_abs == vault_abs {
+        return refuse("it is the vault");
+    }
+    if vault_abs.starts_with(&out_abs) {
+        return refuse("it contains the vault");
+    }
+    if out_abs.starts_with(&vault_abs) {
+        return refuse("it is inside the vault (the site would be read as notes on the next build)");
+    }
+    Ok(())
+}
+
+fn sibling(out: &Path, kind: &str) -> PathBuf {
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
+    out.with_file_name(format!(".{name}.dossier-{kind}-{}", std::process::id()))
+}
+
+/// Removes temporary folders an interrupted run of dossier left beside `out`.
+fn remove_leftovers(out: &Path) {
+    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else { return };
+    let prefix = format!(".{}.dossier-", name.to_string_lossy());
+    let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
+    if let Ok(entries) = std::fs::read_dir(parent) {
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with(&prefix) && e.path().join(MARKER).exists() {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+}
+
+/// Writes `files` to `out` atomically (see the module doc). `force` allows replacing a non-empty folder
+/// dossier did not create.
+pub fn write(files: &SiteFiles, out: &Path, vault: &Path, force: bool) -> Result<WriteReport, SiteError> {
+    check_out(out, vault)?;
+    if out.exists() {
+        if !out.is_dir() {
+            return Err(SiteError::Refused { path: out.to_path_buf(), reason: "it is a file, not a folder".into() });
+        }
+        let empty = std::fs::read_dir(out).map_err(io(out))?.next().is_none();
+        if !empty && !out.join(MARKER).exists() && !force {
+            return Err(SiteError::Refused {
+                path: out.to_path_buf(),
+                reason: "it is not empty and dossier did not create it (use --force to replace it)".into(),
+            });
+        }
+    }
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
+    }
+    remove_leftovers(out);
+    let tmp = sibling(out, "tmp");
+    let result = fill(files, &tmp);
+    if let Err(e) = result {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    if out.exists() {
+        let old = sibling(out, "old");
+        std::fs::rename(out, &old).map_err(io(out))?;
+        if let Err(source) = std::fs::rename(&tmp, out) {
+            // Put the old site back; the new one is dropped.
+            let _ = std::fs::rename(&old, out);
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(SiteError::Write { path: out.to_path_buf(), source });
+        }
+        // The old site may be in use (a server reading it); failing to remove it loses nothing.
+        let _ = std::fs::remove_dir_all(&old);
+    } else {
+        std::fs::rename(&tmp, out).map_err(io(out))?;
+    }
+    Ok(WriteReport { files: files.files.len() + files.copies.len() })
+}
+
+fn fill(files: &SiteFiles, tmp: &Path) -> Result<(), SiteError> {
+    use rayon::prelude::*;
+    if tmp.exists() {
+        std::fs::remove_dir_all(tmp).map_err(io(tmp))?;
+    }
+    std::fs::create_dir_all(tmp).map_err(io(tmp))?;
+    std::fs::write(tmp.join(MARKER), "This folder is written by dossier and replaced on every build.\n")
+        .map_err(io(tmp))?;
+    let mut dirs: Vec<PathBuf> = files
+        .files
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .chain(files.copies.iter().map(|c| c.to.as_str()))
+        .filter_map(|p| Path::new(p).parent().map(|d| tmp.join(d)))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        std::fs::create_dir_all(d).map_err(io(d))?;
+    }
+    files.files.par_iter().try_for_each(|(path, bytes)| {
+        let dest = tmp.join(path);
+        std::fs::write(&dest, bytes).map_err(|source| SiteError::Write { path: dest, source })
+    })?;
+    files.copies.par_iter().try_for_each(|c| {
+        let dest = tmp.join(&c.to);
+        std::fs::copy(&c.from, &dest).map(|_| ()).map_err(|source| SiteError::Write { path: c.from.clone(), source })
+    })
+}
