@@ -70,11 +70,18 @@ pub fn parse(source: &str) -> Option<Callout> {
     let title = after.trim();
     let title = if title.is_empty() {
         let mut c = written.chars();
-        c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+        c.next()
+            .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+            .unwrap_or_default()
     } else {
         title.to_string()
     };
-    Some(Callout { kind, title, fold, header_len: line_end })
+    Some(Callout {
+        kind,
+        title,
+        fold,
+        header_len: line_end,
+    })
 }
 
 #[cfg(test)]
@@ -84,9 +91,15 @@ mod tests {
     #[test]
     fn callout_headers() {
         let c = parse("> [!warning] Risk ahead\n> body").unwrap();
-        assert_eq!((c.kind.as_str(), c.title.as_str(), c.fold, c.header_len), ("warning", "Risk ahead", None, 23));
+        assert_eq!(
+            (c.kind.as_str(), c.title.as_str(), c.fold, c.header_len),
+            ("warning", "Risk ahead", None, 23)
+        );
         let c = parse(">[!TIP]- \n> body").unwrap();
-        assert_eq!((c.kind.as_str(), c.title.as_str(), c.fold), ("tip", "Tip", Some(false)));
+        assert_eq!(
+            (c.kind.as_str(), c.title.as_str(), c.fold),
+            ("tip", "Tip", Some(false))
+        );
         assert_eq!(parse("> [!caution]+ Careful").unwrap().kind, "warning");
         assert_eq!(parse("> [!custom] X").unwrap().kind, "note");
         assert_eq!(parse("> [!cite]").unwrap().kind, "quote");

@@ -57,9 +57,13 @@ pub fn note_day(r: &Renderer<'_>, i: NoteIdx) -> Option<String> {
         return Some(d.local.format("%Y-%m-%d").to_string());
     }
     let name = note.id.name();
-    (0..name.len().saturating_sub(9)).chain(std::iter::once(0)).find_map(|s| {
-        name.get(s..s + 10).and_then(crate::value::parse::date).map(|d| d.local.format("%Y-%m-%d").to_string())
-    })
+    (0..name.len().saturating_sub(9))
+        .chain(std::iter::once(0))
+        .find_map(|s| {
+            name.get(s..s + 10)
+                .and_then(crate::value::parse::date)
+                .map(|d| d.local.format("%Y-%m-%d").to_string())
+        })
 }
 
 fn note_item(r: &Renderer<'_>, page: &str, i: NoteIdx) -> NoteItem {
@@ -73,7 +77,10 @@ fn note_item(r: &Renderer<'_>, page: &str, i: NoteIdx) -> NoteItem {
 }
 
 fn breadcrumb(r: &Renderer<'_>, page: &str, folder: &str) -> Vec<LinkView> {
-    let mut crumbs = vec![LinkView { name: r.config.title.clone(), url: urls::relative(page, "index.html", None) }];
+    let mut crumbs = vec![LinkView {
+        name: r.config.title.clone(),
+        url: urls::relative(page, "index.html", None),
+    }];
     let mut acc = String::new();
     for part in folder.split('/').filter(|p| !p.is_empty()) {
         if !acc.is_empty() {
@@ -81,7 +88,10 @@ fn breadcrumb(r: &Renderer<'_>, page: &str, folder: &str) -> Vec<LinkView> {
         }
         acc.push_str(part);
         if let Some(p) = r.plan.folders.get(&acc) {
-            crumbs.push(LinkView { name: part.to_string(), url: urls::relative(page, p, None) });
+            crumbs.push(LinkView {
+                name: part.to_string(),
+                url: urls::relative(page, p, None),
+            });
         }
     }
     crumbs
@@ -91,20 +101,34 @@ fn breadcrumb(r: &Renderer<'_>, page: &str, folder: &str) -> Vec<LinkView> {
 /// `<strong>`.
 fn snippet(r: &Renderer<'_>, b: &Backlink) -> String {
     let note = &r.index.notes[b.from];
-    let Some(link) = note.links.get(b.link) else { return String::new() };
+    let Some(link) = note.links.get(b.link) else {
+        return String::new();
+    };
     let text = r.clean_text(b.from);
-    let start = text[..link.span.start.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[link.span.start.min(text.len())..].find('\n').map_or(text.len(), |i| link.span.start + i);
+    let start = text[..link.span.start.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let end = text[link.span.start.min(text.len())..]
+        .find('\n')
+        .map_or(text.len(), |i| link.span.start + i);
     let line = &text[start..end];
     let plain = plain_text(line);
-    let shown = link.display.clone().unwrap_or_else(|| crate::index::names::strip_md(&link.target).to_string());
+    let shown = link
+        .display
+        .clone()
+        .unwrap_or_else(|| crate::index::names::strip_md(&link.target).to_string());
     let plain: String = if plain.chars().count() > SNIPPET_CHARS {
         let at = plain.find(&shown).unwrap_or(0);
         let chars: Vec<char> = plain.chars().collect();
         let center = plain[..at].chars().count();
         let from = center.saturating_sub(SNIPPET_CHARS / 2);
         let to = (from + SNIPPET_CHARS).min(chars.len());
-        format!("{}{}{}", if from > 0 { "…" } else { "" }, chars[from..to].iter().collect::<String>(), if to < chars.len() { "…" } else { "" })
+        format!(
+            "{}{}{}",
+            if from > 0 { "…" } else { "" },
+            chars[from..to].iter().collect::<String>(),
+            if to < chars.len() { "…" } else { "" }
+        )
     } else {
         plain
     };
@@ -112,7 +136,12 @@ fn snippet(r: &Renderer<'_>, b: &Backlink) -> String {
     let needle = escape(&shown);
     match escaped.find(&needle) {
         Some(i) if !needle.is_empty() => {
-            format!("{}<strong>{}</strong>{}", &escaped[..i], needle, &escaped[i + needle.len()..])
+            format!(
+                "{}<strong>{}</strong>{}",
+                &escaped[..i],
+                needle,
+                &escaped[i + needle.len()..]
+            )
         }
         _ => escaped,
     }
@@ -157,20 +186,44 @@ pub fn note_page(r: &Renderer<'_>, i: NoteIdx) -> (Page, Vec<Diagnostic>) {
     let note = &r.index.notes[i];
     let page = r.plan.notes[i].as_str();
     let mut diags = Vec::new();
-    let frame = Frame { note: i, page, stack: Vec::new() };
-    let body = r.body_html(&frame, &mut diags);
+    let frame = Frame {
+        note: i,
+        page,
+        stack: Vec::new(),
+    };
+    // A body that opens with `# Title` repeats the page title: start the body after it.
+    let opening_title = note.headings.first().filter(|h| {
+        h.level == 1
+            && note
+                .text
+                .get(note.body_start..h.span.start)
+                .is_some_and(|t| t.trim().is_empty())
+            && h.text.trim().eq_ignore_ascii_case(note.title.trim())
+    });
+    let body = match opening_title {
+        Some(h) => r.range_html(&frame, h.span.end..note.text.len(), &mut diags),
+        None => r.body_html(&frame, &mut diags),
+    };
     let properties: Vec<serde_json::Value> = note
         .frontmatter
         .fields
         .iter()
-        .filter(|(k, _)| !matches!(k.as_str(), "title" | "publish" | "aliases" | "alias" | "tags" | "tag"))
+        .filter(|(k, _)| {
+            !matches!(
+                k.as_str(),
+                "title" | "publish" | "aliases" | "alias" | "tags" | "tag"
+            )
+        })
         .map(|(k, v)| json!({"key": k, "html": r.value_html(&frame, v)}))
         .collect();
     let tags: Vec<LinkView> = note
         .tags
         .iter()
         .filter_map(|t| {
-            r.plan.tags.get(&t.to_lowercase()).map(|p| LinkView { name: t.clone(), url: urls::relative(page, p, None) })
+            r.plan.tags.get(&t.to_lowercase()).map(|p| LinkView {
+                name: t.clone(),
+                url: urls::relative(page, p, None),
+            })
         })
         .collect();
     let mut grouped: BTreeMap<NoteIdx, Vec<String>> = BTreeMap::new();
@@ -184,7 +237,11 @@ pub fn note_page(r: &Renderer<'_>, i: NoteIdx) -> (Page, Vec<Diagnostic>) {
         .map(|(from, mut snippets)| {
             snippets.dedup();
             let item = note_item(r, page, from);
-            BacklinkView { title: item.title, url: item.url, snippets }
+            BacklinkView {
+                title: item.title,
+                url: item.url,
+                snippets,
+            }
         })
         .collect();
     let mut outlinks: Vec<NoteIdx> = r.index.links[i]
@@ -196,7 +253,10 @@ pub fn note_page(r: &Renderer<'_>, i: NoteIdx) -> (Page, Vec<Diagnostic>) {
         .collect();
     outlinks.sort_unstable();
     outlinks.dedup();
-    let outlinks: Vec<NoteItem> = outlinks.into_iter().map(|t| note_item(r, page, t)).collect();
+    let outlinks: Vec<NoteItem> = outlinks
+        .into_iter()
+        .map(|t| note_item(r, page, t))
+        .collect();
     let toc: Vec<serde_json::Value> = note
         .headings
         .iter()
@@ -208,6 +268,7 @@ pub fn note_page(r: &Renderer<'_>, i: NoteIdx) -> (Page, Vec<Diagnostic>) {
         "page": {"title": note.title, "path": page, "kind": "note"},
         "note": {
             "title": note.title,
+            "title_anchor": opening_title.map(|h| h.anchor.clone()),
             "path": note.id.as_str(),
             "aliases": note.aliases,
             "breadcrumb": breadcrumb(r, page, note.id.folder()),
@@ -221,7 +282,14 @@ pub fn note_page(r: &Renderer<'_>, i: NoteIdx) -> (Page, Vec<Diagnostic>) {
             "date": note_day(r, i),
         },
     });
-    (Page { path: page.to_string(), template: "note.html", context }, diags)
+    (
+        Page {
+            path: page.to_string(),
+            template: "note.html",
+            context,
+        },
+        diags,
+    )
 }
 
 /// Home, folders, tags index and tag pages, stubs for unresolved names, 404.
@@ -231,7 +299,10 @@ pub fn index_pages(r: &Renderer<'_>) -> Vec<Page> {
     // Home.
     {
         let page = "index.html";
-        let mut dated: Vec<NoteItem> = (0..idx.notes.len()).map(|i| note_item(r, page, i)).filter(|n| n.date.is_some()).collect();
+        let mut dated: Vec<NoteItem> = (0..idx.notes.len())
+            .map(|i| note_item(r, page, i))
+            .filter(|n| n.date.is_some())
+            .collect();
         dated.sort_by(|a, b| b.date.cmp(&a.date).then(a.title.cmp(&b.title)));
         dated.truncate(15);
         let top_folders: Vec<serde_json::Value> = r
@@ -240,13 +311,24 @@ pub fn index_pages(r: &Renderer<'_>) -> Vec<Page> {
             .iter()
             .filter(|(f, _)| !f.contains('/'))
             .map(|(f, p)| {
-                let count = idx.notes.iter().filter(|n| n.id.as_str().starts_with(&format!("{f}/"))).count();
+                let count = idx
+                    .notes
+                    .iter()
+                    .filter(|n| n.id.as_str().starts_with(&format!("{f}/")))
+                    .count();
                 json!({"name": f, "url": urls::relative(page, p, None), "count": count})
             })
             .collect();
-        let root_notes: Vec<NoteItem> =
-            (0..idx.notes.len()).filter(|&i| idx.notes[i].id.folder().is_empty()).map(|i| note_item(r, page, i)).collect();
-        let mut tags: Vec<(usize, &String)> = idx.tags.iter().filter(|(t, _)| !t.contains('/')).map(|(t, n)| (n.len(), t)).collect();
+        let root_notes: Vec<NoteItem> = (0..idx.notes.len())
+            .filter(|&i| idx.notes[i].id.folder().is_empty())
+            .map(|i| note_item(r, page, i))
+            .collect();
+        let mut tags: Vec<(usize, &String)> = idx
+            .tags
+            .iter()
+            .filter(|(t, _)| !t.contains('/'))
+            .map(|(t, n)| (n.len(), t))
+            .collect();
         tags.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
         let tags: Vec<serde_json::Value> = tags
             .into_iter()
@@ -277,9 +359,15 @@ pub fn index_pages(r: &Renderer<'_>) -> Vec<Page> {
             .filter(|(f, _)| f.strip_prefix(&prefix).is_some_and(|rest| !rest.contains('/')))
             .map(|(f, p)| json!({"name": f.rsplit('/').next().unwrap_or(f), "url": urls::relative(page, p, None)}))
             .collect();
-        let mut notes: Vec<NoteItem> =
-            (0..idx.notes.len()).filter(|&i| idx.notes[i].id.folder() == folder).map(|i| note_item(r, page, i)).collect();
-        notes.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.title.to_lowercase().cmp(&b.title.to_lowercase())));
+        let mut notes: Vec<NoteItem> = (0..idx.notes.len())
+            .filter(|&i| idx.notes[i].id.folder() == folder)
+            .map(|i| note_item(r, page, i))
+            .collect();
+        notes.sort_by(|a, b| {
+            b.date
+                .cmp(&a.date)
+                .then_with(|| a.title.to_lowercase().cmp(&b.title.to_lowercase()))
+        });
         let name = folder.rsplit('/').next().unwrap_or(folder);
         let parent = folder.rsplit_once('/').map_or("", |(p, _)| p);
         pages.push(Page {
@@ -319,9 +407,14 @@ pub fn index_pages(r: &Renderer<'_>) -> Vec<Page> {
             .filter(|(t, _)| t.strip_prefix(&prefix).is_some_and(|rest| !rest.contains('/')))
             .map(|(t, n)| json!({"name": t, "count": n.len(), "url": urls::relative(page, &r.plan.tags[t], None)}))
             .collect();
-        let parent = tag.rsplit_once('/').map(|(p, _)| json!({"name": p, "url": urls::relative(page, &r.plan.tags[p], None)}));
-        let mut notes: Vec<NoteItem> = idx.tags[tag].iter().map(|&i| note_item(r, page, i)).collect();
-        notes.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()));
+        let parent = tag
+            .rsplit_once('/')
+            .map(|(p, _)| json!({"name": p, "url": urls::relative(page, &r.plan.tags[p], None)}));
+        let mut notes: Vec<NoteItem> = idx.tags[tag]
+            .iter()
+            .map(|&i| note_item(r, page, i))
+            .collect();
+        notes.sort_by_key(|n| n.title.to_lowercase());
         pages.push(Page {
             path: page.clone(),
             template: "tag.html",
@@ -335,7 +428,9 @@ pub fn index_pages(r: &Renderer<'_>) -> Vec<Page> {
     }
     // Stub pages for names linked without a note.
     for (name, mentions) in &idx.unresolved {
-        let Some(page) = r.plan.stubs.get(name) else { continue };
+        let Some(page) = r.plan.stubs.get(name) else {
+            continue;
+        };
         let mut grouped: BTreeMap<NoteIdx, Vec<String>> = BTreeMap::new();
         for b in mentions {
             grouped.entry(b.from).or_default().push(snippet(r, b));
@@ -345,7 +440,11 @@ pub fn index_pages(r: &Renderer<'_>) -> Vec<Page> {
             .map(|(from, mut snippets)| {
                 snippets.dedup();
                 let item = note_item(r, page, from);
-                BacklinkView { title: item.title, url: item.url, snippets }
+                BacklinkView {
+                    title: item.title,
+                    url: item.url,
+                    snippets,
+                }
             })
             .collect();
         pages.push(Page {
@@ -374,9 +473,14 @@ mod tests {
     #[test]
     fn plain_text_of_a_line() {
         assert_eq!(
-            super::plain_text("- [ ] Call [[Gordon Brown|Gordon]] about **[[Acme#Key Facts]]** ==now=="),
+            super::plain_text(
+                "- [ ] Call [[Gordon Brown|Gordon]] about **[[Acme#Key Facts]]** ==now=="
+            ),
             "Call Gordon about Acme > Key Facts now"
         );
-        assert_eq!(super::plain_text("## Heading ![[img.png]]"), "Heading img.png");
+        assert_eq!(
+            super::plain_text("## Heading ![[img.png]]"),
+            "Heading img.png"
+        );
     }
 }

@@ -31,7 +31,11 @@ fn value_at(v: &Value, cx: &dyn ValueHtml, depth: usize) -> String {
         Value::Number(n) => format::number_text(*n),
         Value::String(s) => escape(s),
         Value::Date(d) => {
-            let fmt = if format::is_date_only(d) { cx.date_format() } else { cx.datetime_format() };
+            let fmt = if format::is_date_only(d) {
+                cx.date_format()
+            } else {
+                cx.datetime_format()
+            };
             escape(&format::luxon(d, fmt))
         }
         Value::Duration(d) => escape(&format::duration_text(d)),
@@ -40,7 +44,12 @@ fn value_at(v: &Value, cx: &dyn ValueHtml, depth: usize) -> String {
         Value::List(items) => {
             let lis: String = items
                 .iter()
-                .map(|i| format!("<li class=\"dataview-result-list-li\">{}</li>", value_at(i, cx, depth + 1)))
+                .map(|i| {
+                    format!(
+                        "<li class=\"dataview-result-list-li\">{}</li>",
+                        value_at(i, cx, depth + 1)
+                    )
+                })
                 .collect();
             format!("<ul class=\"dataview dataview-ul dataview-result-list-ul\">{lis}</ul>")
         }
@@ -70,12 +79,18 @@ fn empty(kind: &str) -> String {
 
 /// A parse or execution error in place of the result (§11.5).
 pub fn error_to_html(message: &str) -> String {
-    format!("<pre class=\"dataview dataview-error\">Dataview: {}</pre>", escape(message))
+    format!(
+        "<pre class=\"dataview dataview-error\">Dataview: {}</pre>",
+        escape(message)
+    )
 }
 
 /// An inline query's value (§11.5).
 pub fn inline_to_html(value: &Value, cx: &dyn ValueHtml) -> String {
-    format!("<span class=\"dataview dataview-inline-query\">{}</span>", value_html(value, cx))
+    format!(
+        "<span class=\"dataview dataview-inline-query\">{}</span>",
+        value_html(value, cx)
+    )
 }
 
 pub fn result_to_html(result: &QueryResult, cx: &dyn ValueHtml) -> String {
@@ -87,7 +102,9 @@ pub fn result_to_html(result: &QueryResult, cx: &dyn ValueHtml) -> String {
                 .iter()
                 .map(|row| {
                     let inner = match (two, row.as_slice()) {
-                        (true, [id, value]) => format!("{}: {}", value_html(id, cx), value_html(value, cx)),
+                        (true, [id, value]) => {
+                            format!("{}: {}", value_html(id, cx), value_html(value, cx))
+                        }
                         (_, [only, ..]) => value_html(only, cx),
                         _ => String::new(),
                     };
@@ -112,7 +129,10 @@ pub fn result_to_html(result: &QueryResult, cx: &dyn ValueHtml) -> String {
             let trs: String = rows
                 .iter()
                 .map(|row| {
-                    let tds: String = row.iter().map(|v| format!("<td>{}</td>", value_html(v, cx))).collect();
+                    let tds: String = row
+                        .iter()
+                        .map(|v| format!("<td>{}</td>", value_html(v, cx)))
+                        .collect();
                     format!("<tr>{tds}</tr>")
                 })
                 .collect();
@@ -137,7 +157,10 @@ pub fn result_to_html(result: &QueryResult, cx: &dyn ValueHtml) -> String {
 }
 
 fn task_group(group: &TaskGroup, cx: &dyn ValueHtml) -> String {
-    let list = format!("<ul class=\"contains-task-list\">{}</ul>", group.tasks.iter().map(|t| task(t, cx)).collect::<String>());
+    let list = format!(
+        "<ul class=\"contains-task-list\">{}</ul>",
+        group.tasks.iter().map(|t| task(t, cx)).collect::<String>()
+    );
     match &group.key {
         None => list,
         Some(key) => format!(
@@ -152,11 +175,17 @@ fn task(t: &TaskItem, cx: &dyn ValueHtml) -> String {
     let children = if t.children.is_empty() {
         String::new()
     } else {
-        format!("<ul class=\"contains-task-list\">{}</ul>", t.children.iter().map(|c| task(c, cx)).collect::<String>())
+        format!(
+            "<ul class=\"contains-task-list\">{}</ul>",
+            t.children.iter().map(|c| task(c, cx)).collect::<String>()
+        )
     };
     let source = Link::to_note(t.path.clone());
     let text = escape(&t.text);
-    let from = format!(" <span class=\"dataview task-source\">{}</span>", cx.link(&source));
+    let from = format!(
+        " <span class=\"dataview task-source\">{}</span>",
+        cx.link(&source)
+    );
     match t.status {
         Some(status) => {
             let checked = status != ' ';
@@ -178,7 +207,12 @@ fn calendar(entries: &[(Value, Value)], cx: &dyn ValueHtml) -> String {
     let mut months: BTreeMap<(i32, u32), BTreeMap<u32, Vec<&Value>>> = BTreeMap::new();
     for (date, link) in entries {
         if let Value::Date(d) = date {
-            months.entry((d.local.year(), d.local.month())).or_default().entry(d.local.day()).or_default().push(link);
+            months
+                .entry((d.local.year(), d.local.month()))
+                .or_default()
+                .entry(d.local.day())
+                .or_default()
+                .push(link);
         }
     }
     if months.is_empty() {
@@ -186,9 +220,14 @@ fn calendar(entries: &[(Value, Value)], cx: &dyn ValueHtml) -> String {
     }
     let mut html = String::from("<div class=\"dataview dataview-calendar\">");
     for ((year, month), days) in months {
-        let Some(first) = chrono::NaiveDate::from_ymd_opt(year, month, 1) else { continue };
+        let Some(first) = chrono::NaiveDate::from_ymd_opt(year, month, 1) else {
+            continue;
+        };
         let lead = first.weekday().num_days_from_monday();
-        let len = (28..=31).rev().find(|&d| chrono::NaiveDate::from_ymd_opt(year, month, d).is_some()).unwrap_or(28);
+        let len = (28..=31)
+            .rev()
+            .find(|&d| chrono::NaiveDate::from_ymd_opt(year, month, d).is_some())
+            .unwrap_or(28);
         html.push_str(&format!(
             "<table class=\"calendar-month\"><caption>{}</caption><thead><tr>{}</tr></thead><tbody><tr>",
             escape(&format::luxon(&crate::value::Date { local: first.and_time(chrono::NaiveTime::MIN), offset: None }, "MMMM yyyy")),
@@ -202,9 +241,18 @@ fn calendar(entries: &[(Value, Value)], cx: &dyn ValueHtml) -> String {
             }
             let dots: String = days
                 .get(&day)
-                .map(|links| links.iter().map(|l| format!("<span class=\"calendar-dot\">{}</span>", value_html(l, cx))).collect())
+                .map(|links| {
+                    links
+                        .iter()
+                        .map(|l| {
+                            format!("<span class=\"calendar-dot\">{}</span>", value_html(l, cx))
+                        })
+                        .collect()
+                })
                 .unwrap_or_default();
-            html.push_str(&format!("<td><span class=\"calendar-day\">{day}</span>{dots}</td>"));
+            html.push_str(&format!(
+                "<td><span class=\"calendar-day\">{day}</span>{dots}</td>"
+            ));
         }
         let trailing = (7 - (lead + len) % 7) % 7;
         html.push_str(&"<td></td>".repeat(trailing as usize));
@@ -221,7 +269,11 @@ mod tests {
     struct Cx;
     impl ValueHtml for Cx {
         fn link(&self, link: &Link) -> String {
-            format!("<a href=\"{}\">{}</a>", escape(&link.path), escape(&link.path))
+            format!(
+                "<a href=\"{}\">{}</a>",
+                escape(&link.path),
+                escape(&link.path)
+            )
         }
         fn date_format(&self) -> &str {
             "MMMM dd, yyyy"
@@ -233,22 +285,39 @@ mod tests {
 
     #[test]
     fn list_table_and_empty_shapes() {
-        let list = QueryResult::List { headers: vec!["File".into()], rows: vec![vec![Value::Link(Link::to_note("A.md"))]] };
-        assert_eq!(result_to_html(&list, &Cx), "<ul class=\"dataview list-view-ul\"><li><a href=\"A.md\">A.md</a></li></ul>");
+        let list = QueryResult::List {
+            headers: vec!["File".into()],
+            rows: vec![vec![Value::Link(Link::to_note("A.md"))]],
+        };
+        assert_eq!(
+            result_to_html(&list, &Cx),
+            "<ul class=\"dataview list-view-ul\"><li><a href=\"A.md\">A.md</a></li></ul>"
+        );
         let table = QueryResult::Table {
             headers: vec!["File".into(), "status".into()],
             rows: vec![vec![Value::Link(Link::to_note("A.md")), Value::Null]],
         };
         let html = result_to_html(&table, &Cx);
-        assert!(html.contains("<th class=\"table-view-th\">File<span class=\"dataview small-text\">1</span></th>"), "{html}");
+        assert!(
+            html.contains(
+                "<th class=\"table-view-th\">File<span class=\"dataview small-text\">1</span></th>"
+            ),
+            "{html}"
+        );
         assert!(html.contains("<td>-</td>"));
-        let empty_list = QueryResult::List { headers: vec!["File".into()], rows: vec![] };
+        let empty_list = QueryResult::List {
+            headers: vec!["File".into()],
+            rows: vec![],
+        };
         assert!(result_to_html(&empty_list, &Cx).contains("No results to show for list query."));
     }
 
     #[test]
     fn values_escape_and_nest() {
-        assert_eq!(value_html(&Value::String("<script>".into()), &Cx), "&lt;script&gt;");
+        assert_eq!(
+            value_html(&Value::String("<script>".into()), &Cx),
+            "&lt;script&gt;"
+        );
         let d = crate::value::parse::date("2025-12-09").unwrap();
         assert_eq!(value_html(&Value::Date(d), &Cx), "December 09, 2025");
         let deep = (0..7).fold(Value::Number(1.0), |v, _| Value::List(vec![v]));

@@ -18,7 +18,9 @@ use std::ops::Range;
 /// embeds from multiplying output size and recursion depth.
 pub const MAX_EMBED_DEPTH: usize = 8;
 
-const IMAGE_EXT: [&str; 9] = ["png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "avif", "ico"];
+const IMAGE_EXT: [&str; 9] = [
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "avif", "ico",
+];
 const AUDIO_EXT: [&str; 7] = ["mp3", "wav", "ogg", "m4a", "flac", "opus", "3gp"];
 const VIDEO_EXT: [&str; 5] = ["mp4", "webm", "ogv", "mov", "mkv"];
 
@@ -57,11 +59,35 @@ impl Renderer<'_> {
     fn lookups(&self, note: NoteIdx) -> Lookups {
         let n = &self.index.notes[note];
         Lookups {
-            links: n.links.iter().enumerate().map(|(i, l)| (l.span.start, i)).collect(),
-            headings: n.headings.iter().enumerate().map(|(i, h)| (h.span.start, i)).collect(),
-            blocks: n.block_ids.iter().map(|b| (b.block.start, b.id.clone())).collect(),
-            items: n.list_items.iter().enumerate().map(|(i, it)| (it.span.start, i)).collect(),
-            queries: n.queries.iter().enumerate().map(|(i, q)| (q.span.start, i)).collect(),
+            links: n
+                .links
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (l.span.start, i))
+                .collect(),
+            headings: n
+                .headings
+                .iter()
+                .enumerate()
+                .map(|(i, h)| (h.span.start, i))
+                .collect(),
+            blocks: n
+                .block_ids
+                .iter()
+                .map(|b| (b.block.start, b.id.clone()))
+                .collect(),
+            items: n
+                .list_items
+                .iter()
+                .enumerate()
+                .map(|(i, it)| (it.span.start, i))
+                .collect(),
+            queries: n
+                .queries
+                .iter()
+                .enumerate()
+                .map(|(i, q)| (q.span.start, i))
+                .collect(),
         }
     }
 
@@ -72,12 +98,19 @@ impl Renderer<'_> {
     }
 
     /// The HTML of `range` (byte offsets into the note's text) of `frame.note`.
-    pub fn range_html(&self, frame: &Frame<'_>, range: Range<usize>, diags: &mut Vec<Diagnostic>) -> String {
+    pub fn range_html(
+        &self,
+        frame: &Frame<'_>,
+        range: Range<usize>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> String {
         let note = &self.index.notes[frame.note];
         let clean = self.clean_text(frame.note);
         let start = range.start.min(clean.len());
         let end = range.end.clamp(start, clean.len());
-        let Some(source) = clean.get(start..end) else { return String::new() };
+        let Some(source) = clean.get(start..end) else {
+            return String::new();
+        };
         let look = self.lookups(frame.note);
         let mut out: Vec<Event<'_>> = Vec::new();
         let mut skip: Option<(Skip, usize)> = None;
@@ -85,12 +118,17 @@ impl Renderer<'_> {
         let mut highlight = false;
         let mut links: Vec<Option<usize>> = Vec::new();
         let mut strip_prefix: Option<String> = None;
-        for (event, r) in Parser::new_ext(source, crate::vault::markdown_options()).into_offset_iter() {
+        for (event, r) in
+            Parser::new_ext(source, crate::vault::markdown_options()).into_offset_iter()
+        {
             let r = r.start + start..r.end + start;
             if let Some((kind, depth)) = skip.as_mut() {
                 match (&*kind, &event) {
-                    (Skip::Link, Event::Start(Tag::Link { .. })) | (Skip::Image, Event::Start(Tag::Image { .. })) => *depth += 1,
-                    (Skip::Link, Event::End(TagEnd::Link)) | (Skip::Image, Event::End(TagEnd::Image)) | (Skip::CodeBlock, Event::End(TagEnd::CodeBlock)) => {
+                    (Skip::Link, Event::Start(Tag::Link { .. }))
+                    | (Skip::Image, Event::Start(Tag::Image { .. })) => *depth += 1,
+                    (Skip::Link, Event::End(TagEnd::Link))
+                    | (Skip::Image, Event::End(TagEnd::Image))
+                    | (Skip::CodeBlock, Event::End(TagEnd::CodeBlock)) => {
                         if *depth == 0 {
                             skip = None;
                         } else {
@@ -103,17 +141,35 @@ impl Renderer<'_> {
             }
             // Inside a callout's header line: its events are the title, already written.
             if let Some(Quote::Callout { header_end, .. }) = quotes.last() {
-                if r.start < *header_end && !matches!(event, Event::Start(Tag::Paragraph) | Event::End(_)) {
+                if r.start < *header_end
+                    && !matches!(event, Event::Start(Tag::Paragraph) | Event::End(_))
+                {
                     continue;
                 }
             }
             match event {
-                Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
-                    let id = look.headings.get(&r.start).and_then(|&h| note.headings.get(h)).map(|h| CowStr::from(h.anchor.clone()));
-                    out.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
+                Event::Start(Tag::Heading {
+                    level,
+                    classes,
+                    attrs,
+                    ..
+                }) => {
+                    let id = look
+                        .headings
+                        .get(&r.start)
+                        .and_then(|&h| note.headings.get(h))
+                        .map(|h| CowStr::from(h.anchor.clone()));
+                    out.push(Event::Start(Tag::Heading {
+                        level,
+                        id,
+                        classes,
+                        attrs,
+                    }));
                 }
                 Event::Start(Tag::Paragraph) => match look.blocks.get(&r.start) {
-                    Some(id) => out.push(Event::Html(format!("<p id=\"{}\">", escape(&format!("^{id}"))).into())),
+                    Some(id) => out.push(Event::Html(
+                        format!("<p id=\"{}\">", escape(&format!("^{id}"))).into(),
+                    )),
                     None => out.push(Event::Start(Tag::Paragraph)),
                 },
                 Event::End(TagEnd::Paragraph) => {
@@ -124,7 +180,10 @@ impl Renderer<'_> {
                     out.push(Event::End(TagEnd::Paragraph));
                 }
                 Event::Start(Tag::Item) => {
-                    let item = look.items.get(&r.start).and_then(|&i| note.list_items.get(i));
+                    let item = look
+                        .items
+                        .get(&r.start)
+                        .and_then(|&i| note.list_items.get(i));
                     let mut attrs = String::new();
                     if let Some(id) = look.blocks.get(&r.start) {
                         attrs.push_str(&format!(" id=\"{}\"", escape(&format!("^{id}"))));
@@ -147,7 +206,9 @@ impl Renderer<'_> {
                         None => out.push(Event::Html(format!("<li{attrs}>").into())),
                     }
                 }
-                Event::TaskListMarker(checked) => out.push(Event::InlineHtml(checkbox(checked).into())),
+                Event::TaskListMarker(checked) => {
+                    out.push(Event::InlineHtml(checkbox(checked).into()))
+                }
                 Event::Start(Tag::BlockQuote(kind)) => {
                     match callout::parse(&clean[r.start..r.end]) {
                         Some(c) => {
@@ -165,7 +226,10 @@ impl Renderer<'_> {
                                 ),
                             };
                             out.push(Event::Html(open.into()));
-                            quotes.push(Quote::Callout { foldable: c.fold.is_some(), header_end: r.start + c.header_len });
+                            quotes.push(Quote::Callout {
+                                foldable: c.fold.is_some(),
+                                header_end: r.start + c.header_len,
+                            });
                         }
                         None => {
                             out.push(Event::Start(Tag::BlockQuote(kind)));
@@ -174,12 +238,22 @@ impl Renderer<'_> {
                     }
                 }
                 Event::End(TagEnd::BlockQuote(kind)) => match quotes.pop() {
-                    Some(Quote::Callout { foldable, .. }) => {
-                        out.push(Event::Html(if foldable { "</div></details>" } else { "</div></div>" }.into()))
-                    }
+                    Some(Quote::Callout { foldable, .. }) => out.push(Event::Html(
+                        if foldable {
+                            "</div></details>"
+                        } else {
+                            "</div></div>"
+                        }
+                        .into(),
+                    )),
                     _ => out.push(Event::End(TagEnd::BlockQuote(kind))),
                 },
-                Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
                     match look.links.get(&r.start).map(|&i| (i, &note.links[i])) {
                         Some((i, link)) => {
                             let (open, own_text) = self.link_open(frame, i, link);
@@ -195,7 +269,12 @@ impl Renderer<'_> {
                         }
                         None => {
                             links.push(None);
-                            out.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                            out.push(Event::Start(Tag::Link {
+                                link_type,
+                                dest_url,
+                                title,
+                                id,
+                            }));
                         }
                     }
                 }
@@ -203,18 +282,32 @@ impl Renderer<'_> {
                     Some(Some(i)) => out.push(Event::InlineHtml(self.link_close(frame, i).into())),
                     _ => out.push(Event::End(TagEnd::Link)),
                 },
-                Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                    match look.links.get(&r.start).map(|&i| (i, &note.links[i])) {
-                        Some((i, link)) => {
-                            out.push(Event::Html(self.embed_html(frame, i, link, diags).into()));
-                            skip = Some((Skip::Image, 0));
-                        }
-                        None => out.push(Event::Start(Tag::Image { link_type, dest_url, title, id })),
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => match look.links.get(&r.start).map(|&i| (i, &note.links[i])) {
+                    Some((i, link)) => {
+                        out.push(Event::Html(self.embed_html(frame, i, link, diags).into()));
+                        skip = Some((Skip::Image, 0));
                     }
-                }
+                    None => out.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })),
+                },
                 Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) => {
-                    match look.queries.get(&r.start).and_then(|&q| note.queries.get(q)) {
-                        Some(q) if matches!(q.kind, QueryKind::Dataview | QueryKind::DataviewJs) => {
+                    match look
+                        .queries
+                        .get(&r.start)
+                        .and_then(|&q| note.queries.get(q))
+                    {
+                        Some(q)
+                            if matches!(q.kind, QueryKind::Dataview | QueryKind::DataviewJs) =>
+                        {
                             out.push(Event::Html(self.query_html(frame, q, diags).into()));
                             skip = Some((Skip::CodeBlock, 0));
                         }
@@ -222,8 +315,14 @@ impl Renderer<'_> {
                     }
                 }
                 Event::Code(code) => {
-                    match look.queries.get(&r.start).and_then(|&q| note.queries.get(q)) {
-                        Some(q) if q.kind == QueryKind::Inline => out.push(Event::InlineHtml(self.inline_query_html(frame, q, diags).into())),
+                    match look
+                        .queries
+                        .get(&r.start)
+                        .and_then(|&q| note.queries.get(q))
+                    {
+                        Some(q) if q.kind == QueryKind::Inline => out.push(Event::InlineHtml(
+                            self.inline_query_html(frame, q, diags).into(),
+                        )),
                         _ => out.push(Event::Code(code)),
                     }
                 }
@@ -256,7 +355,13 @@ impl Renderer<'_> {
     }
 
     /// Text with tags as links, `==highlights==`, block ids removed and inline fields as Dataview spans.
-    fn text_events<'e>(&self, frame: &Frame<'_>, text: &str, highlight: &mut bool, out: &mut Vec<Event<'e>>) {
+    fn text_events<'e>(
+        &self,
+        frame: &Frame<'_>,
+        text: &str,
+        highlight: &mut bool,
+        out: &mut Vec<Event<'e>>,
+    ) {
         let spans = scan::inline_tokens(text);
         if spans.is_empty() {
             out.push(Event::Text(text.to_string().into()));
@@ -283,10 +388,18 @@ impl Renderer<'_> {
                     }
                 }
                 scan::Token::HighlightMark => {
-                    out.push(Event::InlineHtml(if *highlight { "</mark>" } else { "<mark>" }.into()));
+                    out.push(Event::InlineHtml(
+                        if *highlight { "</mark>" } else { "<mark>" }.into(),
+                    ));
                     *highlight = !*highlight;
                 }
-                scan::Token::BlockId(_) => {}
+                scan::Token::BlockId(_) => {
+                    // The id is on the block's element; drop the marker and the space before it.
+                    if let Some(Event::Text(prev)) = out.last_mut() {
+                        let trimmed = prev.trim_end().to_string();
+                        *prev = trimmed.into();
+                    }
+                }
                 scan::Token::Field { key, value, form } => {
                     let html = match form {
                         crate::vault::FieldForm::Paren => format!(
@@ -330,7 +443,13 @@ impl Renderer<'_> {
             ),
             Target::SameNote => format!(
                 "<a class=\"internal-link\" href=\"{}\">",
-                escape(&resolved.anchor.as_deref().map(urls::fragment).unwrap_or_else(|| "#".into()))
+                escape(
+                    &resolved
+                        .anchor
+                        .as_deref()
+                        .map(urls::fragment)
+                        .unwrap_or_else(|| "#".into())
+                )
             ),
             Target::Attachment(a) => match self.plan.attachments.get(a) {
                 Some(p) => format!("<a class=\"internal-link\" href=\"{}\">", escape(&href(p))),
@@ -358,19 +477,34 @@ impl Renderer<'_> {
     }
 
     /// `![[…]]`: a note (whole, section or block), an image, a PDF, audio or video.
-    fn embed_html(&self, frame: &Frame<'_>, i: usize, link: &LinkRef, diags: &mut Vec<Diagnostic>) -> String {
+    fn embed_html(
+        &self,
+        frame: &Frame<'_>,
+        i: usize,
+        link: &LinkRef,
+        diags: &mut Vec<Diagnostic>,
+    ) -> String {
         let resolved = &self.index.links[frame.note][i];
         let note = &self.index.notes[frame.note];
         match &resolved.target {
             Target::Attachment(a) => {
-                let Some(path) = self.plan.attachments.get(a) else { return String::new() };
+                let Some(path) = self.plan.attachments.get(a) else {
+                    return String::new();
+                };
                 let src = escape(&urls::relative(frame.page, path, None));
                 let name = escape(link.target.rsplit('/').next().unwrap_or(&link.target));
                 let ext = super::slug::extension(path).unwrap_or_default();
                 let (width, height) = size(link.display.as_deref());
                 let dims = width.map(|w| format!(" width=\"{w}\"")).unwrap_or_default()
-                    + &height.map(|h| format!(" height=\"{h}\"")).unwrap_or_default();
-                let alt = link.display.as_deref().filter(|_| width.is_none()).map(escape).unwrap_or_else(|| name.clone());
+                    + &height
+                        .map(|h| format!(" height=\"{h}\""))
+                        .unwrap_or_default();
+                let alt = link
+                    .display
+                    .as_deref()
+                    .filter(|_| width.is_none())
+                    .map(escape)
+                    .unwrap_or_else(|| name.clone());
                 if IMAGE_EXT.contains(&ext.as_str()) {
                     format!("<img class=\"internal-embed image-embed\" src=\"{src}\" alt=\"{alt}\"{dims} loading=\"lazy\">")
                 } else if ext == "pdf" {
@@ -384,12 +518,28 @@ impl Renderer<'_> {
                 }
             }
             Target::Note(t) => self.note_embed(frame, *t, link, resolved.anchor.as_deref(), diags),
-            Target::SameNote => self.note_embed(frame, frame.note, link, resolved.anchor.as_deref(), diags),
+            Target::SameNote => {
+                self.note_embed(frame, frame.note, link, resolved.anchor.as_deref(), diags)
+            }
             Target::Unresolved(name) => {
-                let href = self.plan.stub(name).map(|p| urls::relative(frame.page, p, None)).unwrap_or_default();
-                let (line, col) = crate::diagnostics::LineIndex::new(&note.text).locate(link.span.start);
-                diags.push(Diagnostic::warning(note.id.as_str(), line, col, format!("embed of {:?}: no such note or file", link.target)));
-                format!("<a class=\"internal-embed is-unresolved internal-link\" href=\"{}\">{}</a>", escape(&href), escape(&link.target))
+                let href = self
+                    .plan
+                    .stub(name)
+                    .map(|p| urls::relative(frame.page, p, None))
+                    .unwrap_or_default();
+                let (line, col) =
+                    crate::diagnostics::LineIndex::new(&note.text).locate(link.span.start);
+                diags.push(Diagnostic::warning(
+                    note.id.as_str(),
+                    line,
+                    col,
+                    format!("embed of {:?}: no such note or file", link.target),
+                ));
+                format!(
+                    "<a class=\"internal-embed is-unresolved internal-link\" href=\"{}\">{}</a>",
+                    escape(&href),
+                    escape(&link.target)
+                )
             }
             Target::Excluded => String::new(),
         }
@@ -418,11 +568,28 @@ impl Renderer<'_> {
         );
         let self_embed = target == frame.note && link.subpath.is_none();
         if self_embed || frame.stack.contains(&key) {
-            diags.push(Diagnostic::warning(note.id.as_str(), line, col, format!("embed cycle: {} embeds itself through {:?}", t.id.as_str(), link.target)));
+            diags.push(Diagnostic::warning(
+                note.id.as_str(),
+                line,
+                col,
+                format!(
+                    "embed cycle: {} embeds itself through {:?}",
+                    t.id.as_str(),
+                    link.target
+                ),
+            ));
             return format!("<div class=\"internal-embed embed-cycle\">{title}<p>This embed would include itself (an embed cycle); shown as a link.</p></div>");
         }
-        if frame.stack.len() >= MAX_EMBED_DEPTH {
-            diags.push(Diagnostic::warning(note.id.as_str(), line, col, format!("embeds nested deeper than {MAX_EMBED_DEPTH}; {:?} shown as a link", link.target)));
+        if frame.stack.len() > MAX_EMBED_DEPTH {
+            diags.push(Diagnostic::warning(
+                note.id.as_str(),
+                line,
+                col,
+                format!(
+                    "embeds nested deeper than {MAX_EMBED_DEPTH}; {:?} shown as a link",
+                    link.target
+                ),
+            ));
             return format!("<div class=\"internal-embed embed-too-deep\">{title}<p>Embeds nest too deep; shown as a link.</p></div>");
         }
         let range = match (&link.subpath, anchor) {
@@ -437,7 +604,10 @@ impl Renderer<'_> {
             (Some(_), Some(a)) => match t.headings.iter().position(|h| h.anchor == a) {
                 Some(h) => {
                     let level = t.headings[h].level;
-                    let end = t.headings[h + 1..].iter().find(|n| n.level <= level).map_or(t.text.len(), |n| n.span.start);
+                    let end = t.headings[h + 1..]
+                        .iter()
+                        .find(|n| n.level <= level)
+                        .map_or(t.text.len(), |n| n.span.start);
                     t.headings[h].span.start..end
                 }
                 None => t.body_start..t.text.len(),
@@ -446,9 +616,15 @@ impl Renderer<'_> {
             (Some(_), None) => t.body_start..t.text.len(),
         };
         let mut stack = frame.stack.clone();
-        stack.push((frame.note, None));
+        if stack.is_empty() {
+            stack.push((frame.note, None));
+        }
         stack.push(key);
-        let inner = Frame { note: target, page: frame.page, stack };
+        let inner = Frame {
+            note: target,
+            page: frame.page,
+            stack,
+        };
         let body = self.range_html(&inner, range, diags);
         format!("<div class=\"internal-embed markdown-embed\">{title}<div class=\"markdown-embed-content\">{body}</div></div>")
     }
@@ -464,7 +640,9 @@ fn checkbox(checked: bool) -> String {
 
 /// `|300` or `|300x200` on an embed: width and height in pixels.
 fn size(display: Option<&str>) -> (Option<u32>, Option<u32>) {
-    let Some(d) = display.map(str::trim) else { return (None, None) };
+    let Some(d) = display.map(str::trim) else {
+        return (None, None);
+    };
     match d.split_once('x') {
         Some((w, h)) => match (w.trim().parse().ok(), h.trim().parse().ok()) {
             (Some(w), Some(h)) => (Some(w), Some(h)),

@@ -74,10 +74,28 @@ pub fn render_site(index: &Index, config: &Config, today: NaiveDate) -> Rendered
     use rayon::prelude::*;
     let plan = Plan::build(index);
     let pages = crate::dataview::Pages::build(index);
-    let clean = index.notes.par_iter().map(|n| crate::vault::scan::strip_comments(&n.text)).collect();
-    let r = Renderer { index, plan: &plan, config, today, pages: &pages, clean };
-    let notes: Vec<(Page, Vec<Diagnostic>)> = (0..index.notes.len()).into_par_iter().map(|i| context::note_page(&r, i)).collect();
-    let mut out = Rendered { title: config.title.clone(), base_url: config.base_url.clone(), ..Rendered::default() };
+    let clean = index
+        .notes
+        .par_iter()
+        .map(|n| crate::vault::scan::strip_comments(&n.text))
+        .collect();
+    let r = Renderer {
+        index,
+        plan: &plan,
+        config,
+        today,
+        pages: &pages,
+        clean,
+    };
+    let notes: Vec<(Page, Vec<Diagnostic>)> = (0..index.notes.len())
+        .into_par_iter()
+        .map(|i| context::note_page(&r, i))
+        .collect();
+    let mut out = Rendered {
+        title: config.title.clone(),
+        base_url: config.base_url.clone(),
+        ..Rendered::default()
+    };
     for (page, diags) in notes {
         out.pages.push(page);
         out.diagnostics.extend(diags);
@@ -88,7 +106,10 @@ pub fn render_site(index: &Index, config: &Config, today: NaiveDate) -> Rendered
         .attachments
         .iter()
         .filter_map(|(&a, to)| {
-            index.attachments.get(a).map(|att| Copy { from: config.vault.join(&att.path), to: to.clone() })
+            index.attachments.get(a).map(|att| Copy {
+                from: config.vault.join(&att.path),
+                to: to.clone(),
+            })
         })
         .collect();
     out.diagnostics.sort();

@@ -8,7 +8,13 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// Site paths dossier writes itself; notes never take them.
-pub const RESERVED: [&str; 5] = ["index.html", "404.html", "sitemap.xml", "tags/index.html", "static"];
+pub const RESERVED: [&str; 5] = [
+    "index.html",
+    "404.html",
+    "sitemap.xml",
+    "tags/index.html",
+    "static",
+];
 
 /// Output paths of everything the site holds. Paths are site-relative with `/`.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -32,7 +38,11 @@ impl Claims {
     fn claim(&mut self, base: &str, ext: &str) -> String {
         let mut n = 1;
         loop {
-            let candidate = if n == 1 { format!("{base}.{ext}") } else { format!("{base}-{n}.{ext}") };
+            let candidate = if n == 1 {
+                format!("{base}.{ext}")
+            } else {
+                format!("{base}-{n}.{ext}")
+            };
             if self.0.insert(candidate.to_lowercase()) {
                 return candidate;
             }
@@ -59,7 +69,11 @@ impl Plan {
             let path = claims.claim(&format!("{}/index", slugged.join("/")), "html");
             folders.insert(folder, path);
         }
-        let notes = index.notes.iter().map(|n| claims.claim(&path_slug(n.id.as_str()), "html")).collect();
+        let notes = index
+            .notes
+            .iter()
+            .map(|n| claims.claim(&path_slug(n.id.as_str()), "html"))
+            .collect();
         let mut attachments = BTreeMap::new();
         for &a in &index.used_attachments {
             if let Some(att) = index.attachments.get(a) {
@@ -70,13 +84,25 @@ impl Plan {
         let mut tags = BTreeMap::new();
         for tag in index.tags.keys() {
             let segs: Vec<String> = tag.split('/').map(slug).collect();
-            tags.insert(tag.clone(), claims.claim(&format!("tags/{}", segs.join("/")), "html"));
+            tags.insert(
+                tag.clone(),
+                claims.claim(&format!("tags/{}", segs.join("/")), "html"),
+            );
         }
         let mut stubs = BTreeMap::new();
         for name in index.unresolved.keys() {
-            stubs.insert(name.clone(), claims.claim(&format!("unresolved/{}", slug(name)), "html"));
+            stubs.insert(
+                name.clone(),
+                claims.claim(&format!("unresolved/{}", slug(name)), "html"),
+            );
         }
-        Plan { notes, attachments, folders, tags, stubs }
+        Plan {
+            notes,
+            attachments,
+            folders,
+            tags,
+            stubs,
+        }
     }
 
     /// The stub page of an unresolved name (looked up case-insensitively, as the Index groups them).
@@ -95,15 +121,31 @@ mod tests {
 
     #[test]
     fn paths_are_unique_slugs() {
-        let notes = ["Acme Corp.md", "acme corp!.md", "Customers/Acme Corp.md", "index.md", "Customers/index.md"]
-            .iter()
-            .map(|p| parse_note(NoteId(p.to_string()), "#Type/Customer [[Nobody]]".into(), FileMeta::default(), vec![]))
-            .collect::<Vec<_>>();
+        let notes = [
+            "Acme Corp.md",
+            "acme corp!.md",
+            "Customers/Acme Corp.md",
+            "index.md",
+            "Customers/index.md",
+        ]
+        .iter()
+        .map(|p| {
+            parse_note(
+                NoteId(p.to_string()),
+                "#Type/Customer [[Nobody]]".into(),
+                FileMeta::default(),
+                vec![],
+            )
+        })
+        .collect::<Vec<_>>();
         let mut notes = notes;
         notes.sort_by(|a, b| a.id.cmp(&b.id));
         let v = Vault {
             notes,
-            attachments: vec![Attachment { path: "Files/Photo One.PNG".into(), size: 1 }],
+            attachments: vec![Attachment {
+                path: "Files/Photo One.PNG".into(),
+                size: 1,
+            }],
             excluded: vec![],
             diagnostics: vec![],
         };
@@ -112,12 +154,21 @@ mod tests {
         let plan = Plan::build(&index);
         assert_eq!(
             plan.notes,
-            vec!["acme-corp.html", "customers/acme-corp.html", "customers/index-2.html", "acme-corp-2.html", "index-2.html"]
+            vec![
+                "acme-corp.html",
+                "customers/acme-corp.html",
+                "customers/index-2.html",
+                "acme-corp-2.html",
+                "index-2.html"
+            ]
         );
         assert_eq!(plan.folders["Customers"], "customers/index.html");
         assert_eq!(plan.attachments[&0], "files/photo-one.png");
         assert_eq!(plan.tags["type/customer"], "tags/type/customer.html");
         assert_eq!(plan.tags["type"], "tags/type.html");
-        assert_eq!(plan.stub("nobody").map(String::as_str), Some("unresolved/nobody.html"));
+        assert_eq!(
+            plan.stub("nobody").map(String::as_str),
+            Some("unresolved/nobody.html")
+        );
     }
 }

@@ -19,13 +19,20 @@ impl ValueHtml for PageValues<'_, '_> {
     fn link(&self, link: &Link) -> String {
         let r = self.r;
         let target = if link.resolved {
-            r.index.note_by_path(&link.path).map(Target::Note).unwrap_or(Target::Unresolved(link.path.clone()))
+            r.index
+                .note_by_path(&link.path)
+                .map(Target::Note)
+                .unwrap_or(Target::Unresolved(link.path.clone()))
         } else {
             r.index.resolve(self.frame.note, &link.path)
         };
         let anchor = match (&target, &link.subpath) {
             (Target::Note(t), Some(sub)) => {
-                let sub = if link.kind == LinkKind::Block { format!("^{sub}") } else { sub.clone() };
+                let sub = if link.kind == LinkKind::Block {
+                    format!("^{sub}")
+                } else {
+                    sub.clone()
+                };
                 crate::index::anchor_of(&r.index.notes[*t], &sub)
             }
             _ => None,
@@ -33,29 +40,48 @@ impl ValueHtml for PageValues<'_, '_> {
         match target {
             Target::Note(t) => {
                 let note = &r.index.notes[t];
-                let text = link.display.clone().unwrap_or_else(|| note.id.name().to_string());
+                let text = link
+                    .display
+                    .clone()
+                    .unwrap_or_else(|| note.id.name().to_string());
                 format!(
                     "<a class=\"internal-link\" href=\"{}\">{}</a>",
-                    escape(&urls::relative(self.frame.page, &r.plan.notes[t], anchor.as_deref())),
+                    escape(&urls::relative(
+                        self.frame.page,
+                        &r.plan.notes[t],
+                        anchor.as_deref()
+                    )),
                     escape(&text)
                 )
             }
             Target::Unresolved(name) => {
-                let text = link.display.clone().unwrap_or_else(|| crate::index::resolve::unresolved_name(&name));
+                let text = link
+                    .display
+                    .clone()
+                    .unwrap_or_else(|| crate::index::resolve::unresolved_name(&name));
                 match r.plan.stub(&crate::index::resolve::unresolved_name(&name)) {
                     Some(p) => format!(
                         "<a class=\"internal-link is-unresolved\" href=\"{}\">{}</a>",
                         escape(&urls::relative(self.frame.page, p, None)),
                         escape(&text)
                     ),
-                    None => format!("<span class=\"internal-link is-unresolved\">{}</span>", escape(&text)),
+                    None => format!(
+                        "<span class=\"internal-link is-unresolved\">{}</span>",
+                        escape(&text)
+                    ),
                 }
             }
             Target::Attachment(a) => match r.plan.attachments.get(&a) {
-                Some(p) => format!("<a class=\"internal-link\" href=\"{}\">{}</a>", escape(&urls::relative(self.frame.page, p, None)), escape(&link.path)),
+                Some(p) => format!(
+                    "<a class=\"internal-link\" href=\"{}\">{}</a>",
+                    escape(&urls::relative(self.frame.page, p, None)),
+                    escape(&link.path)
+                ),
                 None => escape(&link.path),
             },
-            Target::SameNote | Target::Excluded => escape(link.display.as_deref().unwrap_or(&link.path)),
+            Target::SameNote | Target::Excluded => {
+                escape(link.display.as_deref().unwrap_or(&link.path))
+            }
         }
     }
     fn date_format(&self) -> &str {
@@ -73,16 +99,31 @@ impl Renderer<'_> {
     }
 
     fn context(&self, frame: &Frame<'_>) -> crate::dataview::Context<'_> {
-        crate::dataview::Context { index: self.index, pages: self.pages, this: Some(frame.note), today: self.today }
+        crate::dataview::Context {
+            index: self.index,
+            pages: self.pages,
+            this: Some(frame.note),
+            today: self.today,
+        }
     }
 
     /// A fenced `dataview` block's result, or an error box; a `dataviewjs` block's notice.
-    pub fn query_html(&self, frame: &Frame<'_>, q: &QueryBlock, diags: &mut Vec<Diagnostic>) -> String {
+    pub fn query_html(
+        &self,
+        frame: &Frame<'_>,
+        q: &QueryBlock,
+        diags: &mut Vec<Diagnostic>,
+    ) -> String {
         let note = &self.index.notes[frame.note];
         let lines = crate::diagnostics::LineIndex::new(&note.text);
         if q.kind == QueryKind::DataviewJs {
             let (line, col) = lines.locate(q.span.start);
-            diags.push(Diagnostic::warning(note.id.as_str(), line, col, "dataviewjs blocks run JavaScript and are not evaluated in a static build"));
+            diags.push(Diagnostic::warning(
+                note.id.as_str(),
+                line,
+                col,
+                "dataviewjs blocks run JavaScript and are not evaluated in a static build",
+            ));
             return "<div class=\"dataview dataview-js-notice callout\" data-callout=\"info\"><div class=\"callout-title\">DataviewJS</div><div class=\"callout-content\"><p>This block is JavaScript for the Dataview plugin; it runs only inside Obsidian and is not evaluated in the published site.</p></div></div>".into();
         }
         let values = PageValues { r: self, frame };
@@ -101,7 +142,12 @@ impl Renderer<'_> {
                 Ok(result) => result_to_html(&result, &values),
                 Err(e) => {
                     let (line, col) = lines.locate(q.source_offset);
-                    diags.push(Diagnostic::warning(note.id.as_str(), line, col, format!("Dataview query failed: {}", e.message)));
+                    diags.push(Diagnostic::warning(
+                        note.id.as_str(),
+                        line,
+                        col,
+                        format!("Dataview query failed: {}", e.message),
+                    ));
                     error_to_html(&e.message)
                 }
             },
@@ -109,15 +155,29 @@ impl Renderer<'_> {
     }
 
     /// An inline `` `= expr` `` query's value.
-    pub fn inline_query_html(&self, frame: &Frame<'_>, q: &QueryBlock, diags: &mut Vec<Diagnostic>) -> String {
+    pub fn inline_query_html(
+        &self,
+        frame: &Frame<'_>,
+        q: &QueryBlock,
+        diags: &mut Vec<Diagnostic>,
+    ) -> String {
         let values = PageValues { r: self, frame };
         match crate::dataview::evaluate_inline(&q.source, &self.context(frame)) {
             Ok(v) => inline_to_html(&v, &values),
             Err(e) => {
                 let note = &self.index.notes[frame.note];
-                let (line, col) = crate::diagnostics::LineIndex::new(&note.text).locate(q.source_offset);
-                diags.push(Diagnostic::warning(note.id.as_str(), line, col, format!("inline Dataview query failed: {}", e.message)));
-                format!("<span class=\"dataview dataview-inline-query dataview-error\">{}</span>", escape(&format!("Dataview: {}", e.message)))
+                let (line, col) =
+                    crate::diagnostics::LineIndex::new(&note.text).locate(q.source_offset);
+                diags.push(Diagnostic::warning(
+                    note.id.as_str(),
+                    line,
+                    col,
+                    format!("inline Dataview query failed: {}", e.message),
+                ));
+                format!(
+                    "<span class=\"dataview dataview-inline-query dataview-error\">{}</span>",
+                    escape(&format!("Dataview: {}", e.message))
+                )
             }
         }
     }

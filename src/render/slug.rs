@@ -29,7 +29,12 @@ pub fn path_slug(path: &str) -> String {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     for (i, seg) in segments.iter().enumerate() {
         let last = i + 1 == segments.len();
-        let stem = if last { seg.rsplit_once('.').map_or(*seg, |(s, _)| if s.is_empty() { seg } else { s }) } else { seg };
+        let stem = if last {
+            seg.rsplit_once('.')
+                .map_or(*seg, |(s, _)| if s.is_empty() { seg } else { s })
+        } else {
+            seg
+        };
         parts.push(slug(stem));
     }
     parts.join("/")
@@ -38,7 +43,9 @@ pub fn path_slug(path: &str) -> String {
 /// The lower-cased extension of a file name (`Photo.PNG` → `png`), if any.
 pub fn extension(path: &str) -> Option<String> {
     let file = path.rsplit('/').next().unwrap_or(path);
-    file.rsplit_once('.').filter(|(s, e)| !s.is_empty() && !e.is_empty()).map(|(_, e)| slug(e))
+    file.rsplit_once('.')
+        .filter(|(s, e)| !s.is_empty() && !e.is_empty())
+        .map(|(_, e)| slug(e))
 }
 
 #[cfg(test)]
@@ -48,12 +55,18 @@ mod tests {
     #[test]
     fn slugs() {
         assert_eq!(slug("Acme Corp"), "acme-corp");
-        assert_eq!(slug("2025-10-29 - Jason's cloud-first vision (VAST)"), "2025-10-29-jason-s-cloud-first-vision-vast");
+        assert_eq!(
+            slug("2025-10-29 - Jason's cloud-first vision (VAST)"),
+            "2025-10-29-jason-s-cloud-first-vision-vast"
+        );
         assert_eq!(slug("Café Olé"), "café-olé");
         assert_eq!(slug("???"), "untitled");
         assert_eq!(slug("R&D #1"), "r-d-1");
         assert_eq!(path_slug("Customers/Acme Corp.md"), "customers/acme-corp");
-        assert_eq!(path_slug("Attachments/Arch Diagram.PNG"), "attachments/arch-diagram");
+        assert_eq!(
+            path_slug("Attachments/Arch Diagram.PNG"),
+            "attachments/arch-diagram"
+        );
         assert_eq!(path_slug(".hidden"), "hidden");
         assert_eq!(extension("a/Photo.PNG").as_deref(), Some("png"));
         assert_eq!(extension("README"), None);

@@ -7,12 +7,19 @@ pub fn relative(from: &str, to: &str, fragment: Option<&str>) -> String {
     let from_dirs: Vec<&str> = from.split('/').collect();
     let from_dirs = &from_dirs[..from_dirs.len().saturating_sub(1)];
     let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from_dirs.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    let common = from_dirs
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
     let mut url = String::new();
     for _ in common..from_dirs.len() {
         url.push_str("../");
     }
-    let rest: Vec<String> = to_parts[common.min(to_parts.len())..].iter().map(|s| encode(s)).collect();
+    let rest: Vec<String> = to_parts[common.min(to_parts.len())..]
+        .iter()
+        .map(|s| encode(s))
+        .collect();
     url.push_str(&rest.join("/"));
     if url.is_empty() {
         url = encode(to_parts.last().copied().unwrap_or(""));
@@ -55,12 +62,24 @@ mod tests {
 
     #[test]
     fn relative_urls() {
-        assert_eq!(relative("customers/acme.html", "people/gordon.html", None), "../people/gordon.html");
-        assert_eq!(relative("index.html", "people/gordon.html", Some("role")), "people/gordon.html#role");
+        assert_eq!(
+            relative("customers/acme.html", "people/gordon.html", None),
+            "../people/gordon.html"
+        );
+        assert_eq!(
+            relative("index.html", "people/gordon.html", Some("role")),
+            "people/gordon.html#role"
+        );
         assert_eq!(relative("a/b/c.html", "a/b/d.html", None), "d.html");
         assert_eq!(relative("a/b/c.html", "a/b/c.html", Some("x")), "c.html#x");
-        assert_eq!(relative("a/b/c.html", "index.html", None), "../../index.html");
-        assert_eq!(relative("x.html", "files/café menu.pdf", None), "files/caf%C3%A9%20menu.pdf");
+        assert_eq!(
+            relative("a/b/c.html", "index.html", None),
+            "../../index.html"
+        );
+        assert_eq!(
+            relative("x.html", "files/café menu.pdf", None),
+            "files/caf%C3%A9%20menu.pdf"
+        );
         assert_eq!(fragment("^dec-1"), "#%5Edec-1");
         assert_eq!(root("a/b/c.html"), "../../");
         assert_eq!(root("index.html"), "");

@@ -29,9 +29,16 @@ pub enum SiteError {
     #[error("theme {path}: {message}")]
     Theme { path: PathBuf, message: String },
     #[error("template {template} for {page}: {message}")]
-    Template { template: String, page: String, message: String },
+    Template {
+        template: String,
+        page: String,
+        message: String,
+    },
     #[error("cannot write {path}: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("refusing to write the site to {path}: {reason}")]
     Refused { path: PathBuf, reason: String },
 }
@@ -52,33 +59,53 @@ pub fn build(rendered: &Rendered, config: &Config) -> Result<SiteFiles, SiteErro
     use rayon::prelude::*;
     let theme = theme::load(config.theme.as_deref())?;
     let cfg = minify_cfg();
-    let mut files: Vec<(String, Vec<u8>)> = rendered
-        .pages
-        .par_iter()
-        .map(|page| {
-            let context = tera::Context::from_value(page.context.clone()).map_err(|e| SiteError::Template {
-                template: page.template.into(),
-                page: page.path.clone(),
-                message: theme::error_chain(&e),
-            })?;
-            let html = theme.tera.render(page.template, &context).map_err(|e| SiteError::Template {
-                template: page.template.into(),
-                page: page.path.clone(),
-                message: theme::error_chain(&e),
-            })?;
-            let bytes = if config.minify { minify_html::minify(html.as_bytes(), &cfg) } else { html.into_bytes() };
-            Ok((page.path.clone(), bytes))
-        })
-        .collect::<Result<_, SiteError>>()?;
+    let mut files: Vec<(String, Vec<u8>)> =
+        rendered
+            .pages
+            .par_iter()
+            .map(|page| {
+                let context = tera::Context::from_value(page.context.clone()).map_err(|e| {
+                    SiteError::Template {
+                        template: page.template.into(),
+                        page: page.path.clone(),
+                        message: theme::error_chain(&e),
+                    }
+                })?;
+                let html = theme.tera.render(page.template, &context).map_err(|e| {
+                    SiteError::Template {
+                        template: page.template.into(),
+                        page: page.path.clone(),
+                        message: theme::error_chain(&e),
+                    }
+                })?;
+                let bytes = if config.minify {
+                    minify_html::minify(html.as_bytes(), &cfg)
+                } else {
+                    html.into_bytes()
+                };
+                Ok((page.path.clone(), bytes))
+            })
+            .collect::<Result<_, SiteError>>()?;
     files.extend(theme.files.iter().cloned());
     if let Some(base) = &rendered.base_url {
-        files.push(("sitemap.xml".into(), sitemap::sitemap(base, rendered).into_bytes()));
+        files.push((
+            "sitemap.xml".into(),
+            sitemap::sitemap(base, rendered).into_bytes(),
+        ));
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(SiteFiles { files, copies: rendered.copies.clone() })
+    Ok(SiteFiles {
+        files,
+        copies: rendered.copies.clone(),
+    })
 }
 
 /// Writes the site atomically; see `write`.
-pub fn write(files: &SiteFiles, out: &Path, vault: &Path, force: bool) -> Result<WriteReport, SiteError> {
+pub fn write(
+    files: &SiteFiles,
+    out: &Path,
+    vault: &Path,
+    force: bool,
+) -> Result<WriteReport, SiteError> {
     write::write(files, out, vault, force)
 }

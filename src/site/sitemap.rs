@@ -8,8 +8,16 @@ pub fn sitemap(base: &str, rendered: &Rendered) -> String {
     let base = base.trim_end_matches('/');
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for page in rendered.pages.iter().filter(|p| p.path != "404.html") {
-        let path: Vec<String> = page.path.split('/').map(crate::render::urls::encode).collect();
-        xml.push_str(&format!("  <url><loc>{}/{}</loc></url>\n", escape(base), escape(&path.join("/"))));
+        let path: Vec<String> = page
+            .path
+            .split('/')
+            .map(crate::render::urls::encode)
+            .collect();
+        xml.push_str(&format!(
+            "  <url><loc>{}/{}</loc></url>\n",
+            escape(base),
+            escape(&path.join("/"))
+        ));
     }
     xml.push_str("</urlset>\n");
     xml

@@ -6,18 +6,45 @@ use std::path::Path;
 
 /// The default theme's templates (name, source).
 pub const TEMPLATES: [(&str, &str); 8] = [
-    ("base.html", include_str!("../../themes/default/templates/base.html")),
-    ("note.html", include_str!("../../themes/default/templates/note.html")),
-    ("folder.html", include_str!("../../themes/default/templates/folder.html")),
-    ("tag.html", include_str!("../../themes/default/templates/tag.html")),
-    ("tags.html", include_str!("../../themes/default/templates/tags.html")),
-    ("index.html", include_str!("../../themes/default/templates/index.html")),
-    ("stub.html", include_str!("../../themes/default/templates/stub.html")),
-    ("404.html", include_str!("../../themes/default/templates/404.html")),
+    (
+        "base.html",
+        include_str!("../../themes/default/templates/base.html"),
+    ),
+    (
+        "note.html",
+        include_str!("../../themes/default/templates/note.html"),
+    ),
+    (
+        "folder.html",
+        include_str!("../../themes/default/templates/folder.html"),
+    ),
+    (
+        "tag.html",
+        include_str!("../../themes/default/templates/tag.html"),
+    ),
+    (
+        "tags.html",
+        include_str!("../../themes/default/templates/tags.html"),
+    ),
+    (
+        "index.html",
+        include_str!("../../themes/default/templates/index.html"),
+    ),
+    (
+        "stub.html",
+        include_str!("../../themes/default/templates/stub.html"),
+    ),
+    (
+        "404.html",
+        include_str!("../../themes/default/templates/404.html"),
+    ),
 ];
 
 /// The default theme's static files (site path under `static/`, bytes).
-pub const STATIC: [(&str, &[u8]); 1] = [("style.css", include_bytes!("../../themes/default/static/style.css"))];
+pub const STATIC: [(&str, &[u8]); 1] = [(
+    "style.css",
+    include_bytes!("../../themes/default/static/style.css"),
+)];
 
 /// The compiled templates and the static files of the theme in use.
 pub struct Theme {
@@ -27,25 +54,44 @@ pub struct Theme {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, SiteError> {
-    std::fs::read(path).map_err(|source| SiteError::Theme { path: path.to_path_buf(), message: source.to_string() })
+    std::fs::read(path).map_err(|source| SiteError::Theme {
+        path: path.to_path_buf(),
+        message: source.to_string(),
+    })
 }
 
 /// Loads the default theme with `user`'s files shadowing it. Template errors name the file.
 pub fn load(user: Option<&Path>) -> Result<Theme, SiteError> {
-    let mut sources: Vec<(String, String)> = TEMPLATES.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect();
-    let mut files: Vec<(String, Vec<u8>)> = STATIC.iter().map(|(n, b)| (format!("static/{n}"), b.to_vec())).collect();
+    let mut sources: Vec<(String, String)> = TEMPLATES
+        .iter()
+        .map(|(n, s)| (n.to_string(), s.to_string()))
+        .collect();
+    let mut files: Vec<(String, Vec<u8>)> = STATIC
+        .iter()
+        .map(|(n, b)| (format!("static/{n}"), b.to_vec()))
+        .collect();
     if let Some(dir) = user {
         let templates = dir.join("templates");
         if templates.is_dir() {
-            for entry in walkdir::WalkDir::new(&templates).sort_by_file_name().into_iter().flatten() {
+            for entry in walkdir::WalkDir::new(&templates)
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+            {
                 if !entry.file_type().is_file() {
                     continue;
                 }
-                let rel = entry.path().strip_prefix(&templates).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
-                let text = String::from_utf8(read(entry.path())?).map_err(|_| SiteError::Theme {
-                    path: entry.path().to_path_buf(),
-                    message: "template is not UTF-8".into(),
-                })?;
+                let rel = entry
+                    .path()
+                    .strip_prefix(&templates)
+                    .unwrap_or(entry.path())
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let text =
+                    String::from_utf8(read(entry.path())?).map_err(|_| SiteError::Theme {
+                        path: entry.path().to_path_buf(),
+                        message: "template is not UTF-8".into(),
+                    })?;
                 match sources.iter_mut().find(|(n, _)| *n == rel) {
                     Some(slot) => slot.1 = text,
                     None => sources.push((rel, text)),
@@ -54,13 +100,22 @@ pub fn load(user: Option<&Path>) -> Result<Theme, SiteError> {
         }
         let statics = dir.join("static");
         if statics.is_dir() {
-            for entry in walkdir::WalkDir::new(&statics).sort_by_file_name().into_iter().flatten() {
+            for entry in walkdir::WalkDir::new(&statics)
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+            {
                 if !entry.file_type().is_file() {
                     continue;
                 }
                 let rel = format!(
                     "static/{}",
-                    entry.path().strip_prefix(&statics).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/")
+                    entry
+                        .path()
+                        .strip_prefix(&statics)
+                        .unwrap_or(entry.path())
+                        .to_string_lossy()
+                        .replace('\\', "/")
                 );
                 let bytes = read(entry.path())?;
                 match files.iter_mut().find(|(n, _)| *n == rel) {
@@ -72,10 +127,15 @@ pub fn load(user: Option<&Path>) -> Result<Theme, SiteError> {
     }
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
-    tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str()))).map_err(|e| SiteError::Theme {
-        path: user.map(|u| u.join("templates")).unwrap_or_else(|| "themes/default/templates".into()),
-        message: error_chain(&e),
-    })?;
+    // The one escape of the codebase (`&<>"'`), so URLs keep their `/` readable.
+    tera.set_escape_fn(crate::render::html::escape);
+    tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+        .map_err(|e| SiteError::Theme {
+            path: user
+                .map(|u| u.join("templates"))
+                .unwrap_or_else(|| "themes/default/templates".into()),
+            message: error_chain(&e),
+        })?;
     files.sort();
     Ok(Theme { tera, files })
 }

@@ -15,19 +15,29 @@ pub struct WriteReport {
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> SiteError + '_ {
-    move |source| SiteError::Write { path: path.to_path_buf(), source }
+    move |source| SiteError::Write {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// Refuses output folders that would destroy something: the vault itself, a folder containing it or
 /// inside it, `/`, the home folder.
 pub fn check_out(out: &Path, vault: &Path) -> Result<(), SiteError> {
     let abs = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
         // Canonicalise the longest existing ancestor, keep the rest as written.
         let mut existing = p.clone();
         let mut rest = Vec::new();
         while !existing.exists() {
-            match (existing.file_name().map(|n| n.to_owned()), existing.parent()) {
+            match (
+                existing.file_name().map(|n| n.to_owned()),
+                existing.parent(),
+            ) {
                 (Some(name), Some(parent)) => {
                     rest.push(name);
                     existing = parent.to_path_buf();
@@ -43,11 +53,19 @@ pub fn check_out(out: &Path, vault: &Path) -> Result<(), SiteError> {
     };
     let out_abs = abs(out);
     let vault_abs = abs(vault);
-    let refuse = |why: &str| Err(SiteError::Refused { path: out.to_path_buf(), reason: why.to_string() });
+    let refuse = |why: &str| {
+        Err(SiteError::Refused {
+            path: out.to_path_buf(),
+            reason: why.to_string(),
+        })
+    };
     if out_abs.parent().is_none() {
         return refuse("it is the filesystem root");
     }
-    if std::env::var_os("HOME").map(PathBuf::from).is_some_and(|h| abs(&h) == out_abs) {
+    if std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .is_some_and(|h| abs(&h) == out_abs)
+    {
         return refuse("it is the home folder");
     }
     if out_abs == vault_abs {
@@ -57,24 +75,37 @@ pub fn check_out(out: &Path, vault: &Path) -> Result<(), SiteError> {
         return refuse("it contains the vault");
     }
     if out_abs.starts_with(&vault_abs) {
-        return refuse("it is inside the vault (the site would be read as notes on the next build)");
+        return refuse(
+            "it is inside the vault (the site would be read as notes on the next build)",
+        );
     }
     Ok(())
 }
 
 fn sibling(out: &Path, kind: &str) -> PathBuf {
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".into());
     out.with_file_name(format!(".{name}.dossier-{kind}-{}", std::process::id()))
 }
 
 /// Removes temporary folders an interrupted run of dossier left beside `out`.
 fn remove_leftovers(out: &Path) {
-    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else { return };
+    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
+        return;
+    };
     let prefix = format!(".{}.dossier-", name.to_string_lossy());
-    let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
     if let Ok(entries) = std::fs::read_dir(parent) {
         for e in entries.flatten() {
-            if e.file_name().to_string_lossy().starts_with(&prefix) && e.path().join(MARKER).exists() {
+            if e.file_name().to_string_lossy().starts_with(&prefix)
+                && e.path().join(MARKER).exists()
+            {
                 let _ = std::fs::remove_dir_all(e.path());
             }
         }
@@ -83,17 +114,26 @@ fn remove_leftovers(out: &Path) {
 
 /// Writes `files` to `out` atomically (see the module doc). `force` allows replacing a non-empty folder
 /// dossier did not create.
-pub fn write(files: &SiteFiles, out: &Path, vault: &Path, force: bool) -> Result<WriteReport, SiteError> {
+pub fn write(
+    files: &SiteFiles,
+    out: &Path,
+    vault: &Path,
+    force: bool,
+) -> Result<WriteReport, SiteError> {
     check_out(out, vault)?;
     if out.exists() {
         if !out.is_dir() {
-            return Err(SiteError::Refused { path: out.to_path_buf(), reason: "it is a file, not a folder".into() });
+            return Err(SiteError::Refused {
+                path: out.to_path_buf(),
+                reason: "it is a file, not a folder".into(),
+            });
         }
         let empty = std::fs::read_dir(out).map_err(io(out))?.next().is_none();
         if !empty && !out.join(MARKER).exists() && !force {
             return Err(SiteError::Refused {
                 path: out.to_path_buf(),
-                reason: "it is not empty and dossier did not create it (use --force to replace it)".into(),
+                reason: "it is not empty and dossier did not create it (use --force to replace it)"
+                    .into(),
             });
         }
     }
@@ -114,14 +154,19 @@ pub fn write(files: &SiteFiles, out: &Path, vault: &Path, force: bool) -> Result
             // Put the old site back; the new one is dropped.
             let _ = std::fs::rename(&old, out);
             let _ = std::fs::remove_dir_all(&tmp);
-            return Err(SiteError::Write { path: out.to_path_buf(), source });
+            return Err(SiteError::Write {
+                path: out.to_path_buf(),
+                source,
+            });
         }
         // The old site may be in use (a server reading it); failing to remove it loses nothing.
         let _ = std::fs::remove_dir_all(&old);
     } else {
         std::fs::rename(&tmp, out).map_err(io(out))?;
     }
-    Ok(WriteReport { files: files.files.len() + files.copies.len() })
+    Ok(WriteReport {
+        files: files.files.len() + files.copies.len(),
+    })
 }
 
 fn fill(files: &SiteFiles, tmp: &Path) -> Result<(), SiteError> {
@@ -130,8 +175,11 @@ fn fill(files: &SiteFiles, tmp: &Path) -> Result<(), SiteError> {
         std::fs::remove_dir_all(tmp).map_err(io(tmp))?;
     }
     std::fs::create_dir_all(tmp).map_err(io(tmp))?;
-    std::fs::write(tmp.join(MARKER), "This folder is written by dossier and replaced on every build.\n")
-        .map_err(io(tmp))?;
+    std::fs::write(
+        tmp.join(MARKER),
+        "This folder is written by dossier and replaced on every build.\n",
+    )
+    .map_err(io(tmp))?;
     let mut dirs: Vec<PathBuf> = files
         .files
         .iter()
@@ -150,6 +198,11 @@ fn fill(files: &SiteFiles, tmp: &Path) -> Result<(), SiteError> {
     })?;
     files.copies.par_iter().try_for_each(|c| {
         let dest = tmp.join(&c.to);
-        std::fs::copy(&c.from, &dest).map(|_| ()).map_err(|source| SiteError::Write { path: c.from.clone(), source })
+        std::fs::copy(&c.from, &dest)
+            .map(|_| ())
+            .map_err(|source| SiteError::Write {
+                path: c.from.clone(),
+                source,
+            })
     })
 }

@@ -5,10 +5,28 @@ use super::{Date, Duration};
 use chrono::{Datelike, Timelike};
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
-const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
 
 /// Formats with Luxon tokens: `yyyy yy MMMM MMM MM M dd d EEEE EEE HH H hh h mm m ss s SSS a kkkk WW W
 /// o ooo x X`, `'quoted'` literal text; other characters are copied.
@@ -20,7 +38,10 @@ pub fn luxon(date: &Date, fmt: &str) -> String {
     while i < chars.len() {
         let c = chars[i];
         if c == '\'' {
-            let end = chars[i + 1..].iter().position(|&x| x == '\'').map_or(chars.len(), |p| i + 1 + p);
+            let end = chars[i + 1..]
+                .iter()
+                .position(|&x| x == '\'')
+                .map_or(chars.len(), |p| i + 1 + p);
             out.extend(&chars[i + 1..end]);
             i = end + 1;
             continue;
@@ -92,7 +113,13 @@ pub fn duration_text(d: &Duration) -> String {
     let text: Vec<String> = parts
         .iter()
         .filter(|(n, _)| *n != 0.0)
-        .map(|(n, unit)| format!("{} {unit}{}", number_text(*n), if *n == 1.0 { "" } else { "s" }))
+        .map(|(n, unit)| {
+            format!(
+                "{} {unit}{}",
+                number_text(*n),
+                if *n == 1.0 { "" } else { "s" }
+            )
+        })
         .collect();
     if text.is_empty() {
         "0 seconds".into()
@@ -123,7 +150,10 @@ mod tests {
     fn luxon_tokens() {
         let d = parse::date("2025-12-09T14:05:03").unwrap();
         assert_eq!(luxon(&d, "MMMM dd, yyyy"), "December 09, 2025");
-        assert_eq!(luxon(&d, "h:mm a - MMMM dd, yyyy"), "2:05 PM - December 09, 2025");
+        assert_eq!(
+            luxon(&d, "h:mm a - MMMM dd, yyyy"),
+            "2:05 PM - December 09, 2025"
+        );
         assert_eq!(luxon(&d, "yyyy-MM-dd'T'HH:mm:ss"), "2025-12-09T14:05:03");
         assert_eq!(luxon(&d, "EEEE d MMM yy"), "Tuesday 9 Dec 25");
         assert_eq!(luxon(&d, "kkkk-'W'WW"), "2025-W50");

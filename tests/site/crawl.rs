@@ -8,7 +8,9 @@ use std::sync::OnceLock;
 
 fn attr_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r#"(?i)\s(href|src|data)=("[^"]*"|'[^']*'|[^\s"'=<>`]+)"#).unwrap())
+    RE.get_or_init(|| {
+        Regex::new(r#"(?i)\s(href|src|data)=("[^"]*"|'[^']*'|[^\s"'=<>`]+)"#).unwrap()
+    })
 }
 
 fn id_re() -> &'static Regex {
@@ -18,7 +20,9 @@ fn id_re() -> &'static Regex {
 
 fn unquote(v: &str) -> String {
     let v = v.trim_matches('"').trim_matches('\'');
-    v.replace("&amp;", "&").replace("&#39;", "'").replace("&quot;", "\"")
+    v.replace("&amp;", "&")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
 }
 
 fn percent_decode(s: &str) -> String {
@@ -61,7 +65,13 @@ pub fn broken_links(site: &Site) -> Vec<String> {
     for (path, bytes) in &site.files {
         if path.ends_with(".html") {
             let text = String::from_utf8_lossy(bytes);
-            ids.insert(path, id_re().captures_iter(&text).map(|c| unquote(&c[1])).collect());
+            ids.insert(
+                path,
+                id_re()
+                    .captures_iter(&text)
+                    .map(|c| unquote(&c[1]))
+                    .collect(),
+            );
         }
     }
     let mut broken = Vec::new();
@@ -73,7 +83,10 @@ pub fn broken_links(site: &Site) -> Vec<String> {
         for cap in attr_re().captures_iter(&text) {
             let url = unquote(&cap[2]);
             let lower = url.to_ascii_lowercase();
-            if ["http:", "https:", "mailto:", "data:", "tel:"].iter().any(|p| lower.starts_with(p)) {
+            if ["http:", "https:", "mailto:", "data:", "tel:"]
+                .iter()
+                .any(|p| lower.starts_with(p))
+            {
                 continue;
             }
             if lower.starts_with("javascript:") {
@@ -81,7 +94,9 @@ pub fn broken_links(site: &Site) -> Vec<String> {
                 continue;
             }
             if url.starts_with('/') {
-                broken.push(format!("{path}: {url} (absolute URL: breaks under a sub-path and file://)"));
+                broken.push(format!(
+                    "{path}: {url} (absolute URL: breaks under a sub-path and file://)"
+                ));
                 continue;
             }
             let (file_part, fragment) = match url.split_once('#') {
@@ -105,7 +120,9 @@ pub fn broken_links(site: &Site) -> Vec<String> {
                 continue;
             }
             if let Some(frag) = fragment.filter(|f| !f.is_empty()) {
-                if target.ends_with(".html") && !ids.get(target.as_str()).is_some_and(|s| s.contains(&frag)) {
+                if target.ends_with(".html")
+                    && !ids.get(target.as_str()).is_some_and(|s| s.contains(&frag))
+                {
                     broken.push(format!("{path}: {url} (no id {frag:?} in {target})"));
                 }
             }

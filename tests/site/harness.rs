@@ -25,7 +25,10 @@ pub struct Site {
 impl Site {
     pub fn html(&self, rel: &str) -> String {
         let bytes = self.files.get(rel).unwrap_or_else(|| {
-            panic!("no {rel} in the output; files: {:?}", self.files.keys().take(50).collect::<Vec<_>>())
+            panic!(
+                "no {rel} in the output; files: {:?}",
+                self.files.keys().take(50).collect::<Vec<_>>()
+            )
         });
         String::from_utf8_lossy(bytes).into_owned()
     }
@@ -55,7 +58,12 @@ pub fn read_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
     for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
-            let rel = entry.path().strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = entry
+                .path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             files.insert(rel, std::fs::read(entry.path()).unwrap());
         }
     }
@@ -70,7 +78,9 @@ pub fn case_config(case: &Path) -> Config {
         Config::default()
     };
     config.vault = case.join("vault");
-    config.today.get_or_insert(chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap());
+    config
+        .today
+        .get_or_insert(chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap());
     config
 }
 
@@ -82,7 +92,12 @@ pub fn build_with(mut config: Config) -> Site {
     let report = dossier::build(&config, &dossier::BuildOptions::default(), &mut |_| {})
         .unwrap_or_else(|e| panic!("build failed: {e}"));
     let files = read_tree(&out);
-    Site { _dir: dir, out, files, report }
+    Site {
+        _dir: dir,
+        out,
+        files,
+        report,
+    }
 }
 
 pub fn build_case(rel: &str) -> Site {

@@ -5,4 +5,5 @@ mod crawl;
 mod harness;
 
 mod example;
+mod links;
 mod output;

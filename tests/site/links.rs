@@ -1,0 +1,122 @@
+//! Every link form of the issue, resolved as Obsidian resolves it, written as relative `.html` URLs.
+
+use super::crawl::broken_links;
+use super::harness::{build_with, case_config, fixture, Site};
+
+fn build(rel: &str) -> Site {
+    let mut config = case_config(&fixture(rel));
+    config.minify = false;
+    build_with(config)
+}
+
+#[test]
+fn every_link_form_lands_on_its_target() {
+    let site = build("links/forms");
+    let home = site.html("home.html");
+    for expected in [
+        r#"<a class="internal-link" href="customers/acme-corp.html" data-href="Acme Corp">Acme Corp</a>"#,
+        r#"<a class="internal-link" href="customers/acme-corp.html" data-href="Acme Corp">the account</a>"#,
+        r#"href="customers/acme-corp.html" data-href="Customers/Acme Corp">Customers/Acme Corp</a>"#,
+        r#"href="customers/acme-corp.html" data-href="Acme Corp.md">Acme Corp</a>"#,
+        r#"href="customers/acme-corp.html#key-facts" data-href="Acme Corp">Acme Corp &gt; Key Facts</a>"#,
+        r#"href="customers/acme-corp.html#%5Edecision-1" data-href="Acme Corp">Acme Corp &gt; decision-1</a>"#,
+        r##"<a class="internal-link" href="#local-heading">Local Heading</a>"##,
+        r#"<a class="internal-link" href="attachments/diagram.png">diagram.png</a>"#,
+        r#"href="customers/acme-corp.html" data-href="Customers/Acme Corp.md">md</a>"#,
+        r#"href="note-name.html" data-href="Note Name">Note Name</a>"#,
+        r#"href="note-name.html" data-href="Note Name.md">other</a>"#,
+        r#"<a class="internal-link is-unresolved" href="unresolved/nobody-yet.html">Nobody Yet</a>"#,
+        r#"<a class="internal-link is-unresolved" href="unresolved/passwd.html">../../etc/passwd</a>"#,
+        r#"<img class="internal-embed image-embed" src="attachments/diagram.png" alt="diagram.png" width="300" loading="lazy">"#,
+    ] {
+        assert!(
+            home.contains(expected),
+            "home.html lacks {expected}\n{home}"
+        );
+    }
+    // Headings and blocks carry the ids the links point at.
+    let acme = site.html("customers/acme-corp.html");
+    assert!(
+        acme.contains(r#"<h2 id="key-facts">Key Facts</h2>"#),
+        "{acme}"
+    );
+    assert!(acme.contains(r#"<p id="^decision-1">"#), "{acme}");
+    assert!(
+        !acme.contains("^decision-1</p>"),
+        "the block id marker is not shown"
+    );
+    // Backlinks with their sentence, the stub page for the unresolved name.
+    assert!(acme.contains("Linked mentions"));
+    assert!(
+        acme.contains(r#"<a class="internal-link" href="../home.html">Home</a>"#),
+        "{acme}"
+    );
+    let stub = site.html("unresolved/nobody-yet.html");
+    assert!(
+        stub.contains("Nobody Yet")
+            && stub.contains("../customers/acme-corp.html")
+            && stub.contains("../home.html")
+    );
+    assert!(site.files.contains_key("attachments/diagram.png"));
+    let broken = broken_links(&site);
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
+
+#[test]
+fn folder_tag_and_home_pages_exist() {
+    let site = build("links/forms");
+    for page in [
+        "index.html",
+        "404.html",
+        "tags/index.html",
+        "tags/type.html",
+        "tags/type/customer.html",
+        "customers/index.html",
+        "static/style.css",
+    ] {
+        assert!(site.files.contains_key(page), "missing {page}");
+    }
+    let tag = site.html("tags/type.html");
+    assert!(
+        tag.contains(r#"href="type/customer.html""#),
+        "parent tag lists its nested tag: {tag}"
+    );
+    assert!(
+        !site.files.contains_key("sitemap.xml"),
+        "no sitemap without base_url"
+    );
+}
+
+#[test]
+fn sitemap_is_written_with_a_base_url() {
+    let mut config = case_config(&fixture("links/forms"));
+    config.base_url = Some("https://wiki.example.com/accounts/".into());
+    let site = build_with(config);
+    let sitemap = site.html("sitemap.xml");
+    assert!(
+        sitemap.contains("<loc>https://wiki.example.com/accounts/customers/acme-corp.html</loc>"),
+        "{sitemap}"
+    );
+    assert!(!sitemap.contains("404.html"));
+}
+
+#[test]
+fn embed_cycles_and_deep_chains_finish_with_a_notice() {
+    let site = build("embeds/cycle");
+    let a = site.html("a.html");
+    assert!(a.contains("embed-cycle"), "{a}");
+    assert!(site.html("self.html").contains("embed-cycle"));
+    let chain = site.html("chain-1.html");
+    assert!(
+        chain.contains("embed-too-deep"),
+        "a 12-deep chain stops at the limit"
+    );
+    assert!(chain.contains("Level 8.") && !chain.contains("Bottom."));
+    let warnings: Vec<_> = site
+        .report
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("cycle"))
+        .collect();
+    assert!(warnings.len() >= 2, "{warnings:?}");
+}
