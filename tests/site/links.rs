@@ -120,3 +120,55 @@ fn embed_cycles_and_deep_chains_finish_with_a_notice() {
         .collect();
     assert!(warnings.len() >= 2, "{warnings:?}");
 }
+
+#[test]
+fn every_embed_kind_renders() {
+    let site = build("embeds/kinds");
+    let host = site.html("host.html");
+    let whole = host.find("SOURCE-INTRO").expect("whole-note embed");
+    assert!(host[whole..].contains("SOURCE-THIRD"));
+    // The section embed holds its section and nested headings, and stops at the next peer heading.
+    let section_start = host
+        .find("Source &gt; Second Section")
+        .expect("section embed title");
+    let section = &host[section_start
+        ..host[section_start..]
+            .find("Source &gt; key-block")
+            .map_or(host.len(), |i| section_start + i)];
+    assert!(
+        section.contains("SOURCE-SECOND") && section.contains("SOURCE-NESTED"),
+        "{section}"
+    );
+    assert!(
+        !section.contains("SOURCE-THIRD") && !section.contains("SOURCE-FIRST"),
+        "{section}"
+    );
+    let block_start = host
+        .find("Source &gt; key-block")
+        .expect("block embed title");
+    let block = &host[block_start..];
+    assert!(block[..block.find("</div></div>").unwrap_or(block.len())].contains("SOURCE-BLOCK"));
+    assert!(!block[..block.find("</div></div>").unwrap_or(block.len())].contains("SOURCE-FIRST"));
+    for expected in [
+        r#"<img class="internal-embed image-embed" src="media/photo.png" alt="photo.png" width="300" loading="lazy">"#,
+        r#"<img class="internal-embed image-embed" src="media/photo.png" alt="photo.png" width="300" height="200" loading="lazy">"#,
+        r#"<object data="media/plan.pdf" type="application/pdf">"#,
+        r#"<audio class="internal-embed media-embed" controls preload="metadata" src="media/call.mp3">"#,
+        r#"<video class="internal-embed media-embed" controls preload="metadata" src="media/demo.mp4">"#,
+        r#"<a class="internal-embed is-unresolved internal-link" href="unresolved/not-there.html">Not There</a>"#,
+    ] {
+        assert!(host.contains(expected), "host.html lacks {expected}");
+    }
+    for file in [
+        "media/photo.png",
+        "media/plan.pdf",
+        "media/call.mp3",
+        "media/demo.mp4",
+    ] {
+        assert!(site.files.contains_key(file), "{file} not copied");
+    }
+    assert!(site.report.diagnostics.iter().any(|d| d.path == "Host.md"
+        && (d.line, d.col) == (23, 10)
+        && d.message.contains("Not There")));
+    assert!(broken_links(&site).is_empty(), "{:?}", broken_links(&site));
+}
