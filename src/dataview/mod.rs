@@ -2,27 +2,28 @@
 //!
 //! 1. [`parse`] turns query text into a [`Query`] (or a [`ParseError`] with line and column).
 //! 2. [`Pages`] is built once per build from the Index: every note's page object (front matter, inline
-//!    fields, `file.*`) and its tasks, shared read-only by all queries (parallel-safe).
+//!    fields, `file.*`) and its list items, shared read-only by all queries (parallel-safe).
 //! 3. [`execute`] runs a query for one note (`this`) and returns a [`QueryResult`]: plain data that
 //!    `render/dataview.rs` turns into HTML and `dossier query` into text, JSON or markdown.
 //!
 //! It never formats HTML and never reads files.
 
+pub mod ast;
+pub mod engine;
+pub mod eval;
 pub mod functions;
 pub mod ops;
 pub mod output;
+pub mod pages;
+pub mod parser;
 pub mod result;
 
+pub use ast::Query;
+pub use pages::Pages;
 pub use result::{QueryResult, TaskItem};
 
 use crate::index::{Index, NoteIdx};
 use chrono::NaiveDate;
-
-/// A parsed query. (Placeholder: the engine work replaces it with the real AST.)
-#[derive(Debug, Clone, PartialEq)]
-pub struct Query {
-    pub source: String,
-}
 
 /// A query that does not parse: 1-based line and column within the query text, and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -40,21 +41,9 @@ pub struct ExecError {
     pub message: String,
 }
 
+/// Parses a query (§1).
 pub fn parse(text: &str) -> Result<Query, ParseError> {
-    Ok(Query {
-        source: text.to_string(),
-    })
-}
-
-/// Page data for every note, built once per build.
-#[derive(Debug, Default)]
-pub struct Pages {}
-
-impl Pages {
-    pub fn build(index: &Index) -> Pages {
-        let _ = index;
-        Pages {}
-    }
+    parser::parse_query(text)
 }
 
 /// Everything a query needs besides its text.
@@ -68,17 +57,24 @@ pub struct Context<'a> {
     pub today: NaiveDate,
 }
 
+/// Runs a parsed query.
 pub fn execute(query: &Query, ctx: &Context<'_>) -> Result<QueryResult, ExecError> {
-    let _ = (query, ctx);
-    Err(ExecError {
-        message: "dataview engine not built yet".into(),
-    })
+    engine::execute(query, ctx)
 }
 
-/// Evaluates an inline `` `= expr` `` query for note `ctx.this`.
+/// Evaluates an inline `` `= expr` `` query for note `ctx.this` (§11.6).
 pub fn evaluate_inline(expr: &str, ctx: &Context<'_>) -> Result<crate::value::Value, ExecError> {
-    let _ = (expr, ctx);
-    Err(ExecError {
-        message: "dataview engine not built yet".into(),
-    })
+    let parsed = parser::parse_expression(expr).map_err(|e| ExecError {
+        message: e.to_string(),
+    })?;
+    let this = engine::this_value(ctx);
+    let empty = pages::Object::new();
+    // In an inline query bare names are the note's own fields.
+    let row: &pages::Object = match &this {
+        crate::value::Value::Object(o) => o,
+        _ => &empty,
+    };
+    eval::Eval::new(ctx, row, &this)
+        .eval(&parsed)
+        .map_err(|message| ExecError { message })
 }

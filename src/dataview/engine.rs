@@ -1,0 +1,508 @@
+//! Running a query (DATAVIEW.md §2-4): sources to rows, data commands in order, then extraction into a
+//! [`QueryResult`]. Rows refer to the shared page data and are copied only when a command must change
+//! them (FLATTEN, GROUP BY), so queries stay cheap on large vaults.
+
+use super::ast::{Command, Header, Query, Source};
+use super::eval::{Eval, RowLookup};
+use super::pages::Object;
+use super::result::{QueryResult, TaskGroup, TaskItem};
+use super::{ops, Context, ExecError};
+use crate::index::{names, NoteIdx, Target};
+use crate::value::Value;
+use std::collections::{BTreeSet, HashSet};
+
+/// FLATTEN may not grow the row set past this (a list of lists of lists…): the query fails instead.
+pub const MAX_ROWS: usize = 1_000_000;
+
+/// Where a row's fields come from.
+#[derive(Debug, Clone)]
+enum Base {
+    Page(NoteIdx),
+    /// A list item of a note, with the note's page fields behind it (§2.5).
+    Item(NoteIdx, usize),
+    None,
+}
+
+#[derive(Debug, Clone)]
+struct Row {
+    id: Value,
+    base: Base,
+    /// Fields set by FLATTEN or GROUP BY, over the base.
+    overlay: Object,
+    /// After GROUP BY: the grouped rows (TASK rendering needs their origin).
+    members: Vec<Row>,
+}
+
+struct RowView<'a> {
+    row: &'a Row,
+    ctx: &'a Context<'a>,
+}
+
+impl RowLookup for RowView<'_> {
+    fn get(&self, key: &str) -> Option<&Value> {
+        if let Some(v) = self.row.overlay.get(key) {
+            return Some(v);
+        }
+        let pages = self.ctx.pages;
+        match self.row.base {
+            Base::Page(n) => pages.pages.get(n)?.get(key),
+            Base::Item(n, i) => pages
+                .items
+                .get(n)?
+                .get(i)?
+                .get(key)
+                .or_else(|| pages.pages.get(n)?.get(key)),
+            Base::None => None,
+        }
+    }
+    fn object(&self) -> Object {
+        let pages = self.ctx.pages;
+        let mut o = match self.row.base {
+            Base::Page(n) => pages.pages.get(n).cloned().unwrap_or_default(),
+            Base::Item(n, i) => {
+                let mut o = pages.pages.get(n).cloned().unwrap_or_default();
+                if let Some(item) = pages.items.get(n).and_then(|it| it.get(i)) {
+                    o.extend(item.iter().map(|(k, v)| (k.clone(), v.clone())));
+                }
+                o
+            }
+            Base::None => Object::new(),
+        };
+        o.extend(self.row.overlay.iter().map(|(k, v)| (k.clone(), v.clone())));
+        o
+    }
+}
+
+fn fail(message: impl Into<String>) -> ExecError {
+    ExecError {
+        message: message.into(),
+    }
+}
+
+/// The notes a source selects (§3), sorted.
+fn source_notes(src: &Source, ctx: &Context<'_>) -> BTreeSet<NoteIdx> {
+    let index = ctx.index;
+    let all = || (0..index.notes.len()).collect::<BTreeSet<_>>();
+    match src {
+        Source::Tag(tag) => index
+            .tags
+            .get(&tag.to_lowercase())
+            .map(|v| v.iter().copied().collect())
+            .unwrap_or_default(),
+        Source::Path(p) => {
+            let p = p.trim_matches('/');
+            if p.is_empty() {
+                return all();
+            }
+            let prefix = format!("{p}/");
+            let in_folder: BTreeSet<NoteIdx> = (0..index.notes.len())
+                .filter(|&i| index.notes[i].id.as_str().starts_with(&prefix))
+                .collect();
+            if !in_folder.is_empty() {
+                return in_folder;
+            }
+            let file = if p.ends_with(".md") {
+                p.to_string()
+            } else {
+                format!("{p}.md")
+            };
+            index.note_by_path(&file).into_iter().collect()
+        }
+        Source::Link { target, outgoing } => {
+            let resolved = match target {
+                None => ctx
+                    .this
+                    .map(Target::Note)
+                    .unwrap_or(Target::Unresolved(String::new())),
+                Some(t) => index.resolve(ctx.this.unwrap_or(usize::MAX), t),
+            };
+            match (resolved, outgoing) {
+                (Target::Note(t), false) => index.inlinks(t).into_iter().collect(),
+                (Target::Note(t), true) => index.links[t]
+                    .iter()
+                    .filter_map(|r| match r.target {
+                        Target::Note(o) => Some(o),
+                        _ => None,
+                    })
+                    .collect(),
+                // A missing note: notes with an unresolved link of that text (§3.3, and §3.4's quirk).
+                (_, _) => {
+                    let name = target.as_deref().map(names::key).unwrap_or_default();
+                    index
+                        .unresolved
+                        .iter()
+                        .filter(|(n, _)| names::key(n) == name)
+                        .flat_map(|(_, refs)| refs.iter().map(|b| b.from))
+                        .collect()
+                }
+            }
+        }
+        Source::And(a, b) => source_notes(a, ctx)
+            .intersection(&source_notes(b, ctx))
+            .copied()
+            .collect(),
+        Source::Or(a, b) => source_notes(a, ctx)
+            .union(&source_notes(b, ctx))
+            .copied()
+            .collect(),
+        Source::Not(a) => {
+            let minus = source_notes(a, ctx);
+            all().difference(&minus).copied().collect()
+        }
+    }
+}
+
+/// `this`: the page object of the note holding the query, or an empty object (§7.2).
+pub fn this_value(ctx: &Context<'_>) -> Value {
+    ctx.this.and_then(|t| ctx.pages.pages.get(t)).map_or_else(
+        || Value::Object(Object::new()),
+        |p| Value::Object(p.clone()),
+    )
+}
+
+/// Runs a parsed query.
+pub fn execute(query: &Query, ctx: &Context<'_>) -> Result<QueryResult, ExecError> {
+    let this = this_value(ctx);
+    let notes: Vec<NoteIdx> = match &query.source {
+        Some(src) => source_notes(src, ctx).into_iter().collect(),
+        None => (0..ctx.index.notes.len()).collect(),
+    };
+    let is_task = matches!(query.header, Header::Task);
+    let mut rows: Vec<Row> = Vec::new();
+    for n in notes {
+        let link = Value::Link(super::pages::file_link(&ctx.index.notes[n]));
+        if is_task {
+            for (i, item) in ctx.index.notes[n].list_items.iter().enumerate() {
+                if item.status.is_some() {
+                    rows.push(Row {
+                        id: link.clone(),
+                        base: Base::Item(n, i),
+                        overlay: Object::new(),
+                        members: Vec::new(),
+                    });
+                }
+            }
+        } else {
+            rows.push(Row {
+                id: link,
+                base: Base::Page(n),
+                overlay: Object::new(),
+                members: Vec::new(),
+            });
+        }
+    }
+    let mut grouped = false;
+    for command in &query.commands {
+        rows = match command {
+            Command::Where(e) => {
+                let mut kept = Vec::with_capacity(rows.len());
+                let mut errors = 0;
+                let mut last_error = None;
+                let total = rows.len();
+                for row in rows {
+                    match Eval::new(ctx, &RowView { row: &row, ctx }, &this).eval(e) {
+                        Ok(v) if ops::truthy(&v) => kept.push(row),
+                        Ok(_) => {}
+                        Err(err) => {
+                            errors += 1;
+                            last_error = Some(err);
+                        }
+                    }
+                }
+                // An erroring row is dropped; when every row errors, the query fails (§4.1).
+                if let (true, Some(err)) = (errors == total && total > 0, last_error) {
+                    return Err(fail(format!("every row failed in WHERE: {err}")));
+                }
+                kept
+            }
+            Command::Sort(keys) => {
+                let mut keyed: Vec<(Vec<Value>, Row)> = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let view = RowView { row: &row, ctx };
+                    let eval = Eval::new(ctx, &view, &this);
+                    if let Ok(k) = keys
+                        .iter()
+                        .map(|(e, _)| eval.eval(e))
+                        .collect::<Result<Vec<_>, _>>()
+                    {
+                        keyed.push((k, row));
+                    }
+                }
+                keyed.sort_by(|(a, _), (b, _)| {
+                    for (i, (_, desc)) in keys.iter().enumerate() {
+                        let o = ops::compare(&a[i], &b[i]);
+                        let o = if *desc { o.reverse() } else { o };
+                        if o != std::cmp::Ordering::Equal {
+                            return o;
+                        }
+                    }
+                    std::cmp::Ordering::Equal
+                });
+                keyed.into_iter().map(|(_, r)| r).collect()
+            }
+            Command::GroupBy(named) => {
+                let mut groups: Vec<(Value, Vec<Row>)> = Vec::new();
+                for row in rows {
+                    let Ok(key) =
+                        Eval::new(ctx, &RowView { row: &row, ctx }, &this).eval(&named.expr)
+                    else {
+                        continue;
+                    };
+                    match groups.iter_mut().find(|(k, _)| ops::equals(k, &key)) {
+                        Some((_, members)) => members.push(row),
+                        None => groups.push((key, vec![row])),
+                    }
+                }
+                groups.sort_by(|(a, _), (b, _)| ops::compare(a, b));
+                grouped = true;
+                groups
+                    .into_iter()
+                    .map(|(key, members)| {
+                        let objects = members
+                            .iter()
+                            .map(|m| Value::Object(RowView { row: m, ctx }.object()))
+                            .collect();
+                        let mut overlay = Object::new();
+                        overlay.insert("key".into(), key.clone());
+                        overlay.insert("rows".into(), Value::List(objects));
+                        overlay.insert(named.name.clone(), key.clone());
+                        Row {
+                            id: key,
+                            base: Base::None,
+                            overlay,
+                            members,
+                        }
+                    })
+                    .collect()
+            }
+            Command::Flatten(named) => {
+                let mut out = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let Ok(v) =
+                        Eval::new(ctx, &RowView { row: &row, ctx }, &this).eval(&named.expr)
+                    else {
+                        continue;
+                    };
+                    match v {
+                        // An empty list removes the row (§4.4).
+                        Value::List(items) => {
+                            for item in items {
+                                let mut r = row.clone();
+                                r.overlay.insert(named.name.clone(), item);
+                                out.push(r);
+                            }
+                        }
+                        other => {
+                            let mut r = row;
+                            r.overlay.insert(named.name.clone(), other);
+                            out.push(r);
+                        }
+                    }
+                    if out.len() > MAX_ROWS {
+                        return Err(fail(format!("FLATTEN produced more than {MAX_ROWS} rows")));
+                    }
+                }
+                out
+            }
+            Command::Limit(e) => {
+                let empty = Object::new();
+                match Eval::new(ctx, &empty, &this).eval(e).map_err(fail)? {
+                    Value::Number(n) if n >= 0.0 => rows.into_iter().take(n as usize).collect(),
+                    other => {
+                        return Err(fail(format!(
+                            "LIMIT needs a non-negative number, got a {}",
+                            other.type_name()
+                        )))
+                    }
+                }
+            }
+        };
+    }
+    extract(query, ctx, &this, rows, grouped)
+}
+
+fn id_header(grouped: bool) -> String {
+    if grouped { "Group" } else { "File" }.to_string()
+}
+
+fn extract(
+    query: &Query,
+    ctx: &Context<'_>,
+    this: &Value,
+    rows: Vec<Row>,
+    grouped: bool,
+) -> Result<QueryResult, ExecError> {
+    let mut last_error = None;
+    let mut errors = 0usize;
+    let total = rows.len();
+    let mut eval_all = |exprs: &[&super::ast::Expr]| -> Vec<(Row, Vec<Value>)> {
+        let mut out = Vec::new();
+        for row in &rows {
+            let view = RowView { row, ctx };
+            let eval = Eval::new(ctx, &view, this);
+            match exprs
+                .iter()
+                .map(|e| eval.eval(e))
+                .collect::<Result<Vec<_>, _>>()
+            {
+                Ok(values) => out.push((row.clone(), values)),
+                // A row whose column errors is dropped (§4.6).
+                Err(e) => {
+                    errors += 1;
+                    last_error = Some(e);
+                }
+            }
+        }
+        out
+    };
+    let result = match &query.header {
+        Header::List { expr, without_id } => {
+            let exprs: Vec<&super::ast::Expr> = expr.iter().map(|n| &n.expr).collect();
+            let values = eval_all(&exprs);
+            let show_id = !without_id || expr.is_none();
+            let mut headers = Vec::new();
+            if show_id {
+                headers.push(id_header(grouped));
+            }
+            if let Some(n) = expr {
+                headers.push(n.name.clone());
+            }
+            let rows = values
+                .into_iter()
+                .map(|(row, vals)| {
+                    if show_id {
+                        std::iter::once(row.id).chain(vals).collect()
+                    } else {
+                        vals
+                    }
+                })
+                .collect();
+            QueryResult::List { headers, rows }
+        }
+        Header::Table {
+            columns,
+            without_id,
+        } => {
+            let exprs: Vec<&super::ast::Expr> = columns.iter().map(|n| &n.expr).collect();
+            let values = eval_all(&exprs);
+            let mut headers = Vec::new();
+            if !without_id {
+                headers.push(id_header(grouped));
+            }
+            headers.extend(columns.iter().map(|c| c.name.clone()));
+            let rows = values
+                .into_iter()
+                .map(|(row, vals)| {
+                    if *without_id {
+                        vals
+                    } else {
+                        std::iter::once(row.id).chain(vals).collect()
+                    }
+                })
+                .collect();
+            QueryResult::Table { headers, rows }
+        }
+        Header::Calendar(named) => {
+            let values = eval_all(&[&named.expr]);
+            let entries = values
+                .into_iter()
+                .filter_map(|(row, mut vals)| {
+                    let date = vals.pop()?;
+                    matches!(date, Value::Date(_)).then(|| {
+                        let link = match row.base {
+                            Base::Page(n) | Base::Item(n, _) => {
+                                Value::Link(super::pages::file_link(&ctx.index.notes[n]))
+                            }
+                            Base::None => row.id.clone(),
+                        };
+                        (date, link)
+                    })
+                })
+                .collect();
+            return Ok(QueryResult::Calendar { entries });
+        }
+        Header::Task => {
+            let groups = if grouped {
+                rows.iter()
+                    .map(|g| TaskGroup {
+                        key: Some(g.id.clone()),
+                        tasks: task_trees(ctx, &g.members),
+                    })
+                    .collect()
+            } else {
+                vec![TaskGroup {
+                    key: None,
+                    tasks: task_trees(ctx, &rows),
+                }]
+            };
+            return Ok(QueryResult::Task { groups });
+        }
+    };
+    if let (true, Some(e)) = (errors == total && total > 0, last_error) {
+        return Err(fail(format!("every row failed: {e}")));
+    }
+    Ok(result)
+}
+
+/// TASK results nest (§2.6): a matched item whose ancestor also matched shows under it; children of a
+/// shown item always show.
+fn task_trees(ctx: &Context<'_>, rows: &[Row]) -> Vec<TaskItem> {
+    let matched: HashSet<(NoteIdx, usize)> = rows
+        .iter()
+        .filter_map(|r| match r.base {
+            Base::Item(n, i) => Some((n, i)),
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::new();
+    for r in rows {
+        let Base::Item(n, i) = r.base else { continue };
+        let note = &ctx.index.notes[n];
+        let mut parent = note.list_items.get(i).and_then(|it| it.parent);
+        let mut under_match = false;
+        while let Some(p) = parent {
+            if matched.contains(&(n, p)) {
+                under_match = true;
+                break;
+            }
+            parent = note.list_items.get(p).and_then(|it| it.parent);
+        }
+        if !under_match {
+            out.push(task_item(ctx, n, i, &matched, 0));
+        }
+    }
+    out
+}
+
+/// List nesting deeper than this is not followed when building task trees.
+const MAX_TASK_DEPTH: usize = 100;
+
+fn task_item(
+    ctx: &Context<'_>,
+    n: NoteIdx,
+    i: usize,
+    matched: &HashSet<(NoteIdx, usize)>,
+    depth: usize,
+) -> TaskItem {
+    let note = &ctx.index.notes[n];
+    let item = &note.list_items[i];
+    let children = if depth < MAX_TASK_DEPTH {
+        item.children
+            .iter()
+            .filter(|&&c| c < note.list_items.len())
+            .map(|&c| task_item(ctx, n, c, matched, depth + 1))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    TaskItem {
+        path: note.id.as_str().to_string(),
+        line: item.line,
+        text: item.text.clone(),
+        status: item.status,
+        completed: matches!(item.status, Some('x' | 'X')),
+        fields: item.fields.clone(),
+        matched: matched.contains(&(n, i)),
+        children,
+    }
+}

@@ -1,0 +1,441 @@
+//! Page data (DATAVIEW.md §9, §10), built once per build from the Index and shared read-only by every
+//! query: each note's page object (front matter, inline fields, `file.*`) and its task and list item
+//! objects, plus the lookups sources need (folders, tags).
+
+use crate::index::{Index, NoteIdx, Target};
+use crate::value::{Date, Link, LinkKind, Value};
+use crate::vault::{ListItem, Note};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+
+pub type Object = BTreeMap<String, Value>;
+
+/// Page data for every note.
+#[derive(Debug, Default)]
+pub struct Pages {
+    /// Per note, its page object (with `file`).
+    pub pages: Vec<Object>,
+    /// Per note, its list items as objects (tasks and bullets, line order); `file.lists`.
+    pub items: Vec<Vec<Object>>,
+}
+
+/// §9.4: lower case, whitespace runs as `-`, other punctuation removed.
+pub fn normalize_key(key: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    for c in key.trim().chars() {
+        if c.is_whitespace() {
+            dash = true;
+        } else if c.is_alphanumeric()
+            || c == '-'
+            || c == '_'
+            || (c as u32) > 0x2000 && !c.is_ascii() && !c.is_alphanumeric() && is_emoji(c)
+        {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+fn is_emoji(c: char) -> bool {
+    matches!(c as u32, 0x1F300..=0x1FAFF | 0x2600..=0x27BF)
+}
+
+fn date_from_secs(secs: Option<i64>) -> Value {
+    secs.and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+        .map(|d| {
+            Value::Date(Date {
+                local: d.naive_utc(),
+                offset: None,
+            })
+        })
+        .unwrap_or(Value::Null)
+}
+
+fn midnight(v: &Value) -> Value {
+    match v {
+        Value::Date(d) => Value::Date(Date {
+            local: d.local.date().and_time(chrono::NaiveTime::MIN),
+            offset: d.offset,
+        }),
+        other => other.clone(),
+    }
+}
+
+/// Adds `value` under `key`; a key seen again turns into the list of all its values (§9.6).
+fn add_field(
+    map: &mut Object,
+    repeated: &mut std::collections::HashSet<String>,
+    key: &str,
+    value: Value,
+) {
+    match map.get_mut(key) {
+        None => {
+            map.insert(key.to_string(), value);
+        }
+        Some(Value::List(list)) if repeated.contains(key) => list.push(value),
+        Some(existing) => {
+            let old = std::mem::take(existing);
+            *existing = Value::List(vec![old, value]);
+            repeated.insert(key.to_string());
+        }
+    }
+}
+
+/// The link to a note's file.
+pub fn file_link(note: &Note) -> Link {
+    Link::to_note(note.id.as_str())
+}
+
+/// `file.day` (§9.1): a `date`/`day` field holding a date, else a date in the file name.
+fn file_day(note: &Note, fields: &Object) -> Value {
+    for (k, v) in fields {
+        if k.eq_ignore_ascii_case("date") || k.eq_ignore_ascii_case("day") {
+            match v {
+                Value::Date(_) => return midnight(v),
+                Value::List(l) if matches!(l.first(), Some(Value::Date(_))) => {
+                    return midnight(&l[0])
+                }
+                _ => {}
+            }
+        }
+    }
+    let name = note.id.name();
+    for start in 0..name.len() {
+        if let Some(d) = name
+            .get(start..start + 10)
+            .and_then(crate::value::parse::date)
+        {
+            return Value::Date(d);
+        }
+    }
+    let digits: Vec<(usize, char)> = name.char_indices().collect();
+    for w in digits.windows(8) {
+        if w.iter().all(|(_, c)| c.is_ascii_digit()) {
+            let s: String = w.iter().map(|(_, c)| c).collect();
+            let text = format!("{}-{}-{}", &s[0..4], &s[4..6], &s[6..8]);
+            if let Some(d) = crate::value::parse::date(&text) {
+                return Value::Date(d);
+            }
+        }
+    }
+    Value::Null
+}
+
+fn item_object(
+    index: &Index,
+    n: NoteIdx,
+    i: usize,
+    item: &ListItem,
+    children: Vec<Value>,
+) -> Object {
+    let note = &index.notes[n];
+    let mut o = Object::new();
+    let path = note.id.as_str().to_string();
+    let section = match item.section.and_then(|h| note.headings.get(h)) {
+        Some(h) => Link {
+            subpath: Some(h.text.clone()),
+            kind: LinkKind::Header,
+            ..file_link(note)
+        },
+        None => file_link(note),
+    };
+    let link = match &item.block_id {
+        Some(id) => Link {
+            subpath: Some(id.clone()),
+            kind: LinkKind::Block,
+            ..file_link(note)
+        },
+        None => section.clone(),
+    };
+    let outlinks: Vec<Value> = item
+        .links
+        .iter()
+        .filter_map(|&l| {
+            let r = index.links[n].get(l)?;
+            let lr = &note.links[l];
+            Some(Value::Link(match &r.target {
+                Target::Note(t) => Link {
+                    subpath: lr
+                        .subpath
+                        .clone()
+                        .map(|s| s.trim_start_matches('^').to_string()),
+                    ..file_link(&index.notes[*t])
+                },
+                _ => Link {
+                    path: lr.target.clone(),
+                    subpath: None,
+                    display: None,
+                    embed: lr.embed,
+                    kind: LinkKind::File,
+                    resolved: false,
+                },
+            }))
+        })
+        .collect();
+    // An item's own fields first, so the implicit ones below cannot be shadowed by them… except that
+    // the plugin lets explicit task fields (`due`, …) stand as they are.
+    for (k, v) in &item.fields {
+        o.insert(k.clone(), v.clone());
+    }
+    // Aliases of the date fields (§10.2).
+    for (alias, field) in [
+        ("duetime", "due"),
+        ("dueday", "due"),
+        ("completed", "completion"),
+        ("comptime", "completion"),
+        ("compday", "completion"),
+        ("ctime", "created"),
+        ("cday", "created"),
+    ] {
+        if let Some(v) = item.fields.get(alias) {
+            if !o.contains_key(field) && matches!(v, Value::Date(_)) {
+                o.insert(field.into(), v.clone());
+            }
+        }
+    }
+    let status = item.status;
+    let is_task = status.is_some();
+    o.insert("text".into(), Value::String(item.text.clone()));
+    o.insert("line".into(), Value::Number(item.line as f64));
+    o.insert("lineCount".into(), Value::Number(item.line_count as f64));
+    o.insert("path".into(), Value::String(path));
+    o.insert("link".into(), Value::Link(link));
+    o.insert("section".into(), Value::Link(section));
+    o.insert(
+        "tags".into(),
+        Value::List(item.tags.iter().map(|t| Value::String(t.clone())).collect()),
+    );
+    o.insert("outlinks".into(), Value::List(outlinks));
+    o.insert("children".into(), Value::List(children.clone()));
+    o.insert("subtasks".into(), Value::List(children));
+    o.insert("task".into(), Value::Bool(is_task));
+    o.insert("annotated".into(), Value::Bool(!item.fields.is_empty()));
+    o.insert(
+        "list".into(),
+        Value::Number(item.parent.map_or(item.line, |p| {
+            note.list_items.get(p).map_or(item.line, |pi| pi.line)
+        }) as f64),
+    );
+    if let Some(p) = item.parent.and_then(|p| note.list_items.get(p)) {
+        o.insert("parent".into(), Value::Number(p.line as f64));
+    }
+    if let Some(id) = &item.block_id {
+        o.insert("blockId".into(), Value::String(id.clone()));
+    }
+    if let Some(c) = status {
+        o.insert("status".into(), Value::String(c.to_string()));
+        o.insert("checked".into(), Value::Bool(c != ' '));
+        o.insert("completed".into(), Value::Bool(c == 'x' || c == 'X'));
+        let fully = fully_completed(note, i);
+        o.insert("fullyCompleted".into(), Value::Bool(fully));
+    }
+    o.insert("symbol".into(), Value::String("-".into()));
+    o
+}
+
+fn fully_completed(note: &Note, i: usize) -> bool {
+    let Some(item) = note.list_items.get(i) else {
+        return true;
+    };
+    let own = match item.status {
+        Some(c) => c == 'x' || c == 'X',
+        None => true,
+    };
+    own && item.children.iter().all(|&c| fully_completed(note, c))
+}
+
+/// All list items of a note as objects, children nested (built bottom-up).
+fn items(index: &Index, n: NoteIdx) -> Vec<Object> {
+    let note = &index.notes[n];
+    let mut built: Vec<Option<Object>> = vec![None; note.list_items.len()];
+    for i in (0..note.list_items.len()).rev() {
+        let item = &note.list_items[i];
+        let children = item
+            .children
+            .iter()
+            .filter_map(|&c| built.get(c).cloned().flatten().map(Value::Object))
+            .collect();
+        built[i] = Some(item_object(index, n, i, item, children));
+    }
+    built.into_iter().map(Option::unwrap_or_default).collect()
+}
+
+fn page_object(index: &Index, n: NoteIdx, item_objs: &[Object]) -> Object {
+    let note = &index.notes[n];
+    let mut page = Object::new();
+    let mut repeated = std::collections::HashSet::new();
+    for (k, v) in &note.frontmatter.fields {
+        if k != "file" {
+            add_field(&mut page, &mut repeated, k, v.clone());
+        }
+    }
+    // Plain list-item fields, then paragraph fields (§9.6, §9.7); task fields stay on the task.
+    let mut ordered: Vec<&crate::vault::InlineField> = note
+        .fields
+        .iter()
+        .filter(|f| match f.item {
+            Some(i) => note.list_items.get(i).is_some_and(|it| it.status.is_none()),
+            None => true,
+        })
+        .collect();
+    ordered.sort_by_key(|f| (f.item.is_none(), f.span.start));
+    for f in ordered {
+        if f.key != "file" {
+            add_field(&mut page, &mut repeated, &f.key, f.value.clone());
+        }
+    }
+    // Normalised copies (§9.4), unless a field of exactly that name exists.
+    let keys: Vec<String> = page.keys().cloned().collect();
+    for k in keys {
+        let norm = normalize_key(&k);
+        if !norm.is_empty() && !page.contains_key(&norm) {
+            if let Some(v) = page.get(&k).cloned() {
+                page.insert(norm, v);
+            }
+        }
+    }
+    let mut file = Object::new();
+    let link = file_link(note);
+    file.insert("name".into(), Value::String(note.id.name().to_string()));
+    file.insert("folder".into(), Value::String(note.id.folder().to_string()));
+    file.insert("path".into(), Value::String(note.id.as_str().to_string()));
+    file.insert("ext".into(), Value::String("md".into()));
+    file.insert("link".into(), Value::Link(link));
+    file.insert("size".into(), Value::Number(note.meta.size as f64));
+    let ctime = date_from_secs(note.meta.ctime.or(note.meta.mtime));
+    let mtime = date_from_secs(note.meta.mtime);
+    file.insert("cday".into(), midnight(&ctime));
+    file.insert("mday".into(), midnight(&mtime));
+    file.insert("ctime".into(), ctime);
+    file.insert("mtime".into(), mtime);
+    file.insert("day".into(), file_day(note, &note.frontmatter.fields));
+    let mut tags: Vec<String> = Vec::new();
+    for t in &note.tags {
+        let mut prefix = String::new();
+        for part in t.split('/') {
+            if !prefix.is_empty() {
+                prefix.push('/');
+            }
+            prefix.push_str(part);
+            let tag = format!("#{prefix}");
+            if !tags.contains(&tag) {
+                tags.push(tag);
+            }
+        }
+    }
+    file.insert(
+        "tags".into(),
+        Value::List(tags.into_iter().map(Value::String).collect()),
+    );
+    file.insert(
+        "etags".into(),
+        Value::List(
+            note.tags
+                .iter()
+                .map(|t| Value::String(format!("#{t}")))
+                .collect(),
+        ),
+    );
+    let inlinks: Vec<Value> = index
+        .inlinks(n)
+        .into_iter()
+        .map(|f| Value::Link(file_link(&index.notes[f])))
+        .collect();
+    file.insert("inlinks".into(), Value::List(inlinks));
+    let outlinks: Vec<Value> = note
+        .links
+        .iter()
+        .zip(&index.links[n])
+        .filter(|(_, r)| !matches!(r.target, Target::Excluded))
+        .map(|(l, r)| {
+            let (kind, subpath) = match &l.subpath {
+                Some(s) if s.starts_with('^') => (LinkKind::Block, Some(s[1..].to_string())),
+                Some(s) => (LinkKind::Header, Some(s.clone())),
+                None => (LinkKind::File, None),
+            };
+            Value::Link(match &r.target {
+                Target::Note(t) => Link {
+                    subpath,
+                    kind,
+                    embed: l.embed,
+                    ..file_link(&index.notes[*t])
+                },
+                Target::SameNote => Link {
+                    subpath,
+                    kind,
+                    ..file_link(note)
+                },
+                Target::Attachment(a) => Link::to_note(index.attachments[*a].path.clone()),
+                _ => Link {
+                    path: l.target.clone(),
+                    subpath,
+                    display: None,
+                    embed: l.embed,
+                    kind,
+                    resolved: false,
+                },
+            })
+        })
+        .collect();
+    file.insert("outlinks".into(), Value::List(outlinks));
+    file.insert(
+        "aliases".into(),
+        Value::List(
+            note.aliases
+                .iter()
+                .map(|a| Value::String(a.clone()))
+                .collect(),
+        ),
+    );
+    let tasks: Vec<Value> = note
+        .list_items
+        .iter()
+        .zip(item_objs)
+        .filter(|(it, _)| it.status.is_some())
+        .map(|(_, o)| Value::Object(o.clone()))
+        .collect();
+    file.insert("tasks".into(), Value::List(tasks));
+    file.insert(
+        "lists".into(),
+        Value::List(item_objs.iter().cloned().map(Value::Object).collect()),
+    );
+    file.insert(
+        "frontmatter".into(),
+        Value::Object(note.frontmatter.raw.clone()),
+    );
+    file.insert("starred".into(), Value::Bool(false));
+    page.insert("file".into(), Value::Object(file));
+    page
+}
+
+impl Pages {
+    pub fn build(index: &Index) -> Pages {
+        let items: Vec<Vec<Object>> = (0..index.notes.len())
+            .into_par_iter()
+            .map(|n| items(index, n))
+            .collect();
+        let pages = (0..index.notes.len())
+            .into_par_iter()
+            .map(|n| page_object(index, n, &items[n]))
+            .collect();
+        Pages { pages, items }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalised_keys() {
+        assert_eq!(normalize_key("Deal Size"), "deal-size");
+        assert_eq!(normalize_key("Hello!"), "hello");
+        assert_eq!(normalize_key("Статус"), "статус");
+        assert_eq!(normalize_key("  Multi   Space "), "multi-space");
+    }
+}
