@@ -118,9 +118,23 @@ impl Renderer<'_> {
         let mut highlight = false;
         let mut links: Vec<Option<usize>> = Vec::new();
         let mut strip_prefix: Option<String> = None;
+        // Adjacent text events are one run of text: pulldown-cmark splits text at `[` and similar
+        // characters, and Obsidian syntax (`[due:: …]`, `#tags`, `==marks==`) may straddle the split.
+        let mut events: Vec<(Event<'_>, Range<usize>)> = Vec::new();
         for (event, r) in
             Parser::new_ext(source, crate::vault::markdown_options()).into_offset_iter()
         {
+            match (event, events.last_mut()) {
+                (Event::Text(t), Some((Event::Text(prev), pr))) if pr.end == r.start => {
+                    let mut joined = prev.to_string();
+                    joined.push_str(&t);
+                    *prev = joined.into();
+                    pr.end = r.end;
+                }
+                (event, _) => events.push((event, r)),
+            }
+        }
+        for (event, r) in events {
             let r = r.start + start..r.end + start;
             if let Some((kind, depth)) = skip.as_mut() {
                 match (&*kind, &event) {
