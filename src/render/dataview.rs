@@ -14,6 +14,11 @@ pub trait ValueHtml {
     fn link(&self, link: &Link) -> String;
     fn date_format(&self) -> &str;
     fn datetime_format(&self) -> &str;
+    /// A task's text as inline markdown (links resolved from the note at `path`); plain text by default.
+    fn task_text(&self, text: &str, path: &str) -> String {
+        let _ = path;
+        escape(text)
+    }
 }
 
 /// One value as HTML (§11.4).
@@ -181,7 +186,7 @@ fn task(t: &TaskItem, cx: &dyn ValueHtml) -> String {
         )
     };
     let source = Link::to_note(t.path.clone());
-    let text = escape(&t.text);
+    let text = cx.task_text(&t.text, &t.path);
     let from = format!(
         " <span class=\"dataview task-source\">{}</span>",
         cx.link(&source)
@@ -245,7 +250,19 @@ fn calendar(entries: &[(Value, Value)], cx: &dyn ValueHtml) -> String {
                     links
                         .iter()
                         .map(|l| {
-                            format!("<span class=\"calendar-dot\">{}</span>", value_html(l, cx))
+                            let title = match l {
+                                Value::Link(link) => crate::index::names::strip_md(&link.path)
+                                    .rsplit('/')
+                                    .next()
+                                    .unwrap_or_default()
+                                    .to_string(),
+                                other => crate::dataview::ops::to_string(other),
+                            };
+                            format!(
+                                "<span class=\"calendar-dot\" title=\"{}\">{}</span>",
+                                escape(&title),
+                                value_html(l, cx)
+                            )
                         })
                         .collect()
                 })
@@ -329,6 +346,6 @@ mod tests {
         let d = crate::value::parse::date("2026-03-04").unwrap();
         let html = calendar(&[(Value::Date(d), Value::Link(Link::to_note("M.md")))], &Cx);
         assert!(html.contains("<caption>March 2026</caption>"));
-        assert!(html.contains("<td><span class=\"calendar-day\">4</span><span class=\"calendar-dot\"><a href=\"M.md\">M.md</a></span></td>"), "{html}");
+        assert!(html.contains("<td><span class=\"calendar-day\">4</span><span class=\"calendar-dot\" title=\"M\"><a href=\"M.md\">M.md</a></span></td>"), "{html}");
     }
 }

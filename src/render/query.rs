@@ -84,6 +84,52 @@ impl ValueHtml for PageValues<'_, '_> {
             }
         }
     }
+    fn task_text(&self, text: &str, path: &str) -> String {
+        use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
+        let r = self.r;
+        let from = r.index.note_by_path(path).unwrap_or(self.frame.note);
+        let mut html = String::new();
+        let mut skip = 0usize;
+        let mut events = Vec::new();
+        for event in Parser::new_ext(text, crate::vault::markdown_options()) {
+            if skip > 0 {
+                match event {
+                    Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => skip -= 1,
+                    Event::Start(Tag::Link { .. }) | Event::Start(Tag::Image { .. }) => skip += 1,
+                    _ => {}
+                }
+                continue;
+            }
+            match event {
+                Event::Start(Tag::Link {
+                    link_type: LinkType::WikiLink { has_pothole },
+                    dest_url,
+                    ..
+                }) => {
+                    let mut link = crate::value::parse::parse_link_inner(&dest_url, false);
+                    if !has_pothole {
+                        // The display is the link text itself; keep the target's name.
+                        link.display = None;
+                    }
+                    let target = match r.index.resolve(from, &link.path) {
+                        Target::Note(t) => Link {
+                            path: r.index.notes[t].id.as_str().to_string(),
+                            resolved: true,
+                            ..link
+                        },
+                        _ => link,
+                    };
+                    events.push(Event::InlineHtml(self.link(&target).into()));
+                    skip = 1;
+                }
+                Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => {}
+                Event::Html(h) | Event::InlineHtml(h) => events.push(Event::Text(h)),
+                other => events.push(other),
+            }
+        }
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        html.trim().to_string()
+    }
     fn date_format(&self) -> &str {
         &self.r.config.date_format
     }
