@@ -172,3 +172,39 @@ fn every_embed_kind_renders() {
         && d.message.contains("Not There")));
     assert!(broken_links(&site).is_empty(), "{:?}", broken_links(&site));
 }
+
+#[test]
+fn name_collisions_resolve_as_obsidian_does_and_check_warns() {
+    let site = build("links/collisions");
+    let root = site.html("root.html");
+    for expected in [
+        r#"href="a/meeting-notes.html" data-href="Meeting Notes">"#,
+        r#"href="c/meeting-notes.html" data-href="C/Meeting Notes">"#,
+        r#"href="a/b/meeting-notes.html" data-href="B/Meeting Notes">"#,
+        r#"href="acme-corp.html" data-href="acme corp">"#,
+        r#"href="acme-corp.html" data-href="AC">"#,
+        r#"href="dup.html" data-href="Dup">"#,
+    ] {
+        assert!(root.contains(expected), "root.html lacks {expected}");
+    }
+    let own = site.html("a/meeting-notes.html");
+    assert!(
+        own.contains(r#"href="meeting-notes.html" data-href="Meeting Notes">"#),
+        "own folder wins: {own}"
+    );
+    let config = super::harness::case_config(&fixture("links/collisions"));
+    let problems = dossier::check(&config).unwrap();
+    let ambiguous: Vec<_> = problems
+        .iter()
+        .filter(|d| d.message.contains("ambiguous"))
+        .collect();
+    assert_eq!(ambiguous.len(), 1, "{problems:?}");
+    assert_eq!(
+        (
+            ambiguous[0].path.as_str(),
+            ambiguous[0].line,
+            ambiguous[0].col
+        ),
+        ("Root.md", 1, 16)
+    );
+}
