@@ -1,1 +1,2 @@
+mod query;
 mod site;
