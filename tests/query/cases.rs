@@ -1,6 +1,6 @@
 //! Query-level cases: parsing, sources, data commands, query types, fields. Rules cite DATAVIEW.md.
 
-use super::{check, json, run, Case};
+use super::{check, json, run};
 
 const ALL: &str = "set: Archive/Meetings/2024-05-01, Customers/Acme Corp, Customers/Globex, Customers/Initech, Meetings/2025-12-19, Meetings/2026-01-07 - Kickoff, Orphan, People/Ada Crane, People/Gordon Brown, Projects/Apollo";
 
