@@ -928,3 +928,34 @@ mod tests {
         assert!(parse_expression(&deep_not).is_err());
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+
+    /// Every prefix and every single-character deletion of real queries: no panic, positions in range.
+    #[test]
+    fn mangled_queries_never_panic() {
+        let seeds = [
+            "LIST FROM \"Customers\" WHERE contains(file.outlinks, this.file.link)",
+            "TABLE status AS \"S\", round(arr / 1000) FROM #type/customer GROUP BY status FLATTEN rows AS r LIMIT 5",
+            "TASK FROM -\"Archive\" AND ([[B#h|x]] OR outgoing([[C]])) WHERE !completed SORT due DESC",
+            "LIST map(filter(file.tasks, (t) => !t.completed), (t) => t.text) // note\nWHERE date(today) - dur(3 days) > file.day",
+            "TABLE { \"a b\": [1, -2.5, \"x\\\"y\"] }[\"a b\"], é-ü FROM \"Üñí/ç\"",
+        ];
+        for seed in seeds {
+            let chars: Vec<char> = seed.chars().collect();
+            for cut in 0..=chars.len() {
+                let prefix: String = chars[..cut].iter().collect();
+                let deleted: String = chars.iter().enumerate().filter(|(i, _)| *i != cut).map(|(_, c)| c).collect();
+                for text in [prefix, deleted] {
+                    if let Err(e) = parse_query(&text) {
+                        let lines = text.split('\n').count() as u32;
+                        assert!(e.line >= 1 && e.line <= lines.max(1), "{text:?}: {e}");
+                    }
+                    let _ = parse_expression(&text);
+                }
+            }
+        }
+    }
+}
