@@ -383,6 +383,16 @@ fn extract(
             columns,
             without_id,
         } => {
+            // Column names are a map key (§2.4): a repeated name is one column, at its first place,
+            // holding the last expression written under it.
+            let mut named: Vec<&super::ast::Named> = Vec::new();
+            for c in columns {
+                match named.iter_mut().find(|n| n.name == c.name) {
+                    Some(slot) => *slot = c,
+                    None => named.push(c),
+                }
+            }
+            let columns = named;
             let exprs: Vec<&super::ast::Expr> = columns.iter().map(|n| &n.expr).collect();
             let values = eval_all(&exprs);
             let mut headers = Vec::new();

@@ -947,7 +947,12 @@ mod robustness {
             let chars: Vec<char> = seed.chars().collect();
             for cut in 0..=chars.len() {
                 let prefix: String = chars[..cut].iter().collect();
-                let deleted: String = chars.iter().enumerate().filter(|(i, _)| *i != cut).map(|(_, c)| c).collect();
+                let deleted: String = chars
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != cut)
+                    .map(|(_, c)| c)
+                    .collect();
                 for text in [prefix, deleted] {
                     if let Err(e) = parse_query(&text) {
                         let lines = text.split('\n').count() as u32;
