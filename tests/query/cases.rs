@@ -316,6 +316,12 @@ fn list_and_table_shapes() {
             "exec error",
         ),
         (
+            "§2.4 columns with the same name collapse into one",
+            None,
+            "TABLE status AS x, arr AS x FROM \"Customers/Globex\"",
+            r#"{"type":"table","headers":["File","x"],"rows":[[{"link":"Customers/Globex"},300000]]}"#,
+        ),
+        (
             "§6.2 missing fields are null",
             None,
             "TABLE nothing FROM \"Customers/Globex\"",
