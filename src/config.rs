@@ -37,50 +37,8 @@ pub struct Config {
     pub datetime_format: String,
     /// Minify the HTML output.
     pub minify: bool,
-    /// Clean raw HTML in note bodies with a sanitiser (drops `<script>`, event handlers).
-    pub sanitize: bool,
     /// Headings whose sections are removed from every output (pages, briefs, search, embeds).
     pub strip_sections: Vec<String>,
-    /// Account, people and topic settings.
-    pub crm: CrmConfig,
-}
-
-/// How accounts, people and topics are recognised.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
-pub struct CrmConfig {
-    /// `type:` values that make a note an account.
-    pub account_types: Vec<String>,
-    /// Tags that make a note an account (`type/customer`).
-    pub account_tags: Vec<String>,
-    /// Folders whose notes are accounts.
-    pub account_folders: Vec<String>,
-    /// `type:` values that make a note a person.
-    pub person_types: Vec<String>,
-    /// Folders whose notes are people.
-    pub people_folders: Vec<String>,
-    /// Headings whose comma-separated text lists an account's topics.
-    pub topic_headings: Vec<String>,
-    /// Days without contact after which an account or person is flagged as stale.
-    pub stale_days: u32,
-}
-
-impl Default for CrmConfig {
-    fn default() -> Self {
-        CrmConfig {
-            account_types: vec!["customer".into(), "prospect".into(), "partner".into()],
-            account_tags: vec![
-                "type/customer".into(),
-                "type/prospect".into(),
-                "type/partner".into(),
-            ],
-            account_folders: vec![],
-            person_types: vec!["person".into()],
-            people_folders: vec!["People".into()],
-            topic_headings: vec!["Topics / Themes".into(), "Topics".into(), "Themes".into()],
-            stale_days: 90,
-        }
-    }
 }
 
 impl Default for Config {
@@ -96,9 +54,7 @@ impl Default for Config {
             date_format: "MMMM dd, yyyy".into(),
             datetime_format: "h:mm a - MMMM dd, yyyy".into(),
             minify: true,
-            sanitize: false,
             strip_sections: vec![],
-            crm: CrmConfig::default(),
         }
     }
 }
@@ -207,14 +163,14 @@ mod tests {
     #[test]
     fn defaults_fill_missing_keys() {
         let c = Config::parse(
-            "title = \"Acme wiki\"\n[crm]\nstale_days = 30\n",
+            "title = \"Acme wiki\"\nminify = false\n",
             Path::new("d.toml"),
         )
         .unwrap();
         assert_eq!(c.title, "Acme wiki");
-        assert_eq!(c.crm.stale_days, 30);
-        assert_eq!(c.crm.people_folders, vec!["People".to_string()]);
-        assert!(c.minify);
+        assert!(!c.minify);
+        assert_eq!(c.date_format, "MMMM dd, yyyy");
+        assert_eq!(c.vault, PathBuf::from("content"));
     }
 
     #[test]

@@ -41,26 +41,9 @@ date_format = "MMMM dd, yyyy"
 datetime_format = "h:mm a - MMMM dd, yyyy"
 # Minify the HTML output.
 minify = true
-# Clean raw HTML in note bodies with a sanitiser (drops <script> and event handlers).
-sanitize = false
 # Headings whose sections are removed from every output: pages, briefs, search, embeds.
 strip_sections = []
 
-[crm]
-# `type:` front matter values that make a note an account.
-account_types = ["customer", "prospect", "partner"]
-# Tags that make a note an account.
-account_tags = ["type/customer", "type/prospect", "type/partner"]
-# Folders whose notes are accounts.
-account_folders = []
-# `type:` values that make a note a person.
-person_types = ["person"]
-# Folders whose notes are people.
-people_folders = ["People"]
-# Headings whose comma-separated text lists an account's topics.
-topic_headings = ["Topics / Themes", "Topics", "Themes"]
-# Days without contact after which an account or person is flagged as stale.
-stale_days = 90
 "#;
 
 /// The template text for a vault at `vault` writing to `out` (both as written into the file).

@@ -1,11 +1,10 @@
 //! dossier: an Obsidian vault becomes a linked static website of account briefs.
 //!
-//! The pipeline (see ARCHITECTURE.md): `config` → `vault` → `index` → `crm` → `render` → `site`.
+//! The pipeline (see ARCHITECTURE.md): `config` → `vault` → `index` → `render` (with `dataview`) → `site`.
 
 pub mod build;
 pub mod cli;
 pub mod config;
-pub mod crm;
 pub mod dataview;
 pub mod diagnostics;
 pub mod index;
