@@ -208,3 +208,46 @@ fn name_collisions_resolve_as_obsidian_does_and_check_warns() {
         ("Root.md", 1, 16)
     );
 }
+
+/// The rendered body of a note with every link form, for a person to review when it changes.
+#[test]
+fn snapshot_of_the_link_forms_page() {
+    let site = build("links/forms");
+    let home = site.html("home.html");
+    let start = home
+        .find("<div class=\"markdown-rendered\">")
+        .expect("body");
+    let end = home[start..]
+        .find("</article>")
+        .map_or(home.len(), |i| start + i);
+    insta::assert_snapshot!("link_forms_body", &home[start..end]);
+}
+
+/// Callouts (typed, foldable, nested), highlights, comments, inline fields, tags (not in code), block
+/// ids and task statuses, as a person should see them.
+#[test]
+fn snapshot_of_obsidian_syntax() {
+    let site = build("syntax/obsidian");
+    let page = site.html("syntax.html");
+    let start = page
+        .find("<div class=\"markdown-rendered\">")
+        .expect("body");
+    let end = page[start..]
+        .find("</article>")
+        .map_or(page.len(), |i| start + i);
+    let body = &page[start..end];
+    assert!(
+        !body.contains("Secret Link")
+            && !body.contains("hidden-tag")
+            && !body.contains("inline comment")
+    );
+    assert!(!site
+        .files
+        .keys()
+        .any(|k| k.contains("hidden-tag") || k.contains("secret-link")));
+    assert!(!site
+        .files
+        .keys()
+        .any(|k| k.contains("notatag") || k.contains("nottag")));
+    insta::assert_snapshot!("obsidian_syntax_body", body);
+}
