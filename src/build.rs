@@ -98,7 +98,10 @@ fn run_pipeline(
         links: index.links.iter().map(Vec::len).sum(),
     });
     diagnostics.extend(index.diagnostics.iter().cloned());
-    let rendered = render::render_site(&index, config, crate::build_date(config));
+    let today = crate::build_date(config);
+    let crm = crate::crm::build(&index, config, today);
+    diagnostics.extend(crm.diagnostics.iter().cloned());
+    let rendered = render::render_site(&index, &crm, config, today);
     progress(Progress::PagesRendered {
         pages: rendered.pages.len(),
     });

@@ -24,6 +24,8 @@ pub enum Command {
     Init(InitArgs),
     /// Run one Dataview query against the vault and print the result.
     Query(QueryArgs),
+    /// Write one customer's brief as a self-contained HTML file to print or email before a meeting.
+    Brief(BriefArgs),
 }
 
 /// Options shared by the commands that read a vault.
@@ -84,4 +86,16 @@ pub struct QueryArgs {
     /// The query, e.g. 'TABLE status FROM "Customers" SORT file.name'
     #[arg(value_name = "QUERY")]
     pub query: String,
+}
+
+#[derive(Debug, Args)]
+pub struct BriefArgs {
+    #[command(flatten)]
+    pub vault: VaultArgs,
+    /// The file to write [default: <account>-brief.html in the current folder]; `-` for standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// The account: its note's name, an alias, or its vault path (a unique part of a name will do)
+    #[arg(value_name = "ACCOUNT")]
+    pub account: String,
 }

@@ -39,6 +39,65 @@ pub struct Config {
     pub minify: bool,
     /// Headings whose sections are removed from every output (pages, briefs, search, embeds).
     pub strip_sections: Vec<String>,
+    /// How accounts, people, meetings and topics are recognised (`[crm]`).
+    pub crm: CrmConfig,
+}
+
+/// `[crm]`: what makes a note an account, a person or a meeting, and what a brief shows. The defaults
+/// fit vaults like the example (`type: customer` front matter, `People/`, `Meetings/`, dated notes).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct CrmConfig {
+    /// `type:` values (also tags `type/<value>`) that make a note an account.
+    pub account_types: Vec<String>,
+    /// `type:` values that make a note a person.
+    pub person_types: Vec<String>,
+    /// `type:` values that make a note a meeting (dated notes count too).
+    pub meeting_types: Vec<String>,
+    /// Vault folder → type for notes without a `type:` field or `type/…` tag (`"People" = "person"`).
+    pub folder_types: std::collections::BTreeMap<String, String>,
+    /// Headings of sections whose links name an account's contacts.
+    pub contact_headings: Vec<String>,
+    /// Headings of sections whose comma-separated phrases are topics.
+    pub topic_headings: Vec<String>,
+    /// Tag prefixes that are structure, not topics (`type` covers `type/customer`).
+    pub topic_ignore_tags: Vec<String>,
+    /// Sections of an account note shown on its brief, in this order (when not empty or placeholders).
+    pub brief_sections: Vec<String>,
+    /// Headings of sections holding the account's own one-line summaries of its meetings.
+    pub context_headings: Vec<String>,
+    /// Accounts and people with no contact for longer than this many days are flagged as stale.
+    pub stale_days: u32,
+    /// How many recent meetings a brief lists.
+    pub brief_meetings: usize,
+}
+
+impl Default for CrmConfig {
+    fn default() -> Self {
+        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        CrmConfig {
+            account_types: strings(&["customer", "prospect", "partner"]),
+            person_types: strings(&["person", "contact"]),
+            meeting_types: strings(&["meeting"]),
+            folder_types: [("People", "person"), ("Meetings", "meeting")]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            contact_headings: strings(&["Key Contacts", "Contacts", "Related People", "People"]),
+            topic_headings: strings(&["Topics / Themes", "Topics", "Themes"]),
+            topic_ignore_tags: strings(&["type", "status"]),
+            brief_sections: strings(&[
+                "Account Overview",
+                "Current Blockers",
+                "Opportunities",
+                "Key Decisions",
+                "Key Facts",
+            ]),
+            context_headings: strings(&["Recent Context"]),
+            stale_days: 90,
+            brief_meetings: 5,
+        }
+    }
 }
 
 impl Default for Config {
@@ -55,6 +114,7 @@ impl Default for Config {
             datetime_format: "h:mm a - MMMM dd, yyyy".into(),
             minify: true,
             strip_sections: vec![],
+            crm: CrmConfig::default(),
         }
     }
 }

@@ -44,6 +44,33 @@ minify = true
 # Headings whose sections are removed from every output: pages, briefs, search, embeds.
 strip_sections = []
 
+# How accounts, people, meetings and topics are found, and what a customer brief shows.
+[crm]
+# `type:` front matter values (or tags type/<value>) that make a note an account.
+account_types = ["customer", "prospect", "partner"]
+# `type:` values that make a note a person.
+person_types = ["person", "contact"]
+# `type:` values that make a note a meeting (notes named YYYY-MM-DD… or with a `date` count too).
+meeting_types = ["meeting"]
+# Headings whose links name an account's contacts (people without a note of their own included).
+contact_headings = ["Key Contacts", "Contacts", "Related People", "People"]
+# Headings whose comma-separated phrases are topics, next to tags.
+topic_headings = ["Topics / Themes", "Topics", "Themes"]
+# Tag prefixes that are structure rather than topics.
+topic_ignore_tags = ["type", "status"]
+# Sections of an account note shown on its brief, in order; empty and placeholder-only ones are hidden.
+brief_sections = ["Account Overview", "Current Blockers", "Opportunities", "Key Decisions", "Key Facts"]
+# Headings holding the account's one-line summaries of its meetings ("- 2026-01-02: [[Meeting]] - gist (via Name)").
+context_headings = ["Recent Context"]
+# Accounts and people with no contact for longer than this many days before the build date are stale.
+stale_days = 90
+# How many recent meetings a brief lists.
+brief_meetings = 5
+
+# Vault folders whose notes have a type when they carry no `type:` field or type/… tag.
+[crm.folder_types]
+People = "person"
+Meetings = "meeting"
 "#;
 
 /// The template text for a vault at `vault` writing to `out` (both as written into the file).

@@ -2,9 +2,11 @@
 //!
 //! The pipeline (see ARCHITECTURE.md): `config` → `vault` → `index` → `render` (with `dataview`) → `site`.
 
+pub mod brief;
 pub mod build;
 pub mod cli;
 pub mod config;
+pub mod crm;
 pub mod dataview;
 pub mod diagnostics;
 pub mod index;

@@ -20,6 +20,7 @@ fn main() -> ExitCode {
             Err(e) => fail(&e),
         },
         Command::Query(args) => query(args),
+        Command::Brief(args) => brief(args),
     }
 }
 
@@ -155,4 +156,28 @@ fn query(args: dossier::cli::QueryArgs) -> ExitCode {
         }
         Err(e) => fail(&e),
     }
+}
+
+fn brief(args: dossier::cli::BriefArgs) -> ExitCode {
+    let config = match dossier::resolve_config(&args.vault) {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    let brief = match dossier::brief::brief(&config, &args.account) {
+        Ok(b) => b,
+        Err(e) => return fail(&e),
+    };
+    print_diagnostics(&brief.diagnostics);
+    let out = args
+        .out
+        .unwrap_or_else(|| dossier::brief::default_file(&brief.account));
+    if out.as_os_str() == "-" {
+        let _ = std::io::stdout().lock().write_all(brief.html.as_bytes());
+        return ExitCode::SUCCESS;
+    }
+    if let Err(e) = dossier::brief::write_file(&out, &brief.html) {
+        return fail(&e);
+    }
+    eprintln!("wrote the brief of {} to {}", brief.account, out.display());
+    ExitCode::SUCCESS
 }

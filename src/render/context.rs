@@ -21,23 +21,23 @@ struct LinkView {
 }
 
 #[derive(Debug, Serialize)]
-struct NoteItem {
-    title: String,
-    url: String,
-    folder: String,
-    date: Option<String>,
+pub(super) struct NoteItem {
+    pub title: String,
+    pub url: String,
+    pub folder: String,
+    pub date: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
-struct BacklinkView {
-    title: String,
-    url: String,
-    snippets: Vec<String>,
+pub(super) struct BacklinkView {
+    pub title: String,
+    pub url: String,
+    pub snippets: Vec<String>,
 }
 
 /// The parts of every page: site title, the way back to the root, navigation.
-fn site(r: &Renderer<'_>, page: &str) -> serde_json::Value {
-    let rel = |p: &str| urls::relative(page, p, None);
+pub(super) fn site(r: &Renderer<'_>, page: &str) -> serde_json::Value {
+    let rel = |p: &str| r.url(page, p, None);
     json!({
         "title": r.config.title,
         "root": urls::root(page),
@@ -45,6 +45,10 @@ fn site(r: &Renderer<'_>, page: &str) -> serde_json::Value {
         "css": rel("static/style.css"),
         "nav": [
             {"name": "Home", "url": rel("index.html")},
+            {"name": "Accounts", "url": rel(super::plan::ACCOUNTS)},
+            {"name": "People", "url": rel(super::plan::PEOPLE)},
+            {"name": "Topics", "url": rel(super::plan::TOPICS)},
+            {"name": "Timeline", "url": rel(super::plan::TIMELINE)},
             {"name": "Tags", "url": rel("tags/index.html")},
         ],
     })
@@ -52,25 +56,14 @@ fn site(r: &Renderer<'_>, page: &str) -> serde_json::Value {
 
 /// The date a note is about: `date` front matter, else a `YYYY-MM-DD` in its file name.
 pub fn note_day(r: &Renderer<'_>, i: NoteIdx) -> Option<String> {
-    let note = &r.index.notes[i];
-    if let Some(Value::Date(d)) = note.frontmatter.fields.get("date") {
-        return Some(d.local.format("%Y-%m-%d").to_string());
-    }
-    let name = note.id.name();
-    (0..name.len().saturating_sub(9))
-        .chain(std::iter::once(0))
-        .find_map(|s| {
-            name.get(s..s + 10)
-                .and_then(crate::value::parse::date)
-                .map(|d| d.local.format("%Y-%m-%d").to_string())
-        })
+    crate::crm::note_date(&r.index.notes[i]).map(|d| d.format("%Y-%m-%d").to_string())
 }
 
-fn note_item(r: &Renderer<'_>, page: &str, i: NoteIdx) -> NoteItem {
+pub(super) fn note_item(r: &Renderer<'_>, page: &str, i: NoteIdx) -> NoteItem {
     let n = &r.index.notes[i];
     NoteItem {
         title: n.title.clone(),
-        url: urls::relative(page, &r.plan.notes[i], None),
+        url: r.url(page, &r.plan.notes[i], None),
         folder: n.id.folder().to_string(),
         date: note_day(r, i),
     }
@@ -79,7 +72,7 @@ fn note_item(r: &Renderer<'_>, page: &str, i: NoteIdx) -> NoteItem {
 fn breadcrumb(r: &Renderer<'_>, page: &str, folder: &str) -> Vec<LinkView> {
     let mut crumbs = vec![LinkView {
         name: r.config.title.clone(),
-        url: urls::relative(page, "index.html", None),
+        url: r.url(page, "index.html", None),
     }];
     let mut acc = String::new();
     for part in folder.split('/').filter(|p| !p.is_empty()) {
@@ -90,7 +83,7 @@ fn breadcrumb(r: &Renderer<'_>, page: &str, folder: &str) -> Vec<LinkView> {
         if let Some(p) = r.plan.folders.get(&acc) {
             crumbs.push(LinkView {
                 name: part.to_string(),
-                url: urls::relative(page, p, None),
+                url: r.url(page, p, None),
             });
         }
     }
@@ -99,7 +92,7 @@ fn breadcrumb(r: &Renderer<'_>, page: &str, folder: &str) -> Vec<LinkView> {
 
 /// The line of `from`'s text around one of its links, as escaped plain text with the link's text in
 /// `<strong>`.
-fn snippet(r: &Renderer<'_>, b: &Backlink) -> String {
+pub(super) fn snippet(r: &Renderer<'_>, b: &Backlink) -> String {
     let note = &r.index.notes[b.from];
     let Some(link) = note.links.get(b.link) else {
         return String::new();
@@ -112,7 +105,7 @@ fn snippet(r: &Renderer<'_>, b: &Backlink) -> String {
         .find('\n')
         .map_or(text.len(), |i| link.span.start + i);
     let line = &text[start..end];
-    let plain = plain_text(line);
+    let plain = crate::vault::scan::plain_text(line);
     let shown = link
         .display
         .clone()
@@ -145,40 +138,6 @@ fn snippet(r: &Renderer<'_>, b: &Backlink) -> String {
         }
         _ => escaped,
     }
-}
-
-/// Markdown of one line as plain text: list markers, emphasis and wikilink brackets dropped.
-fn plain_text(line: &str) -> String {
-    let mut s = line.trim().to_string();
-    for prefix in ["- [ ] ", "- [x] ", "- [X] ", "- ", "* ", "+ ", "> "] {
-        if let Some(rest) = s.strip_prefix(prefix) {
-            s = rest.to_string();
-        }
-    }
-    s = s.trim_start_matches('#').trim().to_string();
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s.as_str();
-    while let Some(open) = rest.find("[[") {
-        out.push_str(rest[..open].trim_end_matches('!'));
-        let after = &rest[open + 2..];
-        match after.find("]]") {
-            Some(close) => {
-                let inner = after[..close].replace("\\|", "|");
-                let shown = match inner.split_once('|') {
-                    Some((_, d)) => d.to_string(),
-                    None => crate::index::names::strip_md(&inner).replace('#', " > "),
-                };
-                out.push_str(&shown);
-                rest = &after[close + 2..];
-            }
-            None => {
-                out.push_str("[[");
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out.replace("**", "").replace("==", "").replace("__", "")
 }
 
 /// A note's page.
@@ -222,7 +181,7 @@ pub fn note_page(r: &Renderer<'_>, i: NoteIdx) -> (Page, Vec<Diagnostic>) {
         .filter_map(|t| {
             r.plan.tags.get(&t.to_lowercase()).map(|p| LinkView {
                 name: t.clone(),
-                url: urls::relative(page, p, None),
+                url: r.url(page, p, None),
             })
         })
         .collect();
@@ -280,6 +239,8 @@ pub fn note_page(r: &Renderer<'_>, i: NoteIdx) -> (Page, Vec<Diagnostic>) {
             "backlinks": backlinks,
             "outlinks": outlinks,
             "date": note_day(r, i),
+            "brief": r.crm.account_of.get(&i).map(|&a| r.url(page, &r.plan.briefs[a], None)),
+            "person": r.crm.person_of.get(&i).map(|&p| r.url(page, &r.plan.people[p], None)),
         },
     });
     (
@@ -316,7 +277,7 @@ pub fn index_pages(r: &Renderer<'_>) -> Vec<Page> {
                     .iter()
                     .filter(|n| n.id.as_str().starts_with(&format!("{f}/")))
                     .count();
-                json!({"name": f, "url": urls::relative(page, p, None), "count": count})
+                json!({"name": f, "url": r.url(page, p, None), "count": count})
             })
             .collect();
         let root_notes: Vec<NoteItem> = (0..idx.notes.len())
@@ -333,7 +294,7 @@ pub fn index_pages(r: &Renderer<'_>) -> Vec<Page> {
         let tags: Vec<serde_json::Value> = tags
             .into_iter()
             .take(30)
-            .map(|(n, t)| json!({"name": t, "count": n, "url": urls::relative(page, &r.plan.tags[t], None)}))
+            .map(|(n, t)| json!({"name": t, "count": n, "url": r.url(page, &r.plan.tags[t], None)}))
             .collect();
         pages.push(Page {
             path: page.into(),
@@ -357,7 +318,7 @@ pub fn index_pages(r: &Renderer<'_>) -> Vec<Page> {
             .folders
             .iter()
             .filter(|(f, _)| f.strip_prefix(&prefix).is_some_and(|rest| !rest.contains('/')))
-            .map(|(f, p)| json!({"name": f.rsplit('/').next().unwrap_or(f), "url": urls::relative(page, p, None)}))
+            .map(|(f, p)| json!({"name": f.rsplit('/').next().unwrap_or(f), "url": r.url(page, p, None)}))
             .collect();
         let mut notes: Vec<NoteItem> = (0..idx.notes.len())
             .filter(|&i| idx.notes[i].id.folder() == folder)
@@ -389,7 +350,7 @@ pub fn index_pages(r: &Renderer<'_>) -> Vec<Page> {
             .map(|(t, notes)| {
                 json!({
                     "name": t, "leaf": t.rsplit('/').next().unwrap_or(t), "depth": t.matches('/').count(),
-                    "count": notes.len(), "url": urls::relative(page, &r.plan.tags[t], None),
+                    "count": notes.len(), "url": r.url(page, &r.plan.tags[t], None),
                 })
             })
             .collect();
@@ -405,11 +366,11 @@ pub fn index_pages(r: &Renderer<'_>) -> Vec<Page> {
             .tags
             .iter()
             .filter(|(t, _)| t.strip_prefix(&prefix).is_some_and(|rest| !rest.contains('/')))
-            .map(|(t, n)| json!({"name": t, "count": n.len(), "url": urls::relative(page, &r.plan.tags[t], None)}))
+            .map(|(t, n)| json!({"name": t, "count": n.len(), "url": r.url(page, &r.plan.tags[t], None)}))
             .collect();
         let parent = tag
             .rsplit_once('/')
-            .map(|(p, _)| json!({"name": p, "url": urls::relative(page, &r.plan.tags[p], None)}));
+            .map(|(p, _)| json!({"name": p, "url": r.url(page, &r.plan.tags[p], None)}));
         let mut notes: Vec<NoteItem> = idx.tags[tag]
             .iter()
             .map(|&i| note_item(r, page, i))
@@ -422,7 +383,7 @@ pub fn index_pages(r: &Renderer<'_>) -> Vec<Page> {
                 "site": site(r, page),
                 "page": {"title": format!("#{tag}"), "path": page, "kind": "tag"},
                 "tag": {"name": tag, "parent": parent, "children": children, "notes": notes,
-                        "index": urls::relative(page, "tags/index.html", None)},
+                        "index": r.url(page, "tags/index.html", None)},
             }),
         });
     }
@@ -431,6 +392,10 @@ pub fn index_pages(r: &Renderer<'_>) -> Vec<Page> {
         let Some(page) = r.plan.stubs.get(name) else {
             continue;
         };
+        if r.plan.people.contains(page) {
+            // A person without a note: their directory page stands in for the stub.
+            continue;
+        }
         let mut grouped: BTreeMap<NoteIdx, Vec<String>> = BTreeMap::new();
         for b in mentions {
             grouped.entry(b.from).or_default().push(snippet(r, b));
@@ -473,13 +438,13 @@ mod tests {
     #[test]
     fn plain_text_of_a_line() {
         assert_eq!(
-            super::plain_text(
+            crate::vault::scan::plain_text(
                 "- [ ] Call [[Gordon Brown|Gordon]] about **[[Acme#Key Facts]]** ==now=="
             ),
             "Call Gordon about Acme > Key Facts now"
         );
         assert_eq!(
-            super::plain_text("## Heading ![[img.png]]"),
+            crate::vault::scan::plain_text("## Heading ![[img.png]]"),
             "Heading img.png"
         );
     }

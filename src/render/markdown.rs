@@ -393,7 +393,7 @@ impl Renderer<'_> {
                         Some(path) => out.push(Event::InlineHtml(
                             format!(
                                 "<a class=\"tag\" href=\"{}\">#{}</a>",
-                                escape(&urls::relative(frame.page, path, None)),
+                                escape(&self.url(frame.page, path, None)),
                                 escape(&tag)
                             )
                             .into(),
@@ -448,7 +448,7 @@ impl Renderer<'_> {
             }
         };
         let shown = link.display.clone().unwrap_or(shown);
-        let href = |path: &str| urls::relative(frame.page, path, resolved.anchor.as_deref());
+        let href = |path: &str| self.url(frame.page, path, resolved.anchor.as_deref());
         let open = match &resolved.target {
             Target::Note(t) => format!(
                 "<a class=\"internal-link\" href=\"{}\" data-href=\"{}\">",
@@ -472,7 +472,7 @@ impl Renderer<'_> {
             Target::Unresolved(name) => match self.plan.stub(name) {
                 Some(p) => format!(
                     "<a class=\"internal-link is-unresolved\" href=\"{}\">",
-                    escape(&urls::relative(frame.page, p, None))
+                    escape(&self.url(frame.page, p, None))
                 ),
                 None => "<span class=\"internal-link is-unresolved\">".into(),
             },
@@ -505,7 +505,7 @@ impl Renderer<'_> {
                 let Some(path) = self.plan.attachments.get(a) else {
                     return String::new();
                 };
-                let src = escape(&urls::relative(frame.page, path, None));
+                let src = escape(&self.embed_src(frame.page, *a, path));
                 let name = escape(link.target.rsplit('/').next().unwrap_or(&link.target));
                 let ext = super::slug::extension(path).unwrap_or_default();
                 let (width, height) = size(link.display.as_deref());
@@ -539,7 +539,7 @@ impl Renderer<'_> {
                 let href = self
                     .plan
                     .stub(name)
-                    .map(|p| urls::relative(frame.page, p, None))
+                    .map(|p| self.url(frame.page, p, None))
                     .unwrap_or_default();
                 let (line, col) =
                     crate::diagnostics::LineIndex::new(&note.text).locate(link.span.start);
@@ -571,7 +571,7 @@ impl Renderer<'_> {
         let (line, col) = crate::diagnostics::LineIndex::new(&note.text).locate(link.span.start);
         let key = (target, link.subpath.clone());
         let t = &self.index.notes[target];
-        let title_href = urls::relative(frame.page, &self.plan.notes[target], anchor);
+        let title_href = self.url(frame.page, &self.plan.notes[target], anchor);
         let title = format!(
             "<div class=\"markdown-embed-title\"><a class=\"internal-link\" href=\"{}\">{}</a></div>",
             escape(&title_href),

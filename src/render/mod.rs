@@ -8,6 +8,7 @@
 
 pub mod callout;
 pub mod context;
+pub mod crm;
 pub mod dataview;
 pub mod html;
 pub mod markdown;
@@ -17,6 +18,7 @@ pub mod slug;
 pub mod urls;
 
 use crate::config::Config;
+use crate::crm::Crm;
 use crate::diagnostics::Diagnostic;
 use crate::index::{Index, NoteIdx};
 use chrono::NaiveDate;
@@ -51,9 +53,24 @@ pub struct Rendered {
     pub base_url: Option<String>,
 }
 
+/// How links between pages are written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkMode {
+    /// Relative URLs between the site's files (the site works from any path and from `file://`).
+    Site,
+    /// One file that stands alone (a printed or mailed brief): links are absolute, under `prefix` (the
+    /// configured `base_url`, else the built site's folder as a `file://` URL), and images are embedded.
+    Standalone { prefix: String },
+}
+
+/// Images up to this size are embedded into a standalone file as `data:` URLs; larger ones are linked.
+const MAX_EMBEDDED_IMAGE: u64 = 4 * 1024 * 1024;
+
 /// What rendering a page needs, shared read-only by the parallel workers.
 pub struct Renderer<'a> {
     pub index: &'a Index,
+    pub crm: &'a Crm,
+    pub mode: LinkMode,
     pub plan: &'a Plan,
     pub config: &'a Config,
     pub today: NaiveDate,
@@ -62,31 +79,85 @@ pub struct Renderer<'a> {
     clean: Vec<String>,
 }
 
-impl Renderer<'_> {
+impl<'a> Renderer<'a> {
+    /// A renderer over a built Index and its CRM view.
+    pub fn new(
+        index: &'a Index,
+        crm: &'a Crm,
+        plan: &'a Plan,
+        pages: &'a crate::dataview::Pages,
+        config: &'a Config,
+        today: NaiveDate,
+        mode: LinkMode,
+    ) -> Renderer<'a> {
+        use rayon::prelude::*;
+        let clean = index
+            .notes
+            .par_iter()
+            .map(|n| crate::vault::scan::strip_comments(&n.text))
+            .collect();
+        Renderer {
+            index,
+            crm,
+            mode,
+            plan,
+            config,
+            today,
+            pages,
+            clean,
+        }
+    }
+
     /// The note's text with `%% comments %%` blanked (what the vault stage parsed).
     pub fn clean_text(&self, note: NoteIdx) -> &str {
         &self.clean[note]
     }
+
+    /// The URL of the site file `to` from the page at `from`.
+    pub fn url(&self, from: &str, to: &str, fragment: Option<&str>) -> String {
+        match &self.mode {
+            LinkMode::Site => urls::relative(from, to, fragment),
+            LinkMode::Standalone { prefix } => urls::absolute(prefix, to, fragment),
+        }
+    }
+
+    /// The `src` of an embedded attachment: its URL, or in a standalone file the image itself.
+    pub fn embed_src(&self, from: &str, attachment: usize, to: &str) -> String {
+        if let (LinkMode::Standalone { .. }, Some(att)) =
+            (&self.mode, self.index.attachments.get(attachment))
+        {
+            let mime = slug::extension(&att.path).and_then(|e| image_mime(&e));
+            if let (Some(mime), true) = (mime, att.size <= MAX_EMBEDDED_IMAGE) {
+                if let Ok(bytes) = std::fs::read(self.config.vault.join(&att.path)) {
+                    use base64::Engine;
+                    let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+                    return format!("data:{mime};base64,{data}");
+                }
+            }
+        }
+        self.url(from, to, None)
+    }
+}
+
+fn image_mime(ext: &str) -> Option<&'static str> {
+    Some(match ext {
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "svg" => "image/svg+xml",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "bmp" => "image/bmp",
+        _ => return None,
+    })
 }
 
 /// Renders every page of the site.
-pub fn render_site(index: &Index, config: &Config, today: NaiveDate) -> Rendered {
+pub fn render_site(index: &Index, crm: &Crm, config: &Config, today: NaiveDate) -> Rendered {
     use rayon::prelude::*;
-    let plan = Plan::build(index);
+    let plan = Plan::build(index, crm);
     let pages = crate::dataview::Pages::build(index);
-    let clean = index
-        .notes
-        .par_iter()
-        .map(|n| crate::vault::scan::strip_comments(&n.text))
-        .collect();
-    let r = Renderer {
-        index,
-        plan: &plan,
-        config,
-        today,
-        pages: &pages,
-        clean,
-    };
+    let r = Renderer::new(index, crm, &plan, &pages, config, today, LinkMode::Site);
     let notes: Vec<(Page, Vec<Diagnostic>)> = (0..index.notes.len())
         .into_par_iter()
         .map(|i| context::note_page(&r, i))
@@ -101,6 +172,7 @@ pub fn render_site(index: &Index, config: &Config, today: NaiveDate) -> Rendered
         out.diagnostics.extend(diags);
     }
     out.pages.extend(context::index_pages(&r));
+    out.pages.extend(crm::pages(&r));
     out.pages.sort_by(|a, b| a.path.cmp(&b.path));
     out.copies = plan
         .attachments

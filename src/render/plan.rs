@@ -3,18 +3,29 @@
 //! order, so the same vault always gets the same paths).
 
 use super::slug::{extension, path_slug, slug};
+use crate::crm::Crm;
 use crate::index::{names::key, Index};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// Site paths dossier writes itself; notes never take them.
-pub const RESERVED: [&str; 5] = [
+pub const RESERVED: [&str; 9] = [
     "index.html",
     "404.html",
     "sitemap.xml",
     "tags/index.html",
     "static",
+    ACCOUNTS,
+    PEOPLE,
+    TOPICS,
+    TIMELINE,
 ];
+
+/// The accounts index, people directory, topic index and timeline.
+pub const ACCOUNTS: &str = "crm/accounts.html";
+pub const PEOPLE: &str = "crm/people.html";
+pub const TOPICS: &str = "crm/topics.html";
+pub const TIMELINE: &str = "crm/timeline.html";
 
 /// Output paths of everything the site holds. Paths are site-relative with `/`.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -27,8 +38,15 @@ pub struct Plan {
     pub folders: BTreeMap<String, String>,
     /// Lower-cased tag (`type/customer`) → its page.
     pub tags: BTreeMap<String, String>,
-    /// Unresolved link name (as `Index::unresolved` keys it) → its stub page.
+    /// Unresolved link name (as `Index::unresolved` keys it) → its stub page, or the directory page of
+    /// the person of that name.
     pub stubs: BTreeMap<String, String>,
+    /// Per account (same order as `Crm::accounts`): its brief.
+    pub briefs: Vec<String>,
+    /// Per person (same order as `Crm::people`): their directory page.
+    pub people: Vec<String>,
+    /// Per topic (same order as `Crm::topics`): its page.
+    pub topics: Vec<String>,
 }
 
 struct Claims(HashSet<String>);
@@ -52,8 +70,34 @@ impl Claims {
 }
 
 impl Plan {
-    pub fn build(index: &Index) -> Plan {
+    pub fn build(index: &Index, crm: &Crm) -> Plan {
         let mut claims = Claims(RESERVED.iter().map(|s| s.to_string()).collect());
+        // Generated pages first: a note cannot take them.
+        let briefs = crm
+            .accounts
+            .iter()
+            .map(|a| {
+                claims.claim(
+                    &format!("crm/accounts/{}", slug(index.notes[a.note].id.name())),
+                    "html",
+                )
+            })
+            .collect();
+        let people: Vec<String> = crm
+            .people
+            .iter()
+            .map(|p| claims.claim(&format!("crm/people/{}", slug(&p.name)), "html"))
+            .collect();
+        let topics = crm
+            .topics
+            .iter()
+            .map(|t| {
+                claims.claim(
+                    &format!("crm/topics/{}", slug(&t.key.replace('/', " "))),
+                    "html",
+                )
+            })
+            .collect();
         // Folder pages are `<folder>/index.html`: claim them before notes so a note cannot take one.
         let mut folder_set = BTreeSet::new();
         for note in &index.notes {
@@ -91,10 +135,11 @@ impl Plan {
         }
         let mut stubs = BTreeMap::new();
         for name in index.unresolved.keys() {
-            stubs.insert(
-                name.clone(),
-                claims.claim(&format!("unresolved/{}", slug(name)), "html"),
-            );
+            let page = match crm.person_named(name) {
+                Some(p) if crm.people[p].note.is_none() => people[p].clone(),
+                _ => claims.claim(&format!("unresolved/{}", slug(name)), "html"),
+            };
+            stubs.insert(name.clone(), page);
         }
         Plan {
             notes,
@@ -102,6 +147,9 @@ impl Plan {
             folders,
             tags,
             stubs,
+            briefs,
+            people,
+            topics,
         }
     }
 
@@ -151,7 +199,7 @@ mod tests {
         };
         let mut index = Index::build(v);
         index.used_attachments = vec![0];
-        let plan = Plan::build(&index);
+        let plan = Plan::build(&index, &crate::crm::Crm::default());
         assert_eq!(
             plan.notes,
             vec![

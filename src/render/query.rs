@@ -3,7 +3,7 @@
 use super::dataview::{error_to_html, inline_to_html, result_to_html, ValueHtml};
 use super::html::escape;
 use super::markdown::Frame;
-use super::{urls, Renderer};
+use super::Renderer;
 use crate::diagnostics::Diagnostic;
 use crate::index::Target;
 use crate::value::{Link, LinkKind};
@@ -46,11 +46,7 @@ impl ValueHtml for PageValues<'_, '_> {
                     .unwrap_or_else(|| note.id.name().to_string());
                 format!(
                     "<a class=\"internal-link\" href=\"{}\">{}</a>",
-                    escape(&urls::relative(
-                        self.frame.page,
-                        &r.plan.notes[t],
-                        anchor.as_deref()
-                    )),
+                    escape(&r.url(self.frame.page, &r.plan.notes[t], anchor.as_deref())),
                     escape(&text)
                 )
             }
@@ -62,7 +58,7 @@ impl ValueHtml for PageValues<'_, '_> {
                 match r.plan.stub(&crate::index::resolve::unresolved_name(&name)) {
                     Some(p) => format!(
                         "<a class=\"internal-link is-unresolved\" href=\"{}\">{}</a>",
-                        escape(&urls::relative(self.frame.page, p, None)),
+                        escape(&r.url(self.frame.page, p, None)),
                         escape(&text)
                     ),
                     None => format!(
@@ -74,7 +70,7 @@ impl ValueHtml for PageValues<'_, '_> {
             Target::Attachment(a) => match r.plan.attachments.get(&a) {
                 Some(p) => format!(
                     "<a class=\"internal-link\" href=\"{}\">{}</a>",
-                    escape(&urls::relative(self.frame.page, p, None)),
+                    escape(&r.url(self.frame.page, p, None)),
                     escape(&link.path)
                 ),
                 None => escape(&link.path),
@@ -139,6 +135,11 @@ impl ValueHtml for PageValues<'_, '_> {
 }
 
 impl Renderer<'_> {
+    /// A task's text as inline HTML, its links resolved from the note at `path`.
+    pub fn task_html(&self, frame: &Frame<'_>, text: &str, path: &str) -> String {
+        PageValues { r: self, frame }.task_text(text, path)
+    }
+
     /// A value rendered with the page's link rules and date formats.
     pub fn page_value_html(&self, frame: &Frame<'_>, v: &crate::value::Value) -> String {
         super::dataview::value_html(v, &PageValues { r: self, frame })

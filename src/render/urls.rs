@@ -31,6 +31,20 @@ pub fn relative(from: &str, to: &str, fragment: Option<&str>) -> String {
     url
 }
 
+/// The absolute URL of the site file `to` under `prefix` (a base URL or a `file://` folder URL).
+pub fn absolute(prefix: &str, to: &str, fragment: Option<&str>) -> String {
+    let mut url = prefix.trim_end_matches('/').to_string();
+    for part in to.split('/') {
+        url.push('/');
+        url.push_str(&encode(part));
+    }
+    if let Some(f) = fragment {
+        url.push('#');
+        url.push_str(&encode(f));
+    }
+    url
+}
+
 /// The URL of a fragment on the same page.
 pub fn fragment(id: &str) -> String {
     format!("#{}", encode(id))

@@ -100,6 +100,35 @@ pub fn build(rendered: &Rendered, config: &Config) -> Result<SiteFiles, SiteErro
     })
 }
 
+/// One page as a self-contained file: the theme's `style.css` inlined as `inline_css`, minified.
+pub fn standalone(page: &crate::render::Page, config: &Config) -> Result<String, SiteError> {
+    let theme = theme::load(config.theme.as_deref())?;
+    let css = theme
+        .files
+        .iter()
+        .find(|(n, _)| n == "static/style.css")
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .unwrap_or_default();
+    let mut context = page.context.clone();
+    context["inline_css"] = serde_json::Value::String(css);
+    let template_error = |message: String| SiteError::Template {
+        template: page.template.into(),
+        page: page.path.clone(),
+        message,
+    };
+    let context =
+        tera::Context::from_value(context).map_err(|e| template_error(theme::error_chain(&e)))?;
+    let html = theme
+        .tera
+        .render(page.template, &context)
+        .map_err(|e| template_error(theme::error_chain(&e)))?;
+    Ok(if config.minify {
+        String::from_utf8_lossy(&minify_html::minify(html.as_bytes(), &minify_cfg())).into_owned()
+    } else {
+        html
+    })
+}
+
 /// Writes the site atomically; see `write`.
 pub fn write(
     files: &SiteFiles,

@@ -4,47 +4,48 @@
 use super::SiteError;
 use std::path::Path;
 
+/// A default theme file: (its name, its contents).
+macro_rules! theme_file {
+    (text $name:literal, $dir:literal) => {
+        (
+            $name,
+            include_str!(concat!("../../themes/default/", $dir, "/", $name)),
+        )
+    };
+    (bytes $name:literal, $dir:literal) => {
+        (
+            $name,
+            include_bytes!(concat!("../../themes/default/", $dir, "/", $name)),
+        )
+    };
+}
+
 /// The default theme's templates (name, source).
-pub const TEMPLATES: [(&str, &str); 8] = [
-    (
-        "base.html",
-        include_str!("../../themes/default/templates/base.html"),
-    ),
-    (
-        "note.html",
-        include_str!("../../themes/default/templates/note.html"),
-    ),
-    (
-        "folder.html",
-        include_str!("../../themes/default/templates/folder.html"),
-    ),
-    (
-        "tag.html",
-        include_str!("../../themes/default/templates/tag.html"),
-    ),
-    (
-        "tags.html",
-        include_str!("../../themes/default/templates/tags.html"),
-    ),
-    (
-        "index.html",
-        include_str!("../../themes/default/templates/index.html"),
-    ),
-    (
-        "stub.html",
-        include_str!("../../themes/default/templates/stub.html"),
-    ),
-    (
-        "404.html",
-        include_str!("../../themes/default/templates/404.html"),
-    ),
+pub const TEMPLATES: [(&str, &str); 17] = [
+    theme_file!(text "base.html", "templates"),
+    theme_file!(text "note.html", "templates"),
+    theme_file!(text "folder.html", "templates"),
+    theme_file!(text "tag.html", "templates"),
+    theme_file!(text "tags.html", "templates"),
+    theme_file!(text "index.html", "templates"),
+    theme_file!(text "stub.html", "templates"),
+    theme_file!(text "404.html", "templates"),
+    theme_file!(text "accounts.html", "templates"),
+    theme_file!(text "brief.html", "templates"),
+    theme_file!(text "brief_print.html", "templates"),
+    theme_file!(text "people.html", "templates"),
+    theme_file!(text "person.html", "templates"),
+    theme_file!(text "topics.html", "templates"),
+    theme_file!(text "topic.html", "templates"),
+    theme_file!(text "timeline.html", "templates"),
+    theme_file!(text "partials/brief_body.html", "templates"),
 ];
 
 /// The default theme's static files (site path under `static/`, bytes).
-pub const STATIC: [(&str, &[u8]); 1] = [(
-    "style.css",
-    include_bytes!("../../themes/default/static/style.css"),
-)];
+pub const STATIC: [(&str, &[u8]); 2] = [
+    theme_file!(bytes "style.css", "static"),
+    theme_file!(bytes "filter.js", "static"),
+];
 
 /// The compiled templates and the static files of the theme in use.
 pub struct Theme {

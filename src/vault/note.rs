@@ -194,7 +194,7 @@ pub struct Note {
     /// Byte offset where the body starts (after front matter).
     pub body_start: usize,
     pub frontmatter: Frontmatter,
-    /// `title:` from front matter, else the first `# H1` when it is the first block, else the file name.
+    /// `title:` from front matter, else the file name (as Obsidian shows it).
     pub title: String,
     /// From `alias`/`aliases` (list or comma-separated string).
     pub aliases: Vec<String>,

@@ -221,6 +221,40 @@ fn blank(out: &mut [u8], start: usize, end: usize) {
     }
 }
 
+/// Markdown of one line as plain text: list markers, emphasis and wikilink brackets dropped.
+pub fn plain_text(line: &str) -> String {
+    let mut s = line.trim().to_string();
+    for prefix in ["- [ ] ", "- [x] ", "- [X] ", "- ", "* ", "+ ", "> "] {
+        if let Some(rest) = s.strip_prefix(prefix) {
+            s = rest.to_string();
+        }
+    }
+    s = s.trim_start_matches('#').trim().to_string();
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s.as_str();
+    while let Some(open) = rest.find("[[") {
+        out.push_str(rest[..open].trim_end_matches('!'));
+        let after = &rest[open + 2..];
+        match after.find("]]") {
+            Some(close) => {
+                let inner = after[..close].replace("\\|", "|");
+                let shown = match inner.split_once('|') {
+                    Some((_, d)) => d.to_string(),
+                    None => crate::index::names::strip_md(&inner).replace('#', " > "),
+                };
+                out.push_str(&shown);
+                rest = &after[close + 2..];
+            }
+            None => {
+                out.push_str("[[");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace("**", "").replace("==", "").replace("__", "")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@
 mod crawl;
 mod harness;
 
+mod crm;
 mod example;
 mod links;
 mod output;

@@ -1,0 +1,414 @@
+//! The CRM model over small vaults parsed from text, against a pinned build date.
+
+use super::*;
+use crate::vault::{parse::parse_note, FileMeta, NoteId, Vault};
+
+const TODAY: &str = "2026-11-20";
+
+fn crm_of(notes: &[(&str, &str)]) -> (Index, Crm) {
+    let mut notes: Vec<Note> = notes
+        .iter()
+        .map(|(p, t)| {
+            parse_note(
+                NoteId(p.to_string()),
+                t.to_string(),
+                FileMeta::default(),
+                vec![],
+            )
+        })
+        .collect();
+    notes.sort_by(|a, b| a.id.cmp(&b.id));
+    let index = Index::build(Vault {
+        notes,
+        attachments: vec![],
+        excluded: vec![],
+        diagnostics: vec![],
+    });
+    let today = NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
+    let crm = build(&index, &Config::default(), today);
+    (index, crm)
+}
+
+fn account<'c>(crm: &'c Crm, name: &str) -> &'c Account {
+    crm.accounts.iter().find(|a| a.name == name).unwrap()
+}
+
+fn person<'c>(crm: &'c Crm, name: &str) -> &'c Person {
+    crm.people
+        .iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| {
+            panic!(
+                "no person {name}: {:?}",
+                crm.people.iter().map(|p| &p.name).collect::<Vec<_>>()
+            )
+        })
+}
+
+const ACME: &str = "---
+type: customer
+status: active
+last_contact: 2026-06-01
+tags: [type/customer, storage]
+---
+# Acme Corp
+
+## Account Status
+
+| Field | Value |
+|---|---|
+| **Status** | Prospect |
+| **Industry** | _Unknown_ |
+
+## Key Contacts
+
+- [[Gordon Brown]] — CSM for Acme
+- [[Ada Stone]]
+
+## Collaborators
+
+| Person | Role | Company |
+|---|---|---|
+| [[Ada Stone]] | CTO | Acme Corp |
+| [[Gordon Brown]] | Account manager | Northwind |
+
+## Next Steps
+
+- [ ] Send the quote 📅 2026-11-01
+- [ ] Plan the workshop [due:: 2026-12-10]
+- [ ] Someday maybe
+- [x] Done already 📅 2026-01-01
+
+## Open Tasks
+
+```dataview
+TASK FROM \"\" WHERE !completed
+```
+
+## Topics / Themes
+
+GPU data pipelines, Edge caching, edge-caching, _What themes recur?_
+
+## Recent Context
+
+- 2026-06-01: [[2026-06-01 - Acme kickoff]] - Kickoff with the data team (via Gordon Brown)
+";
+
+fn vault() -> (Index, Crm) {
+    crm_of(&[
+        ("Customers/Acme Corp.md", ACME),
+        (
+            "Customers/Beta Labs.md",
+            "---\ntype: customer\nstatus: prospect\n---\n# Beta Labs\n\n## Key Contacts\n\n- [[Cy Young]]\n",
+        ),
+        (
+            "People/Gordon Brown.md",
+            "---\ntype: person\nrole: Customer Success Manager\n---\nCompany:: Northwind\n",
+        ),
+        (
+            "People/Cy Young.md",
+            "Company:: [[Beta Labs]]\nRole:: Data lead\n",
+        ),
+        (
+            "Meetings/2026-06-01 - Acme kickoff.md",
+            "---\ntype: meeting\n---\nAttendees:: [[Ada Stone]], [[Gordon Brown]]\n\nWe met the whole team. Next time, pricing.\n\n- [ ] Send kickoff notes 📅 2026-06-05\n",
+        ),
+        (
+            "Meetings/2026-11-10.md",
+            "---\ntags: [internal]\n---\nWeekly sync about [[Acme Corp]] and [[Beta Labs]]. #edge-caching\n\n- [ ] Chase legal for [[Acme Corp]] 📅 2026-11-30\n- [ ] Unrelated chore\n",
+        ),
+        (
+            "Projects/Acme Migration.md",
+            "---\ntype: project\n---\nCustomer:: [[Acme Corp]]\n\n- [ ] Migrate the first bucket 📅 2026-12-01\n",
+        ),
+        (
+            "Topics/GPU Data Pipelines.md",
+            "---\ntype: topic\n---\nAbout GPU pipelines.\n",
+        ),
+    ])
+}
+
+#[test]
+fn accounts_types_and_status_conflicts() {
+    let (_, crm) = vault();
+    assert_eq!(
+        crm.accounts
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Acme Corp", "Beta Labs"]
+    );
+    let acme = account(&crm, "Acme Corp");
+    assert_eq!(acme.kind, "customer");
+    assert_eq!(acme.status.as_deref(), Some("active"));
+    assert_eq!(acme.conflicts.len(), 1);
+    let c = &acme.conflicts[0];
+    assert_eq!(
+        (c.field.as_str(), c.shown.as_str(), c.other.as_str()),
+        ("status", "active", "Prospect")
+    );
+    assert_eq!(c.source.line, 12, "the table row's 0-based line");
+    // `_Unknown_` is a placeholder, not an industry.
+    assert_eq!(acme.industry, None);
+    assert!(crm
+        .diagnostics
+        .iter()
+        .any(|d| d.path == "Customers/Acme Corp.md"
+            && d.line == 13
+            && d.message.contains("Prospect")));
+}
+
+#[test]
+fn people_without_notes_and_roles_from_tables() {
+    let (index, crm) = vault();
+    // Ada has no note: she comes from the contacts list, the table and the attendees field.
+    let ada = person(&crm, "Ada Stone");
+    assert_eq!(ada.note, None);
+    let role = ada.role.as_ref().unwrap();
+    assert_eq!(role.value, "CTO");
+    assert_eq!(role.source.kind, SourceKind::Table);
+    assert_eq!(
+        index.notes[role.source.note].id.as_str(),
+        "Customers/Acme Corp.md"
+    );
+    let acme = crm.account_of[&index.note_by_path("Customers/Acme Corp.md").unwrap()];
+    assert_eq!(ada.company.as_ref().unwrap().value, Company::Account(acme));
+    assert_eq!(ada.meetings.len(), 1);
+    // Gordon's own note wins over the table and the contacts list.
+    let gordon = person(&crm, "Gordon Brown");
+    assert_eq!(
+        gordon.role.as_ref().unwrap().value,
+        "Customer Success Manager"
+    );
+    assert_eq!(
+        gordon.role.as_ref().unwrap().source.kind,
+        SourceKind::Frontmatter
+    );
+    assert_eq!(
+        gordon.company.as_ref().unwrap().value,
+        Company::Name("Northwind".into())
+    );
+    // Cy's company is a link to an account: he is its contact.
+    let cy = person(&crm, "Cy Young");
+    let beta = crm.account_of[&index.note_by_path("Customers/Beta Labs.md").unwrap()];
+    assert_eq!(cy.company.as_ref().unwrap().value, Company::Account(beta));
+    assert_eq!(cy.role.as_ref().unwrap().source.kind, SourceKind::Field);
+    // The account's contacts, in the order the note names them, with its own words on them.
+    let contacts: Vec<(&str, Option<&str>)> = account(&crm, "Acme Corp")
+        .contacts
+        .iter()
+        .map(|c| (crm.people[c.person].name.as_str(), c.note.as_deref()))
+        .collect();
+    assert_eq!(
+        contacts,
+        [("Gordon Brown", Some("CSM for Acme")), ("Ada Stone", None)]
+    );
+    // Accounts are not people, even when named in a Person column.
+    assert!(crm.people.iter().all(|p| p.name != "Acme Corp"));
+}
+
+#[test]
+fn meetings_gists_and_internal_syncs() {
+    let (index, crm) = vault();
+    let names: Vec<&str> = crm
+        .meetings
+        .iter()
+        .map(|m| index.notes[m.note].id.name())
+        .collect();
+    assert_eq!(
+        names,
+        ["2026-11-10", "2026-06-01 - Acme kickoff"],
+        "newest first"
+    );
+    let kickoff = &crm.meetings[1];
+    assert_eq!(kickoff.gist.as_deref(), Some("Kickoff with the data team"));
+    assert_eq!(kickoff.via.as_deref(), Some("Gordon Brown"));
+    let sync = &crm.meetings[0];
+    assert!(sync.internal);
+    assert_eq!(
+        sync.gist.as_deref(),
+        Some("Weekly sync about Acme Corp and Beta Labs.")
+    );
+    assert_eq!(sync.accounts.len(), 2);
+    let acme = account(&crm, "Acme Corp");
+    assert_eq!(acme.meetings.len(), 2);
+    // The internal sync is not contact with the customer.
+    assert_eq!(acme.last_meeting, Some(1));
+    assert_eq!(acme.last_contact, NaiveDate::from_ymd_opt(2026, 6, 1));
+    assert_eq!(acme.days_since_contact, Some(172));
+    assert!(acme.stale, "172 days > 90");
+    // What changed since: the sync and the (undated) project is not dated, so only the sync.
+    let changed: Vec<&str> = acme
+        .changed_since
+        .iter()
+        .map(|&n| index.notes[n].id.name())
+        .collect();
+    assert_eq!(changed, ["2026-11-10"]);
+    // Beta has never been met.
+    let beta = account(&crm, "Beta Labs");
+    assert_eq!(beta.last_contact, None);
+    assert!(beta.stale);
+}
+
+#[test]
+fn tasks_via_links_and_overdue_against_the_build_date() {
+    let (index, crm) = vault();
+    let acme = account(&crm, "Acme Corp");
+    let tasks: Vec<(&str, String, bool)> = acme
+        .tasks
+        .iter()
+        .map(|t| {
+            let note = &index.notes[t.note];
+            (
+                note.id.name(),
+                note.list_items[t.item].text.clone(),
+                t.overdue,
+            )
+        })
+        .collect();
+    assert_eq!(
+        tasks,
+        [
+            // In a meeting about Acme alone (the kickoff links to nothing, Acme links to it).
+            (
+                "2026-06-01 - Acme kickoff",
+                "Send kickoff notes 📅 2026-06-05".to_string(),
+                true
+            ),
+            (
+                "Acme Corp",
+                "Send the quote 📅 2026-11-01".to_string(),
+                true
+            ),
+            // In a note about two accounts: only because the task itself links to Acme.
+            (
+                "2026-11-10",
+                "Chase legal for [[Acme Corp]] 📅 2026-11-30".to_string(),
+                false
+            ),
+            // In a project about Acme.
+            (
+                "Acme Migration",
+                "Migrate the first bucket 📅 2026-12-01".to_string(),
+                false
+            ),
+            (
+                "Acme Corp",
+                "Plan the workshop [due:: 2026-12-10]".to_string(),
+                false
+            ),
+            ("Acme Corp", "Someday maybe".to_string(), false),
+        ]
+    );
+    assert_eq!(acme.overdue, 2);
+    // The unrelated chore of a two-account sync belongs to neither.
+    let beta = account(&crm, "Beta Labs");
+    assert!(beta.tasks.is_empty(), "{:?}", beta.tasks);
+    let projects: Vec<&str> = acme
+        .projects
+        .iter()
+        .map(|&n| index.notes[n].id.name())
+        .collect();
+    assert_eq!(projects, ["Acme Migration"]);
+}
+
+#[test]
+fn duplicate_topics_are_one_topic() {
+    let (index, crm) = vault();
+    let keys: Vec<&str> = crm.topics.iter().map(|t| t.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        ["edge caching", "gpu data pipelines", "internal", "storage"]
+    );
+    let edge = &crm.topics[crm.topic("edge caching").unwrap()];
+    // "Edge caching", "edge-caching" and the tag #edge-caching.
+    assert_eq!(edge.name, "Edge caching");
+    assert_eq!(edge.accounts.len(), 1);
+    assert_eq!(edge.meetings.len(), 1);
+    assert_eq!(edge.count(), 2);
+    let gpu = &crm.topics[crm.topic("gpu data pipelines").unwrap()];
+    assert_eq!(gpu.name, "GPU Data Pipelines", "the topic note's title");
+    assert_eq!(
+        gpu.note.map(|n| index.notes[n].id.as_str()),
+        Some("Topics/GPU Data Pipelines.md")
+    );
+    // type/… and status/… tags are structure, not topics.
+    assert!(crm.topic("type/customer").is_none());
+    let acme = account(&crm, "Acme Corp");
+    assert_eq!(acme.topics.len(), 3);
+}
+
+#[test]
+fn vault_wide_task_query_on_an_account_gets_a_hint() {
+    let (_, crm) = vault();
+    let hint = crm
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("TASK FROM"))
+        .unwrap();
+    assert_eq!(hint.path, "Customers/Acme Corp.md");
+    assert_eq!(hint.line, 37, "the fence's 1-based line");
+    assert_eq!(hint.severity, crate::diagnostics::Severity::Hint);
+}
+
+#[test]
+fn types_from_tags_and_folders() {
+    let config = Config::default();
+    let note =
+        |p: &str, t: &str| parse_note(NoteId(p.into()), t.into(), FileMeta::default(), vec![]);
+    assert_eq!(
+        note_type(&note("x.md", "#type/Partner"), &config).as_deref(),
+        Some("partner")
+    );
+    assert_eq!(
+        note_type(&note("People/Team/x.md", "hi"), &config).as_deref(),
+        Some("person")
+    );
+    assert_eq!(
+        note_type(
+            &note("People/x.md", "---\ntype: customer\n---\n#type/person"),
+            &config
+        )
+        .as_deref(),
+        Some("customer"),
+        "type: wins"
+    );
+    assert_eq!(note_type(&note("Other/x.md", "hi"), &config), None);
+}
+
+#[test]
+fn task_text_without_date_fields() {
+    assert_eq!(
+        task_display_text("Send the quote 📅 2026-11-01 #followup"),
+        "Send the quote #followup"
+    );
+    assert_eq!(
+        task_display_text("Plan [due:: 2026-12-10] with [[Raj]] (start:: 2026-12-01) (owner:: me)"),
+        "Plan with [[Raj]] (owner:: me)"
+    );
+    assert_eq!(
+        task_display_text("Done ✅ 2026-01-05 📅 bad"),
+        "Done 📅 bad"
+    );
+}
+
+#[test]
+fn meeting_titles() {
+    let note =
+        |p: &str, t: &str| parse_note(NoteId(p.into()), t.into(), FileMeta::default(), vec![]);
+    assert_eq!(
+        meeting_title(&note("M/2026-11-12 - Halcyon QBR.md", "Notes.")),
+        "Halcyon QBR"
+    );
+    assert_eq!(
+        meeting_title(&note(
+            "M/2026-11-19.md",
+            "---\ndate: 2026-11-19\n---\n# Weekly sync\n"
+        )),
+        "Weekly sync"
+    );
+    assert_eq!(
+        meeting_title(&note("M/2026-11-19.md", "text first\n# Later")),
+        "2026-11-19"
+    );
+}

@@ -1,0 +1,571 @@
+//! The CRM pages: accounts index, one brief per account, people directory and person pages, topic index
+//! and topic pages, the meeting timeline. Contexts only: the theme lays them out (`accounts.html`,
+//! `brief.html`, `people.html`, `person.html`, `topics.html`, `topic.html`, `timeline.html`).
+
+use super::context::{note_item, site, snippet, BacklinkView};
+use super::markdown::Frame;
+use super::{plan, Page, Renderer};
+use crate::crm::{
+    structure, Account, AccountIdx, Company, Crm, MeetingIdx, PersonIdx, Source, SourceKind,
+    Sourced,
+};
+use crate::diagnostics::Diagnostic;
+use crate::index::NoteIdx;
+use chrono::NaiveDate;
+use serde_json::{json, Value as Json};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Every CRM page of the site.
+pub fn pages(r: &Renderer<'_>) -> Vec<Page> {
+    use rayon::prelude::*;
+    let crm = r.crm;
+    let mut pages = vec![
+        accounts_page(r),
+        people_page(r),
+        topics_page(r),
+        timeline_page(r),
+    ];
+    pages.extend(
+        (0..crm.accounts.len())
+            .into_par_iter()
+            .map(|a| brief_page(r, a, &r.plan.briefs[a]).0)
+            .collect::<Vec<_>>(),
+    );
+    pages.extend((0..crm.people.len()).map(|p| person_page(r, p)));
+    pages.extend((0..crm.topics.len()).map(|t| topic_page(r, t)));
+    pages
+}
+
+/// A date in the configured format.
+pub fn day(r: &Renderer<'_>, d: NaiveDate) -> String {
+    let date = crate::value::Date {
+        local: d.and_hms_opt(0, 0, 0).unwrap_or_default(),
+        offset: None,
+    };
+    crate::value::format::luxon(&date, &r.config.date_format)
+}
+
+/// How long ago `days` days is, in words.
+pub fn ago(days: i64) -> String {
+    match days {
+        i64::MIN..=-1 => format!("in {} days", -days),
+        0 => "today".into(),
+        1 => "yesterday".into(),
+        2..=13 => format!("{days} days ago"),
+        14..=59 => format!("{} weeks ago", days / 7),
+        60..=729 => format!("{} months ago", days / 30),
+        _ => format!("{} years ago", days / 365),
+    }
+}
+
+fn link(name: &str, url: String) -> Json {
+    json!({"name": name, "url": url})
+}
+
+fn account_link(r: &Renderer<'_>, page: &str, a: AccountIdx) -> Json {
+    let account = &r.crm.accounts[a];
+    json!({"name": account.name, "url": r.url(page, &r.plan.briefs[a], None), "status": account.status})
+}
+
+fn person_link(r: &Renderer<'_>, page: &str, p: PersonIdx) -> Json {
+    link(&r.crm.people[p].name, r.url(page, &r.plan.people[p], None))
+}
+
+fn company_view(r: &Renderer<'_>, page: &str, c: &Company) -> Json {
+    match c {
+        Company::Account(a) => account_link(r, page, *a),
+        Company::Note(n) => link(
+            &r.index.notes[*n].title,
+            r.url(page, &r.plan.notes[*n], None),
+        ),
+        Company::Name(name) => json!({"name": name, "url": null}),
+    }
+}
+
+/// "the Collaborators table in Halcyon Robotics, line 71", with a link to the note.
+fn source_view(r: &Renderer<'_>, page: &str, s: &Source) -> Json {
+    let what = match s.kind {
+        SourceKind::Frontmatter => "front matter",
+        SourceKind::Field => "inline field",
+        SourceKind::Table => "table row",
+        SourceKind::ContactList => "contacts list",
+    };
+    let note = &r.index.notes[s.note];
+    json!({"kind": what, "note": note.title, "url": r.url(page, &r.plan.notes[s.note], None), "line": s.line + 1})
+}
+
+fn sourced_text(r: &Renderer<'_>, page: &str, s: &Option<Sourced<String>>) -> Json {
+    match s {
+        Some(s) => json!({"value": s.value, "source": source_view(r, page, &s.source)}),
+        None => Json::Null,
+    }
+}
+
+/// The facts of an account shown on the index and on top of its brief.
+fn account_row(r: &Renderer<'_>, page: &str, a: AccountIdx) -> Json {
+    let account = &r.crm.accounts[a];
+    let tags: Vec<Json> = account
+        .tags
+        .iter()
+        .map(|t| {
+            let url = r
+                .plan
+                .tags
+                .get(&t.to_lowercase())
+                .map(|p| r.url(page, p, None));
+            json!({"name": t, "url": url})
+        })
+        .collect();
+    let contacts: Vec<Json> = account
+        .contacts
+        .iter()
+        .map(|c| person_link(r, page, c.person))
+        .collect();
+    let conflicts: Vec<Json> = account
+        .conflicts
+        .iter()
+        .map(|c| json!({"field": c.field, "shown": c.shown, "other": c.other, "source": source_view(r, page, &c.source)}))
+        .collect();
+    json!({
+        "name": account.name,
+        "url": r.url(page, &r.plan.briefs[a], None),
+        "note_url": r.url(page, &r.plan.notes[account.note], None),
+        "kind": account.kind,
+        "status": account.status,
+        "status_key": account.status.as_deref().map(super::slug::slug),
+        "industry": account.industry.as_ref().map(|i| i.value.clone()),
+        "tags": tags,
+        "last_contact": account.last_contact.map(|d| day(r, d)),
+        "last_contact_iso": account.last_contact.map(|d| d.to_string()),
+        "ago": account.days_since_contact.map(ago),
+        "stale": account.stale,
+        "stale_days": r.config.crm.stale_days,
+        "open": account.tasks.len(),
+        "overdue": account.overdue,
+        "contacts": contacts,
+        "conflicts": conflicts,
+    })
+}
+
+fn accounts_page(r: &Renderer<'_>) -> Page {
+    let page = plan::ACCOUNTS;
+    let crm = r.crm;
+    let rows: Vec<Json> = (0..crm.accounts.len())
+        .map(|a| {
+            let mut row = account_row(r, page, a);
+            let tags: Vec<String> = crm.accounts[a]
+                .tags
+                .iter()
+                .map(|t| t.to_lowercase())
+                .collect();
+            row["filter_tags"] = json!(tags.join(" "));
+            row
+        })
+        .collect();
+    let statuses: BTreeSet<String> = crm
+        .accounts
+        .iter()
+        .filter_map(|a| a.status.as_ref().map(|s| s.to_lowercase()))
+        .collect();
+    let tags: BTreeSet<String> = crm
+        .accounts
+        .iter()
+        .flat_map(|a| a.tags.iter().map(|t| t.to_lowercase()))
+        .collect();
+    Page {
+        path: page.into(),
+        template: "accounts.html",
+        context: json!({
+            "site": site(r, page),
+            "page": {"title": "Accounts", "path": page, "kind": "accounts"},
+            "accounts": rows,
+            "statuses": statuses,
+            "tags": tags,
+            "stale_days": r.config.crm.stale_days,
+            "today": day(r, r.today),
+            "script": r.url(page, "static/filter.js", None),
+        }),
+    }
+}
+
+fn meeting_view(r: &Renderer<'_>, page: &str, m: MeetingIdx) -> Json {
+    let meeting = &r.crm.meetings[m];
+    let accounts: Vec<Json> = meeting
+        .accounts
+        .iter()
+        .map(|&a| account_link(r, page, a))
+        .collect();
+    let attendees: Vec<Json> = meeting
+        .attendees
+        .iter()
+        .map(|&p| person_link(r, page, p))
+        .collect();
+    json!({
+        "date": day(r, meeting.date),
+        "iso": meeting.date.to_string(),
+        "title": meeting.title,
+        "url": r.url(page, &r.plan.notes[meeting.note], None),
+        "gist": meeting.gist,
+        "via": meeting.via,
+        "internal": meeting.internal,
+        "accounts": accounts,
+        "attendees": attendees,
+    })
+}
+
+/// A note as a link; meetings by their meeting title.
+fn note_link(r: &Renderer<'_>, page: &str, n: NoteIdx) -> Json {
+    let item = note_item(r, page, n);
+    let title = match r.crm.meeting_of.get(&n) {
+        Some(&m) => r.crm.meetings[m].title.clone(),
+        None => item.title,
+    };
+    json!({"title": title, "url": item.url, "date": item.date})
+}
+
+/// A brief's page (or, in a standalone renderer, the printable file): its context and the problems
+/// met rendering the note's sections.
+pub fn brief_page(r: &Renderer<'_>, a: AccountIdx, page: &str) -> (Page, Vec<Diagnostic>) {
+    let crm: &Crm = r.crm;
+    let account: &Account = &crm.accounts[a];
+    let note = &r.index.notes[account.note];
+    let frame = Frame {
+        note: account.note,
+        page,
+        stack: Vec::new(),
+    };
+    let mut diags = Vec::new();
+    let text = r.clean_text(account.note);
+    let mut sections = Vec::new();
+    for name in &r.config.crm.brief_sections {
+        for range in structure::sections(note, std::slice::from_ref(name)) {
+            if structure::is_placeholder(&text[range.clone()]) {
+                continue;
+            }
+            let heading = note.headings.iter().find(|h| h.span.end == range.start);
+            sections.push(json!({
+                "title": heading.map_or(name.as_str(), |h| h.text.as_str()),
+                "key": super::slug::slug(name),
+                "html": r.range_html(&frame, range, &mut diags),
+            }));
+        }
+    }
+    let contacts: Vec<Json> = account
+        .contacts
+        .iter()
+        .map(|c| {
+            let person = &crm.people[c.person];
+            json!({
+                "name": person.name,
+                "url": r.url(page, &r.plan.people[c.person], None),
+                "role": sourced_text(r, page, &person.role),
+                "company": person.company.as_ref().map(|s| company_view(r, page, &s.value)),
+                "note": c.note,
+                "last_meeting": person.last_meeting.map(|d| day(r, d)),
+                "has_note": person.note.is_some(),
+            })
+        })
+        .collect();
+    let tasks: Vec<Json> = account
+        .tasks
+        .iter()
+        .map(|t| {
+            let n = &r.index.notes[t.note];
+            let item = &n.list_items[t.item];
+            let task_frame = Frame {
+                note: t.note,
+                page,
+                stack: Vec::new(),
+            };
+            json!({
+                "html": r.task_html(&task_frame, &crate::crm::task_display_text(&item.text), n.id.as_str()),
+                "status": t.status.to_string(),
+                "due": t.due.map(|d| day(r, d)),
+                "overdue": t.overdue,
+                "from": if t.note == account.note { Json::Null } else { note_link(r, page, t.note) },
+                "url": r.url(page, &r.plan.notes[t.note], None),
+            })
+        })
+        .collect();
+    let shown = r.config.crm.brief_meetings;
+    let meetings: Vec<Json> = account
+        .meetings
+        .iter()
+        .take(shown)
+        .map(|&m| meeting_view(r, page, m))
+        .collect();
+    let mut backlinks: Vec<NoteIdx> = r.index.inlinks(account.note);
+    backlinks.retain(|&n| n != account.note);
+    let backlinks: Vec<Json> = backlinks.iter().map(|&n| note_link(r, page, n)).collect();
+    let topics: Vec<Json> = account
+        .topics
+        .iter()
+        .map(|&t| link(&crm.topics[t].name, r.url(page, &r.plan.topics[t], None)))
+        .collect();
+    let projects: Vec<Json> = account
+        .projects
+        .iter()
+        .map(|&n| {
+            let status = r.index.notes[n]
+                .frontmatter
+                .fields
+                .get("status")
+                .and_then(|v| v.as_str().map(str::to_string));
+            json!({"title": r.index.notes[n].title, "url": r.url(page, &r.plan.notes[n], None), "status": status})
+        })
+        .collect();
+    let changed: Vec<Json> = account
+        .changed_since
+        .iter()
+        .map(|&n| note_link(r, page, n))
+        .collect();
+    let last_meeting = account.last_meeting.map(|m| meeting_view(r, page, m));
+    let context = json!({
+        "site": site(r, page),
+        "page": {"title": format!("{} — brief", account.name), "path": page, "kind": "brief"},
+        "account": account_row(r, page, a),
+        "aliases": note.aliases,
+        "sections": sections,
+        "contacts": contacts,
+        "tasks": tasks,
+        "meetings": meetings,
+        "more_meetings": account.meetings.len().saturating_sub(shown),
+        "last_meeting": last_meeting,
+        "changed": changed,
+        "projects": projects,
+        "topics": topics,
+        "backlinks": backlinks,
+        "today": day(r, r.today),
+    });
+    (
+        Page {
+            path: page.to_string(),
+            template: "brief.html",
+            context,
+        },
+        diags,
+    )
+}
+
+fn people_page(r: &Renderer<'_>) -> Page {
+    let page = plan::PEOPLE;
+    let crm = r.crm;
+    // Company name (sort key) → (its view, people).
+    let mut groups: BTreeMap<(bool, String), (Json, Vec<Json>)> = BTreeMap::new();
+    for (p, person) in crm.people.iter().enumerate() {
+        let (sort, view) = match &person.company {
+            Some(c) => {
+                let view = company_view(r, page, &c.value);
+                let name = view["name"].as_str().unwrap_or_default().to_lowercase();
+                ((false, name), view)
+            }
+            None => ((true, String::new()), json!({"name": null, "url": null})),
+        };
+        let accounts: Vec<Json> = person
+            .accounts
+            .iter()
+            .map(|&a| account_link(r, page, a))
+            .collect();
+        let entry = groups.entry(sort).or_insert_with(|| (view, Vec::new()));
+        entry.1.push(json!({
+            "name": person.name,
+            "url": r.url(page, &r.plan.people[p], None),
+            "role": person.role.as_ref().map(|s| s.value.clone()),
+            "accounts": accounts,
+            "last_meeting": person.last_meeting.map(|d| day(r, d)),
+            "ago": person.last_meeting.map(|d| ago((r.today - d).num_days())),
+            "stale": person.stale,
+            "has_note": person.note.is_some(),
+        }));
+    }
+    let groups: Vec<Json> = groups
+        .into_values()
+        .map(|(company, people)| json!({"company": company, "people": people}))
+        .collect();
+    Page {
+        path: page.into(),
+        template: "people.html",
+        context: json!({
+            "site": site(r, page),
+            "page": {"title": "People", "path": page, "kind": "people"},
+            "groups": groups,
+            "count": crm.people.len(),
+        }),
+    }
+}
+
+fn person_page(r: &Renderer<'_>, p: PersonIdx) -> Page {
+    let page = r.plan.people[p].as_str();
+    let crm = r.crm;
+    let person = &crm.people[p];
+    let places: Vec<&crate::index::Backlink> = match person.note {
+        Some(n) => r.index.backlinks[n]
+            .iter()
+            .filter(|b| b.from != n)
+            .collect(),
+        None => r
+            .index
+            .unresolved
+            .iter()
+            .filter(|(name, _)| crm.person_named(name) == Some(p))
+            .flat_map(|(_, places)| places.iter())
+            .collect(),
+    };
+    let mut grouped: BTreeMap<NoteIdx, Vec<String>> = BTreeMap::new();
+    for b in places {
+        grouped.entry(b.from).or_default().push(snippet(r, b));
+    }
+    let mentions: Vec<BacklinkView> = grouped
+        .into_iter()
+        .map(|(from, mut snippets)| {
+            snippets.dedup();
+            let item = note_item(r, page, from);
+            BacklinkView {
+                title: item.title,
+                url: item.url,
+                snippets,
+            }
+        })
+        .collect();
+    let accounts: Vec<Json> = person
+        .accounts
+        .iter()
+        .map(|&a| account_link(r, page, a))
+        .collect();
+    let meetings: Vec<Json> = person
+        .meetings
+        .iter()
+        .map(|&m| meeting_view(r, page, m))
+        .collect();
+    Page {
+        path: page.into(),
+        template: "person.html",
+        context: json!({
+            "site": site(r, page),
+            "page": {"title": person.name, "path": page, "kind": "person"},
+            "person": {
+                "name": person.name,
+                "note_url": person.note.map(|n| r.url(page, &r.plan.notes[n], None)),
+                "role": sourced_text(r, page, &person.role),
+                "company": person.company.as_ref().map(|s| json!({"value": company_view(r, page, &s.value), "source": source_view(r, page, &s.source)})),
+                "accounts": accounts,
+                "meetings": meetings,
+                "mentions": mentions,
+                "last_meeting": person.last_meeting.map(|d| day(r, d)),
+                "ago": person.last_meeting.map(|d| ago((r.today - d).num_days())),
+                "stale": person.stale,
+                "stale_days": r.config.crm.stale_days,
+                "directory": r.url(page, plan::PEOPLE, None),
+            },
+        }),
+    }
+}
+
+fn topics_page(r: &Renderer<'_>) -> Page {
+    let page = plan::TOPICS;
+    let crm = r.crm;
+    let mut order: Vec<usize> = (0..crm.topics.len()).collect();
+    order.sort_by_key(|&t| {
+        (
+            std::cmp::Reverse(crm.topics[t].count()),
+            crm.topics[t].name.to_lowercase(),
+        )
+    });
+    let topics: Vec<Json> = order
+        .into_iter()
+        .map(|t| {
+            let topic = &crm.topics[t];
+            json!({
+                "name": topic.name,
+                "url": r.url(page, &r.plan.topics[t], None),
+                "count": topic.count(),
+                "accounts": topic.accounts.len(),
+                "meetings": topic.meetings.len(),
+            })
+        })
+        .collect();
+    Page {
+        path: page.into(),
+        template: "topics.html",
+        context: json!({
+            "site": site(r, page),
+            "page": {"title": "Topics", "path": page, "kind": "topics"},
+            "topics": topics,
+        }),
+    }
+}
+
+fn topic_page(r: &Renderer<'_>, t: usize) -> Page {
+    let page = r.plan.topics[t].as_str();
+    let topic = &r.crm.topics[t];
+    let accounts: Vec<Json> = topic
+        .accounts
+        .iter()
+        .map(|&a| account_row(r, page, a))
+        .collect();
+    let meetings: Vec<Json> = topic
+        .meetings
+        .iter()
+        .map(|&m| meeting_view(r, page, m))
+        .collect();
+    let notes: Vec<Json> = topic.notes.iter().map(|&n| note_link(r, page, n)).collect();
+    Page {
+        path: page.into(),
+        template: "topic.html",
+        context: json!({
+            "site": site(r, page),
+            "page": {"title": topic.name, "path": page, "kind": "topic"},
+            "topic": {
+                "name": topic.name,
+                "note_url": topic.note.map(|n| r.url(page, &r.plan.notes[n], None)),
+                "accounts": accounts,
+                "meetings": meetings,
+                "notes": notes,
+                "index": r.url(page, plan::TOPICS, None),
+            },
+        }),
+    }
+}
+
+fn timeline_page(r: &Renderer<'_>) -> Page {
+    let page = plan::TIMELINE;
+    let mut months: Vec<(String, Vec<Json>)> = Vec::new();
+    for (m, meeting) in r.crm.meetings.iter().enumerate() {
+        let label = meeting.date.format("%B %Y").to_string();
+        let view = meeting_view(r, page, m);
+        match months.last_mut() {
+            Some((l, list)) if *l == label => list.push(view),
+            _ => months.push((label, vec![view])),
+        }
+    }
+    let months: Vec<Json> = months
+        .into_iter()
+        .map(|(label, meetings)| json!({"label": label, "meetings": meetings}))
+        .collect();
+    Page {
+        path: page.into(),
+        template: "timeline.html",
+        context: json!({
+            "site": site(r, page),
+            "page": {"title": "Timeline", "path": page, "kind": "timeline"},
+            "months": months,
+            "count": r.crm.meetings.len(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ago;
+
+    #[test]
+    fn how_long_ago() {
+        assert_eq!(ago(0), "today");
+        assert_eq!(ago(1), "yesterday");
+        assert_eq!(ago(8), "8 days ago");
+        assert_eq!(ago(20), "2 weeks ago");
+        assert_eq!(ago(172), "5 months ago");
+        assert_eq!(ago(800), "2 years ago");
+        assert_eq!(ago(-3), "in 3 days");
+    }
+}
