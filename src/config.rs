@@ -56,6 +56,9 @@ pub struct CrmConfig {
     pub meeting_types: Vec<String>,
     /// Vault folder → type for notes without a `type:` field or `type/…` tag (`"People" = "person"`).
     pub folder_types: std::collections::BTreeMap<String, String>,
+    /// Tag → type for notes without a `type:` field (`"crm/client" = "customer"`); `type/<value>` tags
+    /// always work.
+    pub tag_types: std::collections::BTreeMap<String, String>,
     /// Headings of sections whose links name an account's contacts.
     pub contact_headings: Vec<String>,
     /// Headings of sections whose comma-separated phrases are topics.
@@ -83,6 +86,7 @@ impl Default for CrmConfig {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
+            tag_types: Default::default(),
             contact_headings: strings(&["Key Contacts", "Contacts", "Related People", "People"]),
             topic_headings: strings(&["Topics / Themes", "Topics", "Themes"]),
             topic_ignore_tags: strings(&["type", "status"]),

@@ -71,6 +71,10 @@ brief_meetings = 5
 [crm.folder_types]
 People = "person"
 Meetings = "meeting"
+
+# Tags that give a note a type when it has no `type:` field (type/<value> tags always do).
+[crm.tag_types]
+# "crm/client" = "customer"
 "#;
 
 /// The template text for a vault at `vault` writing to `out` (both as written into the file).

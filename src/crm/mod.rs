@@ -647,8 +647,8 @@ pub fn build(index: &Index, config: &Config, today: NaiveDate) -> Crm {
     crm
 }
 
-/// A note's type: `type:` front matter, else a `type/<value>` tag, else its folder's (`[crm]
-/// folder_types`, the deepest folder that matches).
+/// A note's type: `type:` front matter, else a `type/<value>` tag or a tag `[crm] tag_types` maps, else
+/// its folder's (`[crm] folder_types`, the deepest folder that matches).
 pub fn note_type(note: &Note, config: &Config) -> Option<String> {
     if let Some(t) = fm(note, "type").and_then(text_of) {
         return Some(t.to_lowercase());
@@ -659,6 +659,17 @@ pub fn note_type(note: &Note, config: &Config) -> Option<String> {
             .then(|| rest.to_lowercase())
     }) {
         return Some(t);
+    }
+    let mapped = note.tags.iter().find_map(|t| {
+        config
+            .crm
+            .tag_types
+            .iter()
+            .find(|(tag, _)| tag.trim_start_matches('#').eq_ignore_ascii_case(t))
+            .map(|(_, ty)| ty.to_lowercase())
+    });
+    if mapped.is_some() {
+        return mapped;
     }
     let folder = note.id.folder().to_lowercase();
     config

@@ -374,6 +374,15 @@ fn types_from_tags_and_folders() {
         "type: wins"
     );
     assert_eq!(note_type(&note("Other/x.md", "hi"), &config), None);
+    let mut mapped = Config::default();
+    mapped
+        .crm
+        .tag_types
+        .insert("crm/client".into(), "customer".into());
+    assert_eq!(
+        note_type(&note("x.md", "#crm/client"), &mapped).as_deref(),
+        Some("customer")
+    );
 }
 
 #[test]
