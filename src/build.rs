@@ -36,6 +36,9 @@ pub struct BuildReport {
     pub notes: usize,
     pub pages: usize,
     pub files: usize,
+    /// Documents in the search index and the size of its file.
+    pub search_entries: usize,
+    pub search_bytes: usize,
     pub out: PathBuf,
     pub elapsed: Duration,
     pub diagnostics: Vec<Diagnostic>,
@@ -128,6 +131,11 @@ pub fn build(
         diagnostics,
     } = run_pipeline(config, progress)?;
     let files = site::build(&rendered, config)?;
+    let search_bytes = files
+        .files
+        .iter()
+        .find(|(p, _)| p == site::search::INDEX_PATH)
+        .map_or(0, |(_, b)| b.len());
     let written = site::write(&files, &config.out, &config.vault, options.force)?;
     progress(Progress::Written {
         files: written.files,
@@ -136,6 +144,8 @@ pub fn build(
         notes: index.notes.len(),
         pages: rendered.pages.len(),
         files: written.files,
+        search_entries: rendered.search.len(),
+        search_bytes,
         out: config.out.clone(),
         elapsed: start.elapsed(),
         diagnostics,

@@ -102,6 +102,11 @@ fn build(args: dossier::cli::BuildArgs) -> ExitCode {
                     plural(warnings, "warning"),
                     report.out.display()
                 );
+                eprintln!(
+                    "search index: {} entries, {:.1} KB (loaded when the search box is first used)",
+                    thousands(report.search_entries),
+                    report.search_bytes as f64 / 1024.0
+                );
             }
             if args.strict && warnings > 0 {
                 ExitCode::FAILURE

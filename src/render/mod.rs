@@ -14,6 +14,7 @@ pub mod html;
 pub mod markdown;
 pub mod plan;
 mod query;
+pub mod search;
 pub mod slug;
 pub mod urls;
 
@@ -48,6 +49,8 @@ pub struct Rendered {
     pub pages: Vec<Page>,
     pub copies: Vec<Copy>,
     pub diagnostics: Vec<Diagnostic>,
+    /// What the search index holds.
+    pub search: Vec<search::SearchDoc>,
     /// The site title and base URL, for templates and the sitemap.
     pub title: String,
     pub base_url: Option<String>,
@@ -173,6 +176,7 @@ pub fn render_site(index: &Index, crm: &Crm, config: &Config, today: NaiveDate) 
     }
     out.pages.extend(context::index_pages(&r));
     out.pages.extend(crm::pages(&r));
+    out.search = search::documents(&r);
     out.pages.sort_by(|a, b| a.path.cmp(&b.path));
     out.copies = plan
         .attachments

@@ -6,6 +6,7 @@
 //!    memory, sorted, so the same vault gives the same bytes.
 //! 3. `write`: a temporary folder beside the output, swapped in atomically.
 
+pub mod search;
 pub mod sitemap;
 pub mod theme;
 pub mod write;
@@ -87,6 +88,10 @@ pub fn build(rendered: &Rendered, config: &Config) -> Result<SiteFiles, SiteErro
             })
             .collect::<Result<_, SiteError>>()?;
     files.extend(theme.files.iter().cloned());
+    files.push((
+        search::INDEX_PATH.into(),
+        search::index_script(&rendered.search),
+    ));
     if let Some(base) = &rendered.base_url {
         files.push((
             "sitemap.xml".into(),

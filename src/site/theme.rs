@@ -42,9 +42,12 @@ pub const TEMPLATES: [(&str, &str); 17] = [
 ];
 
 /// The default theme's static files (site path under `static/`, bytes).
-pub const STATIC: [(&str, &[u8]); 2] = [
+pub const STATIC: [(&str, &[u8]); 5] = [
     theme_file!(bytes "style.css", "static"),
     theme_file!(bytes "filter.js", "static"),
+    theme_file!(bytes "search.js", "static"),
+    theme_file!(bytes "vendor/minisearch.min.js", "static"),
+    theme_file!(bytes "vendor/minisearch.LICENSE.txt", "static"),
 ];
 
 /// The compiled templates and the static files of the theme in use.

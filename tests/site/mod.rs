@@ -1,6 +1,7 @@
 //! End-to-end builds of fixture vaults and of the example vault: links, exclusion, escaping,
 //! determinism, the atomic swap. Each test builds into its own temporary folder.
 
+mod browser;
 mod crawl;
 mod harness;
 
@@ -8,3 +9,4 @@ mod crm;
 mod example;
 mod links;
 mod output;
+mod search;
