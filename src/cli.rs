@@ -24,6 +24,8 @@ pub enum Command {
     Init(InitArgs),
     /// Run one Dataview query against the vault and print the result.
     Query(QueryArgs),
+    /// Build into memory, serve on 127.0.0.1, rebuild on every change and reload open pages.
+    Serve(ServeArgs),
     /// Write one customer's brief as a self-contained HTML file to print or email before a meeting.
     Brief(BriefArgs),
 }
@@ -98,4 +100,19 @@ pub struct BriefArgs {
     /// The account: its note's name, an alias, or its vault path (a unique part of a name will do)
     #[arg(value_name = "ACCOUNT")]
     pub account: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub vault: VaultArgs,
+    /// The port to listen on
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// The address to listen on (loopback by default; 0.0.0.0 exposes the wiki to the network)
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub bind: std::net::IpAddr,
+    /// Open the site in the default browser
+    #[arg(long)]
+    pub open: bool,
 }

@@ -12,6 +12,7 @@ pub mod diagnostics;
 pub mod index;
 pub mod init;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod value;
 pub mod vault;

@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         },
         Command::Query(args) => query(args),
         Command::Brief(args) => brief(args),
+        Command::Serve(args) => serve(args),
     }
 }
 
@@ -185,4 +186,28 @@ fn brief(args: dossier::cli::BriefArgs) -> ExitCode {
     }
     eprintln!("wrote the brief of {} to {}", brief.account, out.display());
     ExitCode::SUCCESS
+}
+
+fn serve(args: dossier::cli::ServeArgs) -> ExitCode {
+    let config = match dossier::resolve_config(&args.vault) {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    let config_file = args
+        .vault
+        .config
+        .clone()
+        .or_else(|| dossier::config::Config::discover(args.vault.vault.as_deref()));
+    let options = dossier::serve::ServeOptions {
+        addr: std::net::SocketAddr::new(args.bind, args.port),
+        open: args.open,
+        config_file,
+    };
+    let vault_args = args.vault.clone();
+    let reload = move || dossier::resolve_config(&vault_args);
+    let log = |line: &str| eprintln!("{line}");
+    match dossier::serve::serve(config, options, reload, log) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
+    }
 }

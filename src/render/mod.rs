@@ -157,11 +157,31 @@ fn image_mime(ext: &str) -> Option<&'static str> {
 
 /// Renders every page of the site.
 pub fn render_site(index: &Index, crm: &Crm, config: &Config, today: NaiveDate) -> Rendered {
+    render_some(index, crm, config, today, None)
+}
+
+/// Renders the pages of the notes in `only` (every note when `None`), plus every index, CRM and search
+/// page, which depend on the whole vault. `dossier serve` passes the notes a change can affect.
+pub fn render_some(
+    index: &Index,
+    crm: &Crm,
+    config: &Config,
+    today: NaiveDate,
+    only: Option<&std::collections::BTreeSet<NoteIdx>>,
+) -> Rendered {
     use rayon::prelude::*;
     let plan = Plan::build(index, crm);
     let pages = crate::dataview::Pages::build(index);
     let r = Renderer::new(index, crm, &plan, &pages, config, today, LinkMode::Site);
-    let notes: Vec<(Page, Vec<Diagnostic>)> = (0..index.notes.len())
+    let selected: Vec<NoteIdx> = match only {
+        Some(set) => set
+            .iter()
+            .copied()
+            .filter(|&i| i < index.notes.len())
+            .collect(),
+        None => (0..index.notes.len()).collect(),
+    };
+    let notes: Vec<(Page, Vec<Diagnostic>)> = selected
         .into_par_iter()
         .map(|i| context::note_page(&r, i))
         .collect();

@@ -51,6 +51,27 @@ pub fn markdown_options() -> pulldown_cmark::Options {
 /// Reads the vault named by `config`. Never fails on a bad note: problems become diagnostics.
 /// Fails only when the vault folder itself cannot be read.
 pub fn load(config: &Config) -> Result<Vault, std::io::Error> {
+    load_cached(config, &mut NoteCache::default()).map(|(vault, _)| vault)
+}
+
+/// What a file looked like when it was parsed: modification time and size.
+type Stamp = (Option<std::time::SystemTime>, u64);
+
+/// Parsed notes kept between builds (by `dossier serve`): a note whose file has the same modification
+/// time and size is not read again.
+#[derive(Debug, Default)]
+pub struct NoteCache {
+    notes: std::collections::HashMap<String, (Stamp, ReadNote)>,
+}
+
+type ReadNote = Result<Note, (String, Option<Diagnostic>)>;
+
+/// Like [`load`], reusing the notes in `cache` whose files did not change; also returns the vault paths
+/// of the notes that were (re)read.
+pub fn load_cached(
+    config: &Config,
+    cache: &mut NoteCache,
+) -> Result<(Vault, Vec<String>), std::io::Error> {
     use rayon::prelude::*;
     let mut diagnostics = Vec::new();
     let found = walk::walk(&config.vault, &mut diagnostics)?;
@@ -68,12 +89,28 @@ pub fn load(config: &Config) -> Result<Vault, std::io::Error> {
             attachments.push(Attachment { path: f.rel, size });
         }
     }
-    let parsed: Vec<Result<Note, (String, Option<Diagnostic>)>> = note_files
+    let parsed: Vec<(Stamp, ReadNote, bool)> = note_files
         .par_iter()
-        .map(|f| read_note(f, &config.strip_sections))
+        .map(|f| {
+            let stamp = std::fs::metadata(&f.abs)
+                .map(|m| (m.modified().ok(), m.len()))
+                .unwrap_or((None, 0));
+            match cache.notes.get(&f.rel) {
+                Some((old, note)) if *old == stamp && stamp.0.is_some() => {
+                    (stamp, note.clone(), false)
+                }
+                _ => (stamp, read_note(f, &config.strip_sections), true),
+            }
+        })
         .collect();
     let mut notes = Vec::with_capacity(parsed.len());
-    for p in parsed {
+    let mut reread = Vec::new();
+    let mut kept = std::collections::HashMap::with_capacity(parsed.len());
+    for (f, (stamp, p, fresh)) in note_files.iter().zip(parsed) {
+        if fresh {
+            reread.push(f.rel.clone());
+        }
+        kept.insert(f.rel.clone(), (stamp, p.clone()));
         match p {
             Ok(note) => notes.push(note),
             Err((path, diag)) => {
@@ -82,13 +119,17 @@ pub fn load(config: &Config) -> Result<Vault, std::io::Error> {
             }
         }
     }
+    cache.notes = kept;
     excluded.sort();
-    Ok(Vault {
-        notes,
-        attachments,
-        excluded,
-        diagnostics,
-    })
+    Ok((
+        Vault {
+            notes,
+            attachments,
+            excluded,
+            diagnostics,
+        },
+        reread,
+    ))
 }
 
 /// Reads and parses one note; `Err` with its path when it is unpublished (`publish: false`) or
@@ -184,5 +225,27 @@ mod tests {
             .diagnostics
             .iter()
             .any(|d| d.path == "Linked.md" && d.message.contains("outside")));
+    }
+
+    #[test]
+    fn cache_rereads_only_changed_notes() {
+        let dir = tempfile::tempdir().unwrap();
+        let v = dir.path().to_path_buf();
+        fs::write(v.join("A.md"), "a").unwrap();
+        fs::write(v.join("B.md"), "b").unwrap();
+        let config = Config {
+            vault: v.clone(),
+            ..Config::default()
+        };
+        let mut cache = NoteCache::default();
+        let (_, reread) = load_cached(&config, &mut cache).unwrap();
+        assert_eq!(reread, ["A.md", "B.md"]);
+        let (_, reread) = load_cached(&config, &mut cache).unwrap();
+        assert!(reread.is_empty());
+        fs::write(v.join("B.md"), "b changed").unwrap();
+        fs::write(v.join("C.md"), "c").unwrap();
+        let (vault, reread) = load_cached(&config, &mut cache).unwrap();
+        assert_eq!(reread, ["B.md", "C.md"]);
+        assert_eq!(vault.notes[1].text, "b changed");
     }
 }

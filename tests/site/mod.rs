@@ -10,3 +10,4 @@ mod example;
 mod links;
 mod output;
 mod search;
+mod serve;

@@ -1,0 +1,121 @@
+//! `dossier serve` in a real browser: an edit on disk shows in the open page; a broken theme shows an
+//! error over the page and the server recovers on the next good save.
+
+use super::browser::Browser;
+use super::harness::fixture;
+use std::io::Read;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn get(port: u16, path: &str) -> Option<String> {
+    use std::io::Write;
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    Some(out)
+}
+
+#[test]
+fn an_edit_on_disk_reloads_the_open_page_and_errors_show_over_it() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("crm/brief/vault"), &dir.path().join("vault"));
+    std::fs::create_dir_all(dir.path().join("theme/templates")).unwrap();
+    let config = dir.path().join("dossier.toml");
+    std::fs::write(
+        &config,
+        "vault = \"vault\"\nout = \"public\"\ntheme = \"theme\"\ntoday = \"2026-11-20\"\n",
+    )
+    .unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let _server = Server(
+        Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .args(["serve", "--port", &port.to_string(), "--config"])
+            .arg(&config)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let start = Instant::now();
+    while !get(port, "/").is_some_and(|r| r.starts_with("HTTP/1.1 200")) {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "serve did not come up"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Served with the live-reload script; `build` output never has it.
+    let page = get(port, "/customers/acme-corp.html").unwrap();
+    assert!(page.contains("text/html; charset=utf-8") && page.contains("/__dossier/live.js"));
+    browser.open(&format!("http://127.0.0.1:{port}/customers/acme-corp.html"));
+    browser.wait_for(
+        "return document.body.textContent.indexOf('Budget freeze') >= 0",
+        "the page",
+    );
+    let body =
+        |s: &str| format!("return document.body && document.body.textContent.indexOf('{s}') >= 0");
+
+    // Edit the note on disk: the open page reloads with the new text.
+    let note = dir.path().join("vault/Customers/Acme Corp.md");
+    let text = std::fs::read_to_string(&note).unwrap();
+    std::fs::write(
+        &note,
+        text.replace("Budget freeze until Q1", "Budget approved LIVE-EDIT-7"),
+    )
+    .unwrap();
+    browser.wait_for(&body("LIVE-EDIT-7"), "the edit to show");
+
+    // A broken template: the build fails, the page shows the error, the old site stays served.
+    let template = dir.path().join("theme/templates/note.html");
+    std::fs::write(&template, "{% if %}broken").unwrap();
+    let overlay = browser.wait_for(
+        "var o = document.getElementById('dossier-error-overlay'); return o ? o.textContent : null",
+        "the error overlay",
+    );
+    assert!(overlay.as_str().unwrap().contains("note.html"), "{overlay}");
+    assert!(get(port, "/customers/acme-corp.html")
+        .unwrap()
+        .contains("LIVE-EDIT-7"));
+
+    // The next good save recovers.
+    std::fs::remove_file(&template).unwrap();
+    browser.wait_for(
+        "return !document.getElementById('dossier-error-overlay') && document.body.textContent.indexOf('LIVE-EDIT-7') >= 0",
+        "recovery",
+    );
+}
