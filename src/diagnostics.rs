@@ -85,6 +85,24 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Maps byte offsets of one text to 1-based `(line, column)`; columns count characters, not bytes.
+/// 1-based line and column of `offset` in `text` whose [`line_starts`] are `starts`.
+pub fn locate(text: &str, starts: &[usize], offset: usize) -> (u32, u32) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let line = starts.partition_point(|&s| s <= offset).max(1) - 1;
+    let col = text[starts[line]..offset].chars().count() + 1;
+    (line as u32 + 1, col as u32)
+}
+
+/// Byte offsets where each line of `text` starts.
+pub fn line_starts(text: &str) -> Vec<usize> {
+    let mut starts = vec![0];
+    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    starts
+}
+
 #[derive(Debug, Clone)]
 pub struct LineIndex<'a> {
     text: &'a str,
@@ -93,25 +111,23 @@ pub struct LineIndex<'a> {
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            starts: line_starts(text),
+        }
     }
 
     /// 1-based line and column of `offset` (clamped to the text; a non-boundary offset is moved back).
     pub fn locate(&self, offset: usize) -> (u32, u32) {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let col = self.text[self.starts[line]..offset].chars().count() + 1;
-        (line as u32 + 1, col as u32)
+        locate(self.text, &self.starts, offset)
     }
 
     /// 0-based line number of `offset`, as Dataview counts lines.
     pub fn line0(&self, offset: usize) -> u32 {
-        self.locate(offset).0 - 1
+        (self
+            .starts
+            .partition_point(|&s| s <= offset.min(self.text.len()))
+            - 1) as u32
     }
 }
 

@@ -15,7 +15,7 @@ pub mod structure;
 mod tests;
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::diagnostics::Diagnostic;
 use crate::index::{names::key, resolve::unresolved_name, Index, NoteIdx, Target};
 use crate::value::Value;
 use crate::vault::{scan, Note};
@@ -390,6 +390,8 @@ struct Builder<'a> {
     today: NaiveDate,
     /// Comment-free text per note, computed when first needed.
     texts: Vec<std::sync::OnceLock<String>>,
+    /// Line starts per note, computed when first needed.
+    lines: Vec<std::sync::OnceLock<Vec<usize>>>,
     crm: Crm,
     /// Role and company candidates per person, in the order sources were read.
     roles: Vec<Vec<Sourced<String>>>,
@@ -406,7 +408,9 @@ impl Builder<'_> {
     }
 
     fn line(&self, note: NoteIdx, offset: usize) -> u32 {
-        LineIndex::new(self.text(note)).line0(offset)
+        let starts =
+            self.lines[note].get_or_init(|| crate::diagnostics::line_starts(self.text(note)));
+        (starts.partition_point(|&s| s <= offset).max(1) - 1) as u32
     }
 
     fn type_of(&self, note: NoteIdx) -> Option<&str> {
@@ -508,6 +512,7 @@ pub fn build(index: &Index, config: &Config, today: NaiveDate) -> Crm {
         config,
         today,
         texts: (0..n).map(|_| std::sync::OnceLock::new()).collect(),
+        lines: (0..n).map(|_| std::sync::OnceLock::new()).collect(),
         crm: Crm {
             types: index
                 .notes
@@ -1340,7 +1345,7 @@ fn staleness(b: &mut Builder<'_>) {
                 if structure::is_placeholder_value(&value_text) {
                     continue;
                 }
-                let line = LineIndex::new(&text).line0(field.span.start);
+                let line = b.line(n, field.span.start);
                 let source = Source {
                     note: n,
                     line,

@@ -277,17 +277,22 @@ fn resolve_note_links(
     note: &Note,
 ) -> (Vec<Resolved>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let lines = crate::diagnostics::LineIndex::new(&note.text);
+    let starts = std::cell::OnceCell::new();
+    let locate = |offset: usize| {
+        let starts = starts.get_or_init(|| crate::diagnostics::line_starts(&note.text));
+        crate::diagnostics::locate(&note.text, starts, offset)
+    };
     let resolved = note
         .links
         .iter()
         .map(|link| {
             let relative = link.syntax == crate::vault::LinkSyntax::Markdown;
             let r = resolve::resolve(table, notes, Some(i), &link.target, relative);
-            let (line, col) = lines.locate(link.span.start);
+            let at = || locate(link.span.start);
             if let (Target::Note(chosen), false) = (&r.target, r.ambiguous_with.is_empty()) {
                 let chosen = *chosen;
                 let others: Vec<&str> = r.ambiguous_with.iter().map(|&o| notes[o].id.as_str()).collect();
+                let (line, col) = at();
                 diags.push(Diagnostic::warning(
                     note.id.as_str(),
                     line,
@@ -309,6 +314,7 @@ fn resolve_note_links(
                 (Some(sub), Some(t)) => {
                     let a = anchor_of(t, sub);
                     if a.is_none() {
+                        let (line, col) = at();
                         diags.push(Diagnostic::warning(
                             note.id.as_str(),
                             line,

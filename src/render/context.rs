@@ -33,6 +33,46 @@ pub(super) struct BacklinkView {
     pub title: String,
     pub url: String,
     pub snippets: Vec<String>,
+    /// Further mentions in the same note, not shown.
+    pub more: usize,
+}
+
+/// A page shows at most this many snippets per linking note (a note with 100,000 links to the same
+/// target must not make every page it links to enormous).
+const MAX_SNIPPETS: usize = 3;
+
+/// The notes mentioning something, each with up to `MAX_SNIPPETS` distinct snippets, sorted by note.
+pub(super) fn mentions<'b>(
+    r: &Renderer<'_>,
+    page: &str,
+    places: impl Iterator<Item = &'b Backlink>,
+) -> Vec<BacklinkView> {
+    // Per note: snippets, how many places were looked at, how many were left out.
+    let mut grouped: BTreeMap<NoteIdx, (Vec<String>, usize, usize)> = BTreeMap::new();
+    for b in places {
+        let (snippets, seen, more) = grouped.entry(b.from).or_default();
+        if *seen < MAX_SNIPPETS {
+            *seen += 1;
+            let s = snippet(r, b);
+            if !snippets.contains(&s) {
+                snippets.push(s);
+            }
+        } else {
+            *more += 1;
+        }
+    }
+    grouped
+        .into_iter()
+        .map(|(from, (snippets, _, more))| {
+            let item = note_item(r, page, from);
+            BacklinkView {
+                title: item.title,
+                url: item.url,
+                snippets,
+                more,
+            }
+        })
+        .collect()
 }
 
 /// The parts of every page: site title, the way back to the root, navigation.
@@ -98,12 +138,19 @@ pub(super) fn snippet(r: &Renderer<'_>, b: &Backlink) -> String {
         return String::new();
     };
     let text = r.clean_text(b.from);
-    let start = text[..link.span.start.min(text.len())]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
-    let end = text[link.span.start.min(text.len())..]
-        .find('\n')
-        .map_or(text.len(), |i| link.span.start + i);
+    // The link's line, looked for within a window around the link (a line may be megabytes long).
+    let window = SNIPPET_CHARS * 8;
+    let at = link.span.start.min(text.len());
+    let mut lo = at.saturating_sub(window);
+    while !text.is_char_boundary(lo) {
+        lo -= 1;
+    }
+    let mut hi = (link.span.end + window).min(text.len());
+    while !text.is_char_boundary(hi) {
+        hi += 1;
+    }
+    let start = text[lo..at].rfind('\n').map_or(lo, |i| lo + i + 1);
+    let end = text[at..hi].find('\n').map_or(hi, |i| at + i);
     let line = &text[start..end];
     let plain = crate::vault::scan::plain_text(line);
     let shown = link
@@ -185,24 +232,7 @@ pub fn note_page(r: &Renderer<'_>, i: NoteIdx) -> (Page, Vec<Diagnostic>) {
             })
         })
         .collect();
-    let mut grouped: BTreeMap<NoteIdx, Vec<String>> = BTreeMap::new();
-    for b in &r.index.backlinks[i] {
-        if b.from != i {
-            grouped.entry(b.from).or_default().push(snippet(r, b));
-        }
-    }
-    let backlinks: Vec<BacklinkView> = grouped
-        .into_iter()
-        .map(|(from, mut snippets)| {
-            snippets.dedup();
-            let item = note_item(r, page, from);
-            BacklinkView {
-                title: item.title,
-                url: item.url,
-                snippets,
-            }
-        })
-        .collect();
+    let backlinks = mentions(r, page, r.index.backlinks[i].iter().filter(|b| b.from != i));
     let mut outlinks: Vec<NoteIdx> = r.index.links[i]
         .iter()
         .filter_map(|l| match l.target {
@@ -388,7 +418,7 @@ pub fn index_pages(r: &Renderer<'_>) -> Vec<Page> {
         });
     }
     // Stub pages for names linked without a note.
-    for (name, mentions) in &idx.unresolved {
+    for (name, places) in &idx.unresolved {
         let Some(page) = r.plan.stubs.get(name) else {
             continue;
         };
@@ -396,22 +426,7 @@ pub fn index_pages(r: &Renderer<'_>) -> Vec<Page> {
             // A person without a note: their directory page stands in for the stub.
             continue;
         }
-        let mut grouped: BTreeMap<NoteIdx, Vec<String>> = BTreeMap::new();
-        for b in mentions {
-            grouped.entry(b.from).or_default().push(snippet(r, b));
-        }
-        let mentions: Vec<BacklinkView> = grouped
-            .into_iter()
-            .map(|(from, mut snippets)| {
-                snippets.dedup();
-                let item = note_item(r, page, from);
-                BacklinkView {
-                    title: item.title,
-                    url: item.url,
-                    snippets,
-                }
-            })
-            .collect();
+        let mentions = mentions(r, page, places.iter());
         pages.push(Page {
             path: page.clone(),
             template: "stub.html",

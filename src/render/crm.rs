@@ -2,7 +2,7 @@
 //! and topic pages, the meeting timeline. Contexts only: the theme lays them out (`accounts.html`,
 //! `brief.html`, `people.html`, `person.html`, `topics.html`, `topic.html`, `timeline.html`).
 
-use super::context::{note_item, site, snippet, BacklinkView};
+use super::context::{mentions, note_item, site};
 use super::markdown::Frame;
 use super::{plan, Page, Renderer};
 use crate::crm::{
@@ -411,22 +411,7 @@ fn person_page(r: &Renderer<'_>, p: PersonIdx) -> Page {
             .flat_map(|(_, places)| places.iter())
             .collect(),
     };
-    let mut grouped: BTreeMap<NoteIdx, Vec<String>> = BTreeMap::new();
-    for b in places {
-        grouped.entry(b.from).or_default().push(snippet(r, b));
-    }
-    let mentions: Vec<BacklinkView> = grouped
-        .into_iter()
-        .map(|(from, mut snippets)| {
-            snippets.dedup();
-            let item = note_item(r, page, from);
-            BacklinkView {
-                title: item.title,
-                url: item.url,
-                snippets,
-            }
-        })
-        .collect();
+    let mentions = mentions(r, page, places.into_iter());
     let accounts: Vec<Json> = person
         .accounts
         .iter()

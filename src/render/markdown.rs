@@ -121,18 +121,33 @@ impl Renderer<'_> {
         // Adjacent text events are one run of text: pulldown-cmark splits text at `[` and similar
         // characters, and Obsidian syntax (`[due:: …]`, `#tags`, `==marks==`) may straddle the split.
         let mut events: Vec<(Event<'_>, Range<usize>)> = Vec::new();
+        // A run of adjacent text is collected in one String (copying the run for each piece would be
+        // quadratic on long lines).
+        let mut run: Option<(String, Range<usize>)> = None;
         for (event, r) in
             Parser::new_ext(source, crate::vault::markdown_options()).into_offset_iter()
         {
-            match (event, events.last_mut()) {
-                (Event::Text(t), Some((Event::Text(prev), pr))) if pr.end == r.start => {
-                    let mut joined = prev.to_string();
-                    joined.push_str(&t);
-                    *prev = joined.into();
-                    pr.end = r.end;
+            match (event, run.as_mut()) {
+                (Event::Text(t), Some((text, range))) if range.end == r.start => {
+                    text.push_str(&t);
+                    range.end = r.end;
                 }
-                (event, _) => events.push((event, r)),
+                (Event::Text(t), _) => {
+                    if let Some((text, range)) = run.take() {
+                        events.push((Event::Text(text.into()), range));
+                    }
+                    run = Some((t.into_string(), r));
+                }
+                (event, _) => {
+                    if let Some((text, range)) = run.take() {
+                        events.push((Event::Text(text.into()), range));
+                    }
+                    events.push((event, r));
+                }
             }
+        }
+        if let Some((text, range)) = run.take() {
+            events.push((Event::Text(text.into()), range));
         }
         for (event, r) in events {
             let r = r.start + start..r.end + start;
@@ -541,8 +556,7 @@ impl Renderer<'_> {
                     .stub(name)
                     .map(|p| self.url(frame.page, p, None))
                     .unwrap_or_default();
-                let (line, col) =
-                    crate::diagnostics::LineIndex::new(&note.text).locate(link.span.start);
+                let (line, col) = self.locate(frame.note, link.span.start);
                 diags.push(Diagnostic::warning(
                     note.id.as_str(),
                     line,
@@ -568,7 +582,7 @@ impl Renderer<'_> {
         diags: &mut Vec<Diagnostic>,
     ) -> String {
         let note = &self.index.notes[frame.note];
-        let (line, col) = crate::diagnostics::LineIndex::new(&note.text).locate(link.span.start);
+        let at = || self.locate(frame.note, link.span.start);
         let key = (target, link.subpath.clone());
         let t = &self.index.notes[target];
         let title_href = self.url(frame.page, &self.plan.notes[target], anchor);
@@ -582,6 +596,7 @@ impl Renderer<'_> {
         );
         let self_embed = target == frame.note && link.subpath.is_none();
         if self_embed || frame.stack.contains(&key) {
+            let (line, col) = at();
             diags.push(Diagnostic::warning(
                 note.id.as_str(),
                 line,
@@ -595,6 +610,7 @@ impl Renderer<'_> {
             return format!("<div class=\"internal-embed embed-cycle\">{title}<p>This embed would include itself (an embed cycle); shown as a link.</p></div>");
         }
         if frame.stack.len() > MAX_EMBED_DEPTH {
+            let (line, col) = at();
             diags.push(Diagnostic::warning(
                 note.id.as_str(),
                 line,

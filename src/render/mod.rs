@@ -80,6 +80,8 @@ pub struct Renderer<'a> {
     pub pages: &'a crate::dataview::Pages,
     /// Each note's text with comments blanked (offsets unchanged), computed once.
     clean: Vec<String>,
+    /// Each note's line starts, computed when a diagnostic first needs them.
+    lines: Vec<std::sync::OnceLock<Vec<usize>>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -108,7 +110,17 @@ impl<'a> Renderer<'a> {
             today,
             pages,
             clean,
+            lines: (0..index.notes.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
         }
+    }
+
+    /// 1-based line and column of a byte offset in a note, for diagnostics.
+    pub fn locate(&self, note: NoteIdx, offset: usize) -> (u32, u32) {
+        let text = &self.index.notes[note].text;
+        let starts = self.lines[note].get_or_init(|| crate::diagnostics::line_starts(text));
+        crate::diagnostics::locate(text, starts, offset)
     }
 
     /// The note's text with `%% comments %%` blanked (what the vault stage parsed).

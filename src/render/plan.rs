@@ -41,6 +41,9 @@ pub struct Plan {
     /// Unresolved link name (as `Index::unresolved` keys it) → its stub page, or the directory page of
     /// the person of that name.
     pub stubs: BTreeMap<String, String>,
+    /// Lookup key of each unresolved name → the name as `stubs` keys it.
+    #[serde(skip)]
+    pub stub_keys: std::collections::HashMap<String, String>,
     /// Per account (same order as `Crm::accounts`): its brief.
     pub briefs: Vec<String>,
     /// Per person (same order as `Crm::people`): their directory page.
@@ -141,12 +144,14 @@ impl Plan {
             };
             stubs.insert(name.clone(), page);
         }
+        let stub_keys = stubs.keys().map(|n| (key(n), n.clone())).collect();
         Plan {
             notes,
             attachments,
             folders,
             tags,
             stubs,
+            stub_keys,
             briefs,
             people,
             topics,
@@ -156,8 +161,9 @@ impl Plan {
     /// The stub page of an unresolved name (looked up case-insensitively, as the Index groups them).
     pub fn stub(&self, name: &str) -> Option<&String> {
         self.stubs.get(name).or_else(|| {
-            let k = key(name);
-            self.stubs.iter().find(|(n, _)| key(n) == k).map(|(_, p)| p)
+            self.stub_keys
+                .get(&key(name))
+                .and_then(|n| self.stubs.get(n))
         })
     }
 }

@@ -162,9 +162,8 @@ impl Renderer<'_> {
         diags: &mut Vec<Diagnostic>,
     ) -> String {
         let note = &self.index.notes[frame.note];
-        let lines = crate::diagnostics::LineIndex::new(&note.text);
         if q.kind == QueryKind::DataviewJs {
-            let (line, col) = lines.locate(q.span.start);
+            let (line, col) = self.locate(frame.note, q.span.start);
             diags.push(Diagnostic::warning(
                 note.id.as_str(),
                 line,
@@ -176,7 +175,7 @@ impl Renderer<'_> {
         let values = PageValues { r: self, frame };
         match crate::dataview::parse(&q.source) {
             Err(e) => {
-                let (line, _) = lines.locate(q.source_offset);
+                let (line, _) = self.locate(frame.note, q.source_offset);
                 diags.push(Diagnostic::warning(
                     note.id.as_str(),
                     line + e.line.saturating_sub(1),
@@ -188,7 +187,7 @@ impl Renderer<'_> {
             Ok(query) => match crate::dataview::execute(&query, &self.context(frame)) {
                 Ok(result) => result_to_html(&result, &values),
                 Err(e) => {
-                    let (line, col) = lines.locate(q.source_offset);
+                    let (line, col) = self.locate(frame.note, q.source_offset);
                     diags.push(Diagnostic::warning(
                         note.id.as_str(),
                         line,
@@ -213,8 +212,7 @@ impl Renderer<'_> {
             Ok(v) => inline_to_html(&v, &values),
             Err(e) => {
                 let note = &self.index.notes[frame.note];
-                let (line, col) =
-                    crate::diagnostics::LineIndex::new(&note.text).locate(q.source_offset);
+                let (line, col) = self.locate(frame.note, q.source_offset);
                 diags.push(Diagnostic::warning(
                     note.id.as_str(),
                     line,

@@ -67,9 +67,14 @@ fn field_at(text: &str, open: usize) -> Option<(String, String, usize)> {
         b'[' => (b'[', b']'),
         _ => (b'(', b')'),
     };
-    let sep = text[open + 1..].find("::")? + open + 1;
+    // The key holds no bracket or newline: look for `::` only up to the first of them (searching the
+    // rest of the text from every bracket would be quadratic).
+    let key_end = text[open + 1..]
+        .find(['[', ']', '(', ')', '\n'])
+        .map_or(text.len(), |i| open + 1 + i);
+    let sep = text[open + 1..key_end].find("::")? + open + 1;
     let key = &text[open + 1..sep];
-    if key.trim().is_empty() || key.contains(['[', ']', '(', ')', '\n']) {
+    if key.trim().is_empty() {
         return None;
     }
     let mut depth = 1usize;

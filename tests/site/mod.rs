@@ -7,6 +7,7 @@ mod harness;
 
 mod crm;
 mod example;
+mod hostile;
 mod links;
 mod output;
 mod search;
