@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds one pathological note at a time with the release binary and prints wall time and peak memory:
+# a 1 MB line, 100,000 links, a 10,000-row table, a 50 MB note. tests/site/hostile.rs builds smaller
+# versions in every test run; this records what the full sizes cost (see BENCHMARKS.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WORK=${WORK:-/tmp/dossier-hostile}
+rm -rf "$WORK" && mkdir -p "$WORK/v"
+[ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
+cargo build --release --quiet
+python3 - "$WORK/v" <<'PY'
+import os, sys
+d = sys.argv[1]
+open(os.path.join(d, 'Line.md'), 'w').write('x' * (1 << 20))
+open(os.path.join(d, 'Links.md'), 'w').write(''.join('[[Target %d]] ' % (i % 50) for i in range(100000)))
+open(os.path.join(d, 'Table.md'), 'w').write('| a | b |\n|---|---|\n' + ''.join('| %d | [[Row %d]] |\n' % (i, i) for i in range(10000)))
+p = "Lorem ipsum dolor sit amet, [[Link]] consectetur #tag adipiscing elit.\n\n"
+open(os.path.join(d, 'Huge.md'), 'w').write(p * (50 * (1 << 20) // len(p)))
+PY
+printf '%-8s %9s %9s\n' note seconds peak_MB
+for f in Line Links Table Huge; do
+  rm -rf "$WORK/one" && mkdir "$WORK/one" && cp "$WORK/v/$f.md" "$WORK/one/"
+  /usr/bin/time -f "%e %M" -o "$WORK/time.txt" target/release/dossier build --quiet --vault "$WORK/one" --out "$WORK/out" --force
+  read -r secs kb < "$WORK/time.txt"
+  awk -v f="$f" -v s="$secs" -v k="$kb" 'BEGIN {printf "%-8s %9.2f %9.0f\n", f, s, k/1024}'
+done
