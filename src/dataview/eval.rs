@@ -80,7 +80,39 @@ impl<'a> Eval<'a> {
         r
     }
 
+    /// A field access chain (`file.outlinks`, `this.file.link`, `[[Note]].status`) found by reference
+    /// where every step is a plain object key, so that only the value at its end is cloned. `None` means
+    /// "evaluate it the general way" (locals, swizzling, missing keys, computed indices).
+    fn path(&self, e: &Expr) -> Option<&Value> {
+        match e {
+            Expr::Field(name) => {
+                if let Some((_, v)) = self.locals.iter().rev().find(|(n, _)| n == name) {
+                    return Some(v);
+                }
+                match self.row.get(name) {
+                    Some(v) => Some(v),
+                    None if name == "this" => Some(self.this),
+                    None => None,
+                }
+            }
+            Expr::Index(base, index) => {
+                let Expr::Literal(Value::String(key)) = index.as_ref() else {
+                    return None;
+                };
+                match self.path(base)? {
+                    Value::Object(o) => o.get(key),
+                    Value::Link(l) => self.page_of(l)?.get(key),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
     fn eval_inner(&self, e: &Expr) -> Result<Value, String> {
+        if let (Expr::Index(..), Some(v)) = (e, self.path(e)) {
+            return Ok(v.clone());
+        }
         Ok(match e {
             Expr::Literal(v) => v.clone(),
             Expr::Link(l) => Value::Link(self.resolve_link(l)),
