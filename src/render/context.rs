@@ -337,6 +337,18 @@ pub fn index_pages(r: &Renderer<'_>) -> Vec<Page> {
                 "root_notes": root_notes,
                 "recent": dated,
                 "tags": tags,
+                "crm": {
+                    "accounts": r.crm.accounts.len(),
+                    "stale": r.crm.accounts.iter().filter(|a| a.stale).count(),
+                    "overdue": r.crm.accounts.iter().map(|a| a.overdue).sum::<usize>(),
+                    "people": r.crm.people.len(),
+                    "topics": r.crm.topics.len(),
+                    "meetings": r.crm.meetings.len(),
+                    "accounts_url": r.url(page, super::plan::ACCOUNTS, None),
+                    "people_url": r.url(page, super::plan::PEOPLE, None),
+                    "topics_url": r.url(page, super::plan::TOPICS, None),
+                    "timeline_url": r.url(page, super::plan::TIMELINE, None),
+                },
             }),
         });
     }
