@@ -2,55 +2,61 @@
 # Benchmarks dossier against the floor program (and Hugo, when installed) on generated CRM vaults.
 #
 #   benches/run.sh [SIZES...]        default sizes: 1000 10000 50000
+#   RUNS=3 benches/run.sh 1000 10000
+#   RUNS=1 WARMUP=0 benches/run.sh 50000     (one cold run, for sizes that take minutes)
 #
-# Vaults come from ../shared/bench/gen_vault.py (seed 1), so figures are comparable across runs.
+# Vaults come from $SHARED/bench/gen_vault.py (SHARED=../shared; seed 1), so figures are comparable across runs.
 # Each program runs once as a warm-up, then RUNS times; the median wall time is reported, with peak
-# memory from /usr/bin/time -v, notes/s, MB/s, and dossier / floor as a ratio (stable across machines).
+# memory from /usr/bin/time, notes/s, MB/s, and the ratio to floor's time (stable across machines).
+# When both 10000 and 50000 are run, the 50k/10k scaling of dossier's time is printed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SIZES=("${@:-1000 10000 50000}")
+SIZES=("$@")
 [ $# -gt 0 ] || SIZES=(1000 10000 50000)
 RUNS=${RUNS:-5}
-GEN=${GEN:-../shared/bench/gen_vault.py}
+SHARED=${SHARED:-../shared}
+GEN=${GEN:-$SHARED/bench/gen_vault.py}
 WORK=${WORK:-/tmp/dossier-bench}
 mkdir -p "$WORK"
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
+# shellcheck source=benches/common.sh
+. benches/common.sh
 
-cargo build --release --quiet
-cargo bench --bench floor --no-run --quiet 2>/dev/null
-FLOOR=$(ls -t target/release/deps/floor-* | grep -v '\.d$' | head -1)
+cargo build --release --locked --quiet
+# The floor binary: ask cargo for its path rather than guessing the newest file in deps/.
+FLOOR=$(cargo bench --locked --bench floor --no-run --message-format=json 2>/dev/null |
+  python3 -c 'import json, sys
+for l in sys.stdin:
+    m = json.loads(l)
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "floor" and m.get("executable"):
+        print(m["executable"])' | tail -1)
+[ -x "$FLOOR" ] || { echo "cannot build the floor bench" >&2; exit 1; }
 DOSSIER=target/release/dossier
 
-# median_run NAME CMD...: prints "median_seconds peak_kb"
-median_run() {
-  local times=() peaks=() i
-  "$@" >/dev/null 2>&1 || true   # warm-up
-  for ((i = 0; i < RUNS; i++)); do
-    /usr/bin/time -v -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/err.txt" || { cat "$WORK/err.txt" >&2; return 1; }
-    times+=("$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(k=1;k<=n;k++) s=s*60+a[k]; print s}' "$WORK/time.txt")")
-    peaks+=("$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")")
-  done
-  local med peak
-  med=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  peak=$(printf '%s\n' "${peaks[@]}" | sort -n | tail -1)
-  echo "$med $peak"
+row() { # row NOTES PROGRAM SECONDS PEAK_KB MB FLOOR_SECONDS
+  awk -v n="$1" -v p="$2" -v t="$3" -v k="$4" -v mb="$5" -v f="$6" \
+    'BEGIN {printf "%-7s %-8s %9.3f %9.1f %10.0f %8.1f %7.2f\n", n, p, t, k / 1024, n / t, mb / t, t / f}'
 }
 
+declare -A DOSSIER_T
 printf '%-7s %-8s %9s %9s %10s %8s %7s\n' notes program median_s peak_MB notes/s MB/s ratio
 for n in "${SIZES[@]}"; do
-  vault="$WORK/v$n"
-  [ -d "$vault" ] || python3 "$GEN" --notes "$n" --out "$vault" --seed 1 >/dev/null
-  mb=$(du -sm --apparent-size "$vault" | cut -f1)
-  read -r ft fp < <(median_run "$FLOOR" "$vault" "$WORK/floor-out")
-  read -r dt dp < <(median_run "$DOSSIER" build --quiet --vault "$vault" --out "$WORK/dossier-out" --today 2026-11-20 --force)
-  for row in "floor $ft $fp" "dossier $dt $dp"; do
-    set -- $row
-    awk -v n="$n" -v p="$1" -v t="$2" -v k="$3" -v mb="$mb" -v f="$ft" \
-      'BEGIN {printf "%-7s %-8s %9.3f %9.1f %10.0f %8.1f %7.2f\n", n, p, t, k/1024, n/t, mb/t, t/f}'
-  done
+  vault=$(ensure_vault "$n")
+  mb=$(du -sb --apparent-size "$vault" | awk '{printf "%.1f", $1 / 1e6}')
+  m=$(median_run "$FLOOR" "$vault" "$WORK/floor-out") || exit 1
+  read -r ft fp <<<"$m"
+  m=$(median_run "$DOSSIER" build --quiet --vault "$vault" --out "$WORK/dossier-out" --today 2026-11-20 --force) || exit 1
+  read -r dt dp <<<"$m"
+  DOSSIER_T[$n]=$dt
+  row "$n" floor "$ft" "$fp" "$mb" "$ft"
+  row "$n" dossier "$dt" "$dp" "$mb" "$ft"
   if command -v hugo >/dev/null; then
-    read -r ht hp < <(median_run sh ../shared/bench/hugo_peer.sh "$vault" "$WORK/hugo-out")
-    awk -v n="$n" -v t="$ht" -v k="$hp" -v mb="$mb" -v f="$ft" \
-      'BEGIN {printf "%-7s %-8s %9.3f %9.1f %10.0f %8.1f %7.2f\n", n, "hugo", t, k/1024, n/t, mb/t, t/f}'
+    m=$(median_run sh "$SHARED/bench/hugo_peer.sh" "$vault" "$WORK/hugo-out") || exit 1
+    read -r ht hp <<<"$m"
+    row "$n" hugo "$ht" "$hp" "$mb" "$ft"
   fi
 done
+if [ -n "${DOSSIER_T[10000]:-}" ] && [ -n "${DOSSIER_T[50000]:-}" ]; then
+  awk -v a="${DOSSIER_T[50000]}" -v b="${DOSSIER_T[10000]}" \
+    'BEGIN {printf "dossier scaling 50000/10000: %.2fx the time for 5x the notes\n", a / b}'
+fi

@@ -9,5 +9,26 @@ fuzz_target!(|data: &[u8]| {
     let text = parse::decode(data, "fuzz.md", &mut diags);
     let _ = scan::inline_tokens(&text);
     let _ = scan::strip_comments(&text);
-    let _ = parse::parse_note(NoteId("fuzz.md".into()), text, FileMeta::default(), diags);
+    for line in text.lines().take(64) {
+        let _ = scan::plain_text(line);
+    }
+    let note = parse::parse_note(
+        NoteId("Folder/fuzz.md".into()),
+        text,
+        FileMeta::default(),
+        diags,
+    );
+    // Offsets the later stages slice with must stay inside the text and on char boundaries.
+    let t = &note.text;
+    assert!(note.body_start <= t.len() && t.is_char_boundary(note.body_start));
+    for q in &note.queries {
+        assert!(t.get(q.span.clone()).is_some(), "query span {:?}", q.span);
+    }
+    for item in &note.list_items {
+        assert!(
+            t.get(item.span.clone()).is_some(),
+            "list item span {:?}",
+            item.span
+        );
+    }
 });

@@ -1,11 +1,55 @@
 //! The Dataview parser and evaluator on arbitrary text: never a panic, never a hang.
+//!
+//! The input is parsed as a query; when it parses it is executed against a small fixed vault
+//! (`common`), once without `this` and once from a note, and the result is formatted as the CLI does.
+//! The input is also parsed as an expression and, when that parses, evaluated as an inline query.
 #![no_main]
 
+#[path = "common/mod.rs"]
+mod common;
+
+use dossier::dataview::{self, output, Context, Pages};
+use dossier::index::Index;
 use libfuzzer_sys::fuzz_target;
+use std::sync::OnceLock;
+
+struct Fixture {
+    index: Index,
+    pages: Pages,
+    this: usize,
+}
+
+fn fixture() -> &'static Fixture {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    F.get_or_init(|| {
+        let index = common::index(None);
+        let pages = Pages::build(&index);
+        let this = index.note_by_path("Customers/Acme Corp.md").unwrap();
+        Fixture { index, pages, this }
+    })
+}
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(text) = std::str::from_utf8(data) {
-        let _ = dossier::dataview::parse(text);
-        let _ = dossier::dataview::parser::parse_expression(text);
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let f = fixture();
+    let ctx = |this| Context {
+        index: &f.index,
+        pages: &f.pages,
+        this,
+        today: common::today(),
+    };
+    if let Ok(query) = dataview::parse(text) {
+        for this in [None, Some(f.this)] {
+            if let Ok(result) = dataview::execute(&query, &ctx(this)) {
+                let _ = output::format(&result, output::Format::Text);
+                let _ = output::format(&result, output::Format::Md);
+                let _ = output::to_json(&result).to_string();
+            }
+        }
+    }
+    if dataview::parser::parse_expression(text).is_ok() {
+        let _ = dataview::evaluate_inline(text, &ctx(Some(f.this)));
     }
 });
