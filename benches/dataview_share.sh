@@ -40,8 +40,9 @@ for d, _, fs in os.walk(dst):
 print(f"removed {removed} dataview blocks from {files} notes", file=sys.stderr)
 PY
 fi
-with=$(grep -rc '^```dataview' "$vault" | awk -F: '{s += $NF} END {print s}')
-without=$(grep -rc '^```dataview' "$plain" | awk -F: '{s += $NF} END {print s}')
+blocks() { grep -rc '^```dataview' "$1" | awk -F: '{s += $NF} END {print s + 0}' || true; }
+with=$(blocks "$vault")
+without=$(blocks "$plain")
 
 build() { median_run "$DOSSIER" build --quiet --vault "$1" --out "$WORK/share-out" --today 2026-11-20 --force; }
 m=$(build "$vault") || exit 1

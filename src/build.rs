@@ -2,8 +2,11 @@
 //!
 //! 1. `vault::load` reads and parses the notes (parallel).
 //! 2. `Index::build` resolves every link once.
-//! 3. `render::render_site` renders every page (parallel), evaluating Dataview blocks.
-//! 4. `site::build` applies the theme and minifies; `site::write` swaps the output in atomically.
+//! 3. `crm::build` gathers accounts, people, meetings and topics.
+//! 4. `render::render_each` renders every page (parallel), evaluating Dataview blocks, and hands each
+//!    page at once to the theme (`site::Templater`: tera, then minify-html) and into a `site::Staging`
+//!    folder, which replaces the output atomically when everything is written. No stage holds every
+//!    page in memory.
 //!
 //! `check` stops before step 4 and writes nothing. Diagnostics from every stage are returned, sorted.
 
@@ -71,16 +74,15 @@ pub fn count_problems(diagnostics: &[Diagnostic]) -> usize {
         .count()
 }
 
-struct Pipeline {
+/// The vault read and indexed, before any page is made.
+struct Loaded {
     index: Index,
-    rendered: render::Rendered,
+    crm: crate::crm::Crm,
+    today: chrono::NaiveDate,
     diagnostics: Vec<Diagnostic>,
 }
 
-fn run_pipeline(
-    config: &Config,
-    progress: &mut dyn FnMut(Progress),
-) -> Result<Pipeline, BuildError> {
+fn load(config: &Config, progress: &mut dyn FnMut(Progress)) -> Result<Loaded, BuildError> {
     let vault = vault::load(config).map_err(|source| BuildError::Vault {
         path: config.vault.clone(),
         source,
@@ -104,45 +106,60 @@ fn run_pipeline(
     let today = crate::build_date(config);
     let crm = crate::crm::build(&index, config, today);
     diagnostics.extend(crm.diagnostics.iter().cloned());
-    let rendered = render::render_site(&index, &crm, config, today);
-    progress(Progress::PagesRendered {
-        pages: rendered.pages.len(),
-    });
-    diagnostics.extend(rendered.diagnostics.iter().cloned());
-    diagnostics.sort();
-    diagnostics.dedup();
-    Ok(Pipeline {
+    Ok(Loaded {
         index,
-        rendered,
+        crm,
+        today,
         diagnostics,
     })
 }
 
-/// Builds the site of `config` into `config.out`.
+/// Builds the site of `config` into `config.out`. Pages are templated, minified and written as they are
+/// rendered, into a temporary folder that replaces the output only when everything is written.
 pub fn build(
     config: &Config,
     options: &BuildOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<BuildReport, BuildError> {
+    use rayon::prelude::*;
     let start = Instant::now();
-    let Pipeline {
+    let Loaded {
         index,
-        rendered,
-        diagnostics,
-    } = run_pipeline(config, progress)?;
-    let files = site::build(&rendered, config)?;
-    let search_bytes = files
-        .files
+        crm,
+        today,
+        mut diagnostics,
+    } = load(config, progress)?;
+    let templater = site::Templater::new(config)?;
+    let staging = site::Staging::begin(&config.out, &config.vault, options.force)?;
+    let rendered = render::render_each(&index, &crm, config, today, None, &|page| {
+        let (path, bytes) = templater.page(page)?;
+        staging.put(&path, &bytes)
+    })?;
+    progress(Progress::PagesRendered {
+        pages: rendered.page_paths.len(),
+    });
+    let extras = templater.extras(&rendered);
+    let search_bytes = extras
         .iter()
         .find(|(p, _)| p == site::search::INDEX_PATH)
         .map_or(0, |(_, b)| b.len());
-    let written = site::write(&files, &config.out, &config.vault, options.force)?;
+    extras
+        .par_iter()
+        .try_for_each(|(path, bytes)| staging.put(path, bytes))?;
+    rendered
+        .copies
+        .par_iter()
+        .try_for_each(|c| staging.copy(c))?;
+    let written = staging.commit()?;
     progress(Progress::Written {
         files: written.files,
     });
+    diagnostics.extend(rendered.diagnostics.iter().cloned());
+    diagnostics.sort();
+    diagnostics.dedup();
     Ok(BuildReport {
         notes: index.notes.len(),
-        pages: rendered.pages.len(),
+        pages: rendered.page_paths.len(),
         files: written.files,
         search_entries: rendered.search.len(),
         search_bytes,
@@ -154,14 +171,28 @@ pub fn build(
 
 /// Everything `build` does except writing; returns every problem found.
 pub fn check(config: &Config) -> Result<Vec<Diagnostic>, BuildError> {
-    let Pipeline {
-        rendered,
+    let Loaded {
+        index,
+        crm,
+        today,
         mut diagnostics,
-        ..
-    } = run_pipeline(config, &mut |_| {})?;
+    } = load(config, &mut |_| {})?;
     // Templates are part of the build: a broken theme is a problem `check` must report.
-    if let Err(e) = site::build(&rendered, config) {
-        diagnostics.push(Diagnostic::error("theme", 0, 0, e.to_string()));
+    let templated = site::Templater::new(config).and_then(|templater| {
+        render::render_each(&index, &crm, config, today, None, &|page| {
+            templater.page(page).map(drop)
+        })
+    });
+    match templated {
+        Ok(rendered) => diagnostics.extend(rendered.diagnostics),
+        Err(e) => {
+            // The pages' own problems still count: render again without the theme.
+            let rendered = render::render_some(&index, &crm, config, today, None);
+            diagnostics.extend(rendered.diagnostics);
+            diagnostics.push(Diagnostic::error("theme", 0, 0, e.to_string()));
+        }
     }
+    diagnostics.sort();
+    diagnostics.dedup();
     Ok(diagnostics)
 }

@@ -43,25 +43,24 @@ impl RowLookup for RowView<'_> {
         if let Some(v) = self.row.overlay.get(key) {
             return Some(v);
         }
-        let pages = self.ctx.pages;
+        let (pages, index) = (self.ctx.pages, self.ctx.index);
         match self.row.base {
-            Base::Page(n) => pages.pages.get(n)?.get(key),
+            Base::Page(n) => pages.page(index, n)?.get(key),
             Base::Item(n, i) => pages
-                .items
-                .get(n)?
+                .items(index, n)
                 .get(i)?
                 .get(key)
-                .or_else(|| pages.pages.get(n)?.get(key)),
+                .or_else(|| pages.page(index, n)?.get(key)),
             Base::None => None,
         }
     }
     fn object(&self) -> Object {
-        let pages = self.ctx.pages;
+        let (pages, index) = (self.ctx.pages, self.ctx.index);
         let mut o = match self.row.base {
-            Base::Page(n) => pages.pages.get(n).cloned().unwrap_or_default(),
+            Base::Page(n) => pages.page(index, n).cloned().unwrap_or_default(),
             Base::Item(n, i) => {
-                let mut o = pages.pages.get(n).cloned().unwrap_or_default();
-                if let Some(item) = pages.items.get(n).and_then(|it| it.get(i)) {
+                let mut o = pages.page(index, n).cloned().unwrap_or_default();
+                if let Some(item) = pages.items(index, n).get(i) {
                     o.extend(item.iter().map(|(k, v)| (k.clone(), v.clone())));
                 }
                 o
@@ -152,12 +151,12 @@ fn source_notes(src: &Source, ctx: &Context<'_>) -> BTreeSet<NoteIdx> {
     }
 }
 
-/// `this`: the page object of the note holding the query, or an empty object (§7.2).
-pub fn this_value(ctx: &Context<'_>) -> Value {
-    ctx.this.and_then(|t| ctx.pages.pages.get(t)).map_or_else(
-        || Value::Object(Object::new()),
-        |p| Value::Object(p.clone()),
-    )
+/// `this`: the page object of the note holding the query, or an empty object (§7.2); borrowed.
+pub fn this_value<'a>(ctx: &Context<'a>) -> std::borrow::Cow<'a, Value> {
+    match ctx.this.and_then(|t| ctx.pages.value(ctx.index, t)) {
+        Some(v) => std::borrow::Cow::Borrowed(v),
+        None => std::borrow::Cow::Owned(Value::Object(Object::new())),
+    }
 }
 
 /// Runs a parsed query.

@@ -109,6 +109,40 @@ impl<'a> Eval<'a> {
         }
     }
 
+    /// Evaluates `e`, borrowing the value when it is a field access chain into the row or `this`, so
+    /// that comparisons and membership tests over lists (`contains(file.outlinks, this.file.link)`)
+    /// copy nothing.
+    pub fn eval_ref(&self, e: &Expr) -> Result<std::borrow::Cow<'_, Value>, String> {
+        match self.path(e) {
+            Some(v) => Ok(std::borrow::Cow::Borrowed(v)),
+            None => self.eval(e).map(std::borrow::Cow::Owned),
+        }
+    }
+
+    /// `contains`/`icontains`/`econtains` with a borrowed haystack; `None` when the general call must
+    /// run (a shadowing lambda, a list needle that vectorises, another arity).
+    fn membership(&self, name: &str, args: &[Expr]) -> Option<Result<Value, String>> {
+        let lower = name.to_ascii_lowercase();
+        if !matches!(lower.as_str(), "contains" | "icontains" | "econtains")
+            || args.len() != 2
+            || self.locals.iter().any(|(n, _)| n == name)
+        {
+            return None;
+        }
+        let hay = match self.eval_ref(&args[0]) {
+            Ok(h) => h,
+            Err(e) => return Some(Err(e)),
+        };
+        let needle = match self.eval_ref(&args[1]) {
+            Ok(n) => n,
+            Err(e) => return Some(Err(e)),
+        };
+        if matches!(needle.as_ref(), Value::List(_)) {
+            return None;
+        }
+        Some(Ok(functions::membership(&lower, &hay, &needle)))
+    }
+
     fn eval_inner(&self, e: &Expr) -> Result<Value, String> {
         if let (Expr::Index(..), Some(v)) = (e, self.path(e)) {
             return Ok(v.clone());
@@ -124,6 +158,11 @@ impl<'a> Eval<'a> {
                 self.index(&b, &i)?
             }
             Expr::Call(callee, args) => {
+                if let Expr::Field(name) = callee.as_ref() {
+                    if let Some(r) = self.membership(name, args) {
+                        return r;
+                    }
+                }
                 let values = args
                     .iter()
                     .map(|a| self.eval(a))
@@ -144,11 +183,11 @@ impl<'a> Eval<'a> {
                 }
             }
             Expr::Binary(op, l, r) => {
-                let a = self.eval(l)?;
-                let b = self.eval(r)?;
+                let a = self.eval_ref(l)?;
+                let b = self.eval_ref(r)?;
                 binary(*op, &a, &b)?
             }
-            Expr::Not(inner) => Value::Bool(!ops::truthy(&self.eval(inner)?)),
+            Expr::Not(inner) => Value::Bool(!ops::truthy(self.eval_ref(inner)?.as_ref())),
             Expr::List(items) => Value::List(
                 items
                     .iter()
@@ -221,7 +260,7 @@ impl<'a> Eval<'a> {
     pub fn page_of(&self, l: &Link) -> Option<&'a Object> {
         let l = self.resolve_link(l);
         let n = self.ctx.index.note_by_path(&l.path)?;
-        self.ctx.pages.pages.get(n)
+        self.ctx.pages.page(self.ctx.index, n)
     }
 
     /// `a[b]` / `a.b` (§7.3).

@@ -70,7 +70,7 @@ pub fn evaluate_inline(expr: &str, ctx: &Context<'_>) -> Result<crate::value::Va
     let this = engine::this_value(ctx);
     let empty = pages::Object::new();
     // In an inline query bare names are the note's own fields.
-    let row: &pages::Object = match &this {
+    let row: &pages::Object = match &*this {
         crate::value::Value::Object(o) => o,
         _ => &empty,
     };

@@ -50,8 +50,20 @@ pub fn millis(d: &Duration) -> f64 {
 /// Locale-like string collation (JS `localeCompare` in English): letters compared case-insensitively
 /// first, then lower case before upper case; digits before letters; no numeric collation.
 pub fn collate(a: &str, b: &str) -> Ordering {
-    let fold = |s: &str| -> Vec<char> { s.chars().flat_map(char::to_lowercase).collect() };
-    fold(a).cmp(&fold(b)).then_with(|| {
+    if a == b {
+        return Ordering::Equal;
+    }
+    fn folded(s: &str) -> impl Iterator<Item = char> + '_ {
+        s.chars().flat_map(char::to_lowercase)
+    }
+    let primary = if a.is_ascii() && b.is_ascii() {
+        a.bytes()
+            .map(|c| c.to_ascii_lowercase())
+            .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    } else {
+        folded(a).cmp(folded(b))
+    };
+    primary.then_with(|| {
         // Tie-break: lower case sorts first, as ICU does.
         for (x, y) in a.chars().zip(b.chars()) {
             if x != y {
@@ -150,6 +162,9 @@ pub fn compare(a: &Value, b: &Value) -> Ordering {
 pub fn equals(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::String(x), Value::String(y)) => x == y,
+        (Value::Link(x), Value::Link(y)) => {
+            x.path == y.path && x.kind == y.kind && x.subpath == y.subpath
+        }
         (Value::Date(x), Value::Date(y)) => {
             x == y || (format::epoch_millis(x) == format::epoch_millis(y) && x.offset == y.offset)
         }

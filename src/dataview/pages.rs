@@ -5,18 +5,20 @@
 use crate::index::{Index, NoteIdx, Target};
 use crate::value::{Date, Link, LinkKind, Value};
 use crate::vault::{ListItem, Note};
-use rayon::prelude::*;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 pub type Object = BTreeMap<String, Value>;
 
-/// Page data for every note.
+/// Page data for every note, each made the first time a query asks for it: most queries touch a small
+/// part of a large vault (`FROM "Projects"`, `FROM [[]]`), and a page object with its tasks and list
+/// items is many times the size of the note.
 #[derive(Debug, Default)]
 pub struct Pages {
-    /// Per note, its page object (with `file`).
-    pub pages: Vec<Object>,
+    /// Per note, its page object (with `file`), as a `Value::Object` so that `this` borrows it.
+    pages: Vec<OnceLock<Value>>,
     /// Per note, its list items as objects (tasks and bullets, line order); `file.lists`.
-    pub items: Vec<Vec<Object>>,
+    items: Vec<OnceLock<Vec<Object>>>,
 }
 
 /// §9.4: lower case, whitespace runs as `-`, other punctuation removed.
@@ -414,16 +416,35 @@ fn page_object(index: &Index, n: NoteIdx, item_objs: &[Object]) -> Object {
 }
 
 impl Pages {
+    /// Page data for the notes of `index`; nothing is computed until asked for.
     pub fn build(index: &Index) -> Pages {
-        let items: Vec<Vec<Object>> = (0..index.notes.len())
-            .into_par_iter()
-            .map(|n| items(index, n))
-            .collect();
-        let pages = (0..index.notes.len())
-            .into_par_iter()
-            .map(|n| page_object(index, n, &items[n]))
-            .collect();
-        Pages { pages, items }
+        let n = index.notes.len();
+        Pages {
+            pages: (0..n).map(|_| OnceLock::new()).collect(),
+            items: (0..n).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// Note `n`'s page object as a value (`this`); `None` past the end. `index` must be the one the
+    /// pages were made for.
+    pub fn value(&self, index: &Index, n: NoteIdx) -> Option<&Value> {
+        let cell = self.pages.get(n)?;
+        Some(cell.get_or_init(|| Value::Object(page_object(index, n, self.items(index, n)))))
+    }
+
+    /// Note `n`'s page object.
+    pub fn page(&self, index: &Index, n: NoteIdx) -> Option<&Object> {
+        match self.value(index, n)? {
+            Value::Object(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    /// Note `n`'s list items as objects (line order); empty past the end.
+    pub fn items(&self, index: &Index, n: NoteIdx) -> &[Object] {
+        self.items
+            .get(n)
+            .map_or(&[], |cell| cell.get_or_init(|| items(index, n)))
     }
 }
 

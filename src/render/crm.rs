@@ -15,25 +15,26 @@ use chrono::NaiveDate;
 use serde_json::{json, Value as Json};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Every CRM page of the site.
-pub fn pages(r: &Renderer<'_>) -> Vec<Page> {
+/// Every CRM page of the site, each handed to `sink` as soon as it is made.
+pub fn pages<E: Send>(
+    r: &Renderer<'_>,
+    sink: &(dyn Fn(Page) -> Result<(), E> + Sync),
+) -> Result<(), E> {
     use rayon::prelude::*;
     let crm = r.crm;
-    let mut pages = vec![
-        accounts_page(r),
-        people_page(r),
-        topics_page(r),
-        timeline_page(r),
-    ];
-    pages.extend(
-        (0..crm.accounts.len())
-            .into_par_iter()
-            .map(|a| brief_page(r, a, &r.plan.briefs[a]).0)
-            .collect::<Vec<_>>(),
-    );
-    pages.extend((0..crm.people.len()).map(|p| person_page(r, p)));
-    pages.extend((0..crm.topics.len()).map(|t| topic_page(r, t)));
-    pages
+    sink(accounts_page(r))?;
+    sink(people_page(r))?;
+    sink(topics_page(r))?;
+    sink(timeline_page(r))?;
+    (0..crm.accounts.len())
+        .into_par_iter()
+        .try_for_each(|a| sink(brief_page(r, a, &r.plan.briefs[a]).0))?;
+    (0..crm.people.len())
+        .into_par_iter()
+        .try_for_each(|p| sink(person_page(r, p)))?;
+    (0..crm.topics.len())
+        .into_par_iter()
+        .try_for_each(|t| sink(topic_page(r, t)))
 }
 
 /// A date in the configured format.

@@ -46,7 +46,10 @@ pub struct Copy {
 /// Everything the site stage needs: pages (sorted by path), files to copy, problems found.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Rendered {
+    /// The pages, when rendered by [`render_some`] (empty after [`render_each`]).
     pub pages: Vec<Page>,
+    /// The output path of every page made, sorted.
+    pub page_paths: Vec<String>,
     pub copies: Vec<Copy>,
     pub diagnostics: Vec<Diagnostic>,
     /// What the search index holds.
@@ -78,8 +81,9 @@ pub struct Renderer<'a> {
     pub config: &'a Config,
     pub today: NaiveDate,
     pub pages: &'a crate::dataview::Pages,
-    /// Each note's text with comments blanked (offsets unchanged), computed once.
-    clean: Vec<String>,
+    /// Each note's text with comments blanked (offsets unchanged), computed once; `None` where the
+    /// note has no comment (most notes), so that the text is not copied.
+    clean: Vec<Option<String>>,
     /// Each note's line starts, computed when a diagnostic first needs them.
     lines: Vec<std::sync::OnceLock<Vec<usize>>>,
 }
@@ -99,7 +103,11 @@ impl<'a> Renderer<'a> {
         let clean = index
             .notes
             .par_iter()
-            .map(|n| crate::vault::scan::strip_comments(&n.text))
+            .map(|n| {
+                n.text
+                    .contains("%%")
+                    .then(|| crate::vault::scan::strip_comments(&n.text))
+            })
             .collect();
         Renderer {
             index,
@@ -125,7 +133,9 @@ impl<'a> Renderer<'a> {
 
     /// The note's text with `%% comments %%` blanked (what the vault stage parsed).
     pub fn clean_text(&self, note: NoteIdx) -> &str {
-        &self.clean[note]
+        self.clean[note]
+            .as_deref()
+            .unwrap_or(&self.index.notes[note].text)
     }
 
     /// The URL of the site file `to` from the page at `from`.
@@ -181,6 +191,37 @@ pub fn render_some(
     today: NaiveDate,
     only: Option<&std::collections::BTreeSet<NoteIdx>>,
 ) -> Rendered {
+    let pages = std::sync::Mutex::new(Vec::new());
+    let collect = |page: Page| -> Result<(), std::convert::Infallible> {
+        pages
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(page);
+        Ok(())
+    };
+    let mut out = match render_each(index, crm, config, today, only, &collect) {
+        Ok(out) => out,
+        Err(never) => match never {},
+    };
+    out.pages = pages
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    out.pages.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+/// Renders like [`render_some`], but hands each page to `sink` as soon as it is made (from the worker
+/// threads, in no particular order) instead of keeping it: `dossier build` templates, minifies and writes
+/// each page at once, so a large vault's pages are never all in memory. The first error of `sink` stops
+/// the rendering and is returned. `Rendered::pages` stays empty; `page_paths` lists what was made.
+pub fn render_each<E: Send>(
+    index: &Index,
+    crm: &Crm,
+    config: &Config,
+    today: NaiveDate,
+    only: Option<&std::collections::BTreeSet<NoteIdx>>,
+    sink: &(dyn Fn(Page) -> Result<(), E> + Sync),
+) -> Result<Rendered, E> {
     use rayon::prelude::*;
     let plan = Plan::build(index, crm);
     let pages = crate::dataview::Pages::build(index);
@@ -193,23 +234,42 @@ pub fn render_some(
             .collect(),
         None => (0..index.notes.len()).collect(),
     };
-    let notes: Vec<(Page, Vec<Diagnostic>)> = selected
+    let paths = std::sync::Mutex::new(Vec::new());
+    let diagnostics = std::sync::Mutex::new(Vec::new());
+    let emit = |page: Page| -> Result<(), E> {
+        paths
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(page.path.clone());
+        sink(page)
+    };
+    selected.into_par_iter().try_for_each(|i| {
+        let (page, diags) = context::note_page(&r, i);
+        if !diags.is_empty() {
+            diagnostics
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .extend(diags);
+        }
+        emit(page)
+    })?;
+    context::index_pages(&r)
         .into_par_iter()
-        .map(|i| context::note_page(&r, i))
-        .collect();
+        .try_for_each(emit)?;
+    crm::pages(&r, &emit)?;
     let mut out = Rendered {
         title: config.title.clone(),
         base_url: config.base_url.clone(),
+        search: search::documents(&r),
+        diagnostics: diagnostics
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+        page_paths: paths
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
         ..Rendered::default()
     };
-    for (page, diags) in notes {
-        out.pages.push(page);
-        out.diagnostics.extend(diags);
-    }
-    out.pages.extend(context::index_pages(&r));
-    out.pages.extend(crm::pages(&r));
-    out.search = search::documents(&r);
-    out.pages.sort_by(|a, b| a.path.cmp(&b.path));
+    out.page_paths.sort();
     out.copies = plan
         .attachments
         .iter()
@@ -222,5 +282,5 @@ pub fn render_some(
         .collect();
     out.diagnostics.sort();
     out.diagnostics.dedup();
-    out
+    Ok(out)
 }

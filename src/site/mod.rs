@@ -11,10 +11,10 @@ pub mod sitemap;
 pub mod theme;
 pub mod write;
 
-pub use write::{WriteReport, MARKER};
+pub use write::{Staging, WriteReport, MARKER};
 
 use crate::config::Config;
-use crate::render::{Copy, Rendered};
+use crate::render::{Copy, Page, Rendered};
 use std::path::{Path, PathBuf};
 
 /// The site's files, in memory: `(site path, bytes)` sorted, and files to copy from the vault.
@@ -55,49 +55,76 @@ fn minify_cfg() -> minify_html::Cfg {
     }
 }
 
-/// Applies the theme to every page and minifies.
+/// The theme, loaded and compiled once, applied to one page at a time (from any thread).
+pub struct Templater {
+    pub theme: theme::Theme,
+    cfg: minify_html::Cfg,
+    minify: bool,
+}
+
+impl Templater {
+    pub fn new(config: &Config) -> Result<Templater, SiteError> {
+        Ok(Templater {
+            theme: theme::load(config.theme.as_deref())?,
+            cfg: minify_cfg(),
+            minify: config.minify,
+        })
+    }
+
+    /// A page through its template, minified when the config says so: `(site path, bytes)`.
+    pub fn page(&self, page: Page) -> Result<(String, Vec<u8>), SiteError> {
+        let Page {
+            path,
+            template,
+            context,
+        } = page;
+        let error = |e: &dyn std::error::Error| SiteError::Template {
+            template: template.into(),
+            page: path.clone(),
+            message: theme::error_chain(e),
+        };
+        let context = tera::Context::from_value(context).map_err(|e| error(&e))?;
+        let html = self
+            .theme
+            .tera
+            .render(template, &context)
+            .map_err(|e| error(&e))?;
+        let bytes = if self.minify {
+            minify_html::minify(html.as_bytes(), &self.cfg)
+        } else {
+            html.into_bytes()
+        };
+        Ok((path, bytes))
+    }
+
+    /// The files that are not pages: the theme's static files, the search index, the sitemap.
+    pub fn extras(&self, rendered: &Rendered) -> Vec<(String, Vec<u8>)> {
+        let mut files = self.theme.files.clone();
+        files.push((
+            search::INDEX_PATH.into(),
+            search::index_script(&rendered.search),
+        ));
+        if let Some(base) = &rendered.base_url {
+            files.push((
+                "sitemap.xml".into(),
+                sitemap::sitemap(base, &rendered.page_paths).into_bytes(),
+            ));
+        }
+        files
+    }
+}
+
+/// Applies the theme to every page of `rendered` and minifies, in memory (`dossier serve`; `dossier
+/// build` streams pages through a [`Templater`] into a [`Staging`] folder instead).
 pub fn build(rendered: &Rendered, config: &Config) -> Result<SiteFiles, SiteError> {
     use rayon::prelude::*;
-    let theme = theme::load(config.theme.as_deref())?;
-    let cfg = minify_cfg();
-    let mut files: Vec<(String, Vec<u8>)> =
-        rendered
-            .pages
-            .par_iter()
-            .map(|page| {
-                let context = tera::Context::from_value(page.context.clone()).map_err(|e| {
-                    SiteError::Template {
-                        template: page.template.into(),
-                        page: page.path.clone(),
-                        message: theme::error_chain(&e),
-                    }
-                })?;
-                let html = theme.tera.render(page.template, &context).map_err(|e| {
-                    SiteError::Template {
-                        template: page.template.into(),
-                        page: page.path.clone(),
-                        message: theme::error_chain(&e),
-                    }
-                })?;
-                let bytes = if config.minify {
-                    minify_html::minify(html.as_bytes(), &cfg)
-                } else {
-                    html.into_bytes()
-                };
-                Ok((page.path.clone(), bytes))
-            })
-            .collect::<Result<_, SiteError>>()?;
-    files.extend(theme.files.iter().cloned());
-    files.push((
-        search::INDEX_PATH.into(),
-        search::index_script(&rendered.search),
-    ));
-    if let Some(base) = &rendered.base_url {
-        files.push((
-            "sitemap.xml".into(),
-            sitemap::sitemap(base, rendered).into_bytes(),
-        ));
-    }
+    let templater = Templater::new(config)?;
+    let mut files: Vec<(String, Vec<u8>)> = rendered
+        .pages
+        .par_iter()
+        .map(|page| templater.page(page.clone()))
+        .collect::<Result<_, SiteError>>()?;
+    files.extend(templater.extras(rendered));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(SiteFiles {
         files,

@@ -145,7 +145,7 @@ pub fn load(user: Option<&Path>) -> Result<Theme, SiteError> {
 }
 
 /// A tera error with its causes, one line.
-pub fn error_chain(e: &tera::Error) -> String {
+pub fn error_chain(e: &dyn std::error::Error) -> String {
     let mut msg = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {

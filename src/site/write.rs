@@ -3,7 +3,11 @@
 //! removed by the next. dossier only ever replaces a folder it marked as its own.
 
 use super::{SiteError, SiteFiles};
+use crate::render::Copy;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 /// The file that marks an output folder as dossier's.
 pub const MARKER: &str = ".dossier-site";
@@ -112,6 +116,131 @@ fn remove_leftovers(out: &Path) {
     }
 }
 
+/// A site being written: a temporary folder beside the output that pages are written into as they are
+/// made (from any thread), swapped in by [`Staging::commit`]. Dropped without a commit, it removes
+/// itself and leaves the old site as it was.
+pub struct Staging {
+    out: PathBuf,
+    tmp: PathBuf,
+    files: AtomicUsize,
+    /// Folders already made inside `tmp`.
+    dirs: Mutex<HashSet<PathBuf>>,
+    committed: bool,
+}
+
+impl Staging {
+    /// Checks `out` (see [`check_out`]; `force` allows replacing a non-empty folder dossier did not
+    /// create) and makes the empty temporary folder.
+    pub fn begin(out: &Path, vault: &Path, force: bool) -> Result<Staging, SiteError> {
+        check_out(out, vault)?;
+        if out.exists() {
+            if !out.is_dir() {
+                return Err(SiteError::Refused {
+                    path: out.to_path_buf(),
+                    reason: "it is a file, not a folder".into(),
+                });
+            }
+            let empty = std::fs::read_dir(out).map_err(io(out))?.next().is_none();
+            if !empty && !out.join(MARKER).exists() && !force {
+                return Err(SiteError::Refused {
+                    path: out.to_path_buf(),
+                    reason:
+                        "it is not empty and dossier did not create it (use --force to replace it)"
+                            .into(),
+                });
+            }
+        }
+        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        remove_leftovers(out);
+        let tmp = sibling(out, "tmp");
+        let staging = Staging {
+            out: out.to_path_buf(),
+            tmp: tmp.clone(),
+            files: AtomicUsize::new(0),
+            dirs: Mutex::new(HashSet::new()),
+            committed: false,
+        };
+        if tmp.exists() {
+            std::fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
+        }
+        std::fs::create_dir_all(&tmp).map_err(io(&tmp))?;
+        // The marker goes in first, so that leftovers of a killed run are recognised and removed.
+        std::fs::write(
+            tmp.join(MARKER),
+            "This folder is written by dossier and replaced on every build.\n",
+        )
+        .map_err(io(&tmp))?;
+        Ok(staging)
+    }
+
+    /// Makes the folder `path` (a site path) will be written in.
+    fn parent_of(&self, path: &str) -> Result<PathBuf, SiteError> {
+        let dest = self.tmp.join(path);
+        if let Some(dir) = dest.parent() {
+            let mut made = self
+                .dirs
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if !made.contains(dir) {
+                std::fs::create_dir_all(dir).map_err(io(dir))?;
+                made.insert(dir.to_path_buf());
+            }
+        }
+        Ok(dest)
+    }
+
+    /// Writes one file of the site.
+    pub fn put(&self, path: &str, bytes: &[u8]) -> Result<(), SiteError> {
+        let dest = self.parent_of(path)?;
+        std::fs::write(&dest, bytes).map_err(|source| SiteError::Write { path: dest, source })?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Copies a file from the vault into the site.
+    pub fn copy(&self, c: &Copy) -> Result<(), SiteError> {
+        let dest = self.parent_of(&c.to)?;
+        std::fs::copy(&c.from, &dest).map_err(|source| SiteError::Write {
+            path: c.from.clone(),
+            source,
+        })?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Swaps the finished site in for the old one.
+    pub fn commit(mut self) -> Result<WriteReport, SiteError> {
+        let (out, tmp) = (self.out.clone(), self.tmp.clone());
+        if out.exists() {
+            let old = sibling(&out, "old");
+            std::fs::rename(&out, &old).map_err(io(&out))?;
+            if let Err(source) = std::fs::rename(&tmp, &out) {
+                // Put the old site back; the new one is dropped (by `drop`).
+                let _ = std::fs::rename(&old, &out);
+                return Err(SiteError::Write { path: out, source });
+            }
+            // The old site may be in use (a server reading it); failing to remove it loses nothing.
+            let _ = std::fs::remove_dir_all(&old);
+        } else {
+            std::fs::rename(&tmp, &out).map_err(io(&out))?;
+        }
+        self.committed = true;
+        Ok(WriteReport {
+            files: self.files.load(Ordering::Relaxed),
+        })
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
 /// Writes `files` to `out` atomically (see the module doc). `force` allows replacing a non-empty folder
 /// dossier did not create.
 pub fn write(
@@ -120,89 +249,12 @@ pub fn write(
     vault: &Path,
     force: bool,
 ) -> Result<WriteReport, SiteError> {
-    check_out(out, vault)?;
-    if out.exists() {
-        if !out.is_dir() {
-            return Err(SiteError::Refused {
-                path: out.to_path_buf(),
-                reason: "it is a file, not a folder".into(),
-            });
-        }
-        let empty = std::fs::read_dir(out).map_err(io(out))?.next().is_none();
-        if !empty && !out.join(MARKER).exists() && !force {
-            return Err(SiteError::Refused {
-                path: out.to_path_buf(),
-                reason: "it is not empty and dossier did not create it (use --force to replace it)"
-                    .into(),
-            });
-        }
-    }
-    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(io(parent))?;
-    }
-    remove_leftovers(out);
-    let tmp = sibling(out, "tmp");
-    let result = fill(files, &tmp);
-    if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
-    if out.exists() {
-        let old = sibling(out, "old");
-        std::fs::rename(out, &old).map_err(io(out))?;
-        if let Err(source) = std::fs::rename(&tmp, out) {
-            // Put the old site back; the new one is dropped.
-            let _ = std::fs::rename(&old, out);
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Err(SiteError::Write {
-                path: out.to_path_buf(),
-                source,
-            });
-        }
-        // The old site may be in use (a server reading it); failing to remove it loses nothing.
-        let _ = std::fs::remove_dir_all(&old);
-    } else {
-        std::fs::rename(&tmp, out).map_err(io(out))?;
-    }
-    Ok(WriteReport {
-        files: files.files.len() + files.copies.len(),
-    })
-}
-
-fn fill(files: &SiteFiles, tmp: &Path) -> Result<(), SiteError> {
     use rayon::prelude::*;
-    if tmp.exists() {
-        std::fs::remove_dir_all(tmp).map_err(io(tmp))?;
-    }
-    std::fs::create_dir_all(tmp).map_err(io(tmp))?;
-    std::fs::write(
-        tmp.join(MARKER),
-        "This folder is written by dossier and replaced on every build.\n",
-    )
-    .map_err(io(tmp))?;
-    let mut dirs: Vec<PathBuf> = files
+    let staging = Staging::begin(out, vault, force)?;
+    files
         .files
-        .iter()
-        .map(|(p, _)| p.as_str())
-        .chain(files.copies.iter().map(|c| c.to.as_str()))
-        .filter_map(|p| Path::new(p).parent().map(|d| tmp.join(d)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        std::fs::create_dir_all(d).map_err(io(d))?;
-    }
-    files.files.par_iter().try_for_each(|(path, bytes)| {
-        let dest = tmp.join(path);
-        std::fs::write(&dest, bytes).map_err(|source| SiteError::Write { path: dest, source })
-    })?;
-    files.copies.par_iter().try_for_each(|c| {
-        let dest = tmp.join(&c.to);
-        std::fs::copy(&c.from, &dest)
-            .map(|_| ())
-            .map_err(|source| SiteError::Write {
-                path: c.from.clone(),
-                source,
-            })
-    })
+        .par_iter()
+        .try_for_each(|(path, bytes)| staging.put(path, bytes))?;
+    files.copies.par_iter().try_for_each(|c| staging.copy(c))?;
+    staging.commit()
 }

@@ -8,18 +8,23 @@ use std::cmp::Ordering;
 /// `flat()` never goes deeper than this, whatever depth is asked.
 const MAX_FLAT_DEPTH: usize = 64;
 
+/// The scalar-needle case of `contains`/`icontains`/`econtains`, as `call` computes it.
+pub(super) fn membership(name: &str, hay: &Value, needle: &Value) -> Value {
+    Value::Bool(match (name, hay) {
+        (_, Value::Null) => false,
+        ("econtains", _) => econtains(hay, needle),
+        _ => contains(hay, needle, name == "icontains"),
+    })
+}
+
 /// `contains` (§8, quirk: string elements match by substring, recursively).
 fn contains(hay: &Value, needle: &Value, fold: bool) -> bool {
-    let low = |s: &str| {
-        if fold {
-            s.to_lowercase()
-        } else {
-            s.to_string()
-        }
-    };
     match (hay, needle) {
         (Value::List(items), _) => items.iter().any(|i| contains(i, needle, fold)),
-        (Value::String(h), Value::String(n)) => low(h).contains(&low(n)),
+        (Value::String(h), Value::String(n)) if fold => {
+            h.to_lowercase().contains(&n.to_lowercase())
+        }
+        (Value::String(h), Value::String(n)) => h.contains(n.as_str()),
         (Value::Object(o), Value::String(k)) => o.contains_key(k),
         (Value::Link(a), Value::Link(b)) => ops::compare_links(a, b) == Ordering::Equal,
         _ => ops::equals(hay, needle),

@@ -80,6 +80,12 @@ pub fn call(name: &str, args: Vec<Value>, env: &dyn Env) -> Result<Value, String
     dispatch(name, args, env)
 }
 
+/// `contains`, `icontains` or `econtains` (lower-cased name) of a scalar needle, without copying the
+/// haystack; the evaluator's fast path for the commonest query filter.
+pub fn membership(name: &str, hay: &Value, needle: &Value) -> Value {
+    list::membership(name, hay, needle)
+}
+
 fn no_variant(name: &str, args: &[Value]) -> String {
     let types: Vec<&str> = args.iter().map(Value::type_name).collect();
     format!("no variant of {name}() takes ({})", types.join(", "))
