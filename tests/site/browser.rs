@@ -191,6 +191,30 @@ impl Browser {
         );
     }
 
+    /// Moves the mouse onto the first element matching a CSS selector.
+    pub fn hover(&self, selector: &str) {
+        let found = self.session(
+            "POST",
+            "/element",
+            json!({"using": "css selector", "value": selector}),
+        );
+        const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+        let id = found
+            .get(ELEMENT)
+            .unwrap_or_else(|| panic!("no element {selector}: {found}"))
+            .clone();
+        self.session(
+            "POST",
+            "/actions",
+            json!({"actions": [{
+                "type": "pointer",
+                "id": "mouse",
+                "parameters": {"pointerType": "mouse"},
+                "actions": [{"type": "pointerMove", "duration": 0, "origin": {ELEMENT: id}, "x": 0, "y": 0}]
+            }]}),
+        );
+    }
+
     /// Waits until `script` returns something truthy, returning it.
     pub fn wait_for(&self, script: &str, what: &str) -> Value {
         let start = Instant::now();

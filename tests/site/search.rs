@@ -94,3 +94,37 @@ fn typing_in_the_search_box_finds_the_note() {
         "{hit}"
     );
 }
+
+#[test]
+fn hovering_a_link_previews_the_page_it_leads_to() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let site = example();
+    let page = site
+        .files
+        .keys()
+        .find(|k| k.contains("halcyon-qbr"))
+        .expect("the Halcyon QBR page")
+        .clone();
+    browser.open(&format!("file://{}/{page}", site.out.display()));
+    browser.hover(".markdown-rendered a.internal-link[href$='people/elena-voss.html']");
+    let preview = browser.wait_for(
+        "var p = document.getElementById('link-preview'); return p && !p.hidden ? p.textContent : null",
+        "the link preview",
+    );
+    let preview = preview.as_str().unwrap().to_string();
+    assert!(preview.starts_with("Elena Voss"), "{preview}");
+    assert!(
+        preview.contains("CTO · Halcyon Robotics")
+            && preview.contains("Executive sponsor at Halcyon"),
+        "{preview}"
+    );
+    assert_eq!(preview.matches("Elena Voss").count(), 1, "{preview}");
+    // Leaving the link hides it.
+    browser.hover("h1");
+    browser.wait_for(
+        "var p = document.getElementById('link-preview'); return p && p.hidden",
+        "the preview to close",
+    );
+}

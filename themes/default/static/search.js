@@ -1,6 +1,7 @@
 // Offline full-text search: the index (static/search-index.js, a script so that it loads from file://
 // too) is fetched the first time the search box is used, indexed with MiniSearch, and queried as you
 // type. "/" focuses the box; arrow keys move through the results; Enter opens one; Escape closes.
+// The same documents give hover previews of links to other pages.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -13,13 +14,24 @@
   var active = -1;
   var results = [];
 
-  function load() {
-    if (loading) return loading;
-    loading = new Promise(function (resolve, reject) {
+  var docsLoading = null;
+
+  // The index documents (title, url, kind, meta, body of every page), loaded once as a script.
+  function loadDocs() {
+    if (docsLoading) return docsLoading;
+    docsLoading = new Promise(function (resolve, reject) {
       var s = document.createElement("script");
       s.src = root + "static/search-index.js";
-      s.onload = function () {
-        var docs = window.dossierSearchDocs || [];
+      s.onload = function () { resolve(window.dossierSearchDocs || []); };
+      s.onerror = function () { reject(new Error("search index not found")); };
+      document.head.appendChild(s);
+    });
+    return docsLoading;
+  }
+
+  function load() {
+    if (loading) return loading;
+    loading = loadDocs().then(function (docs) {
         engine = new window.MiniSearch({
           fields: ["title", "aliases", "headings", "tags", "meta", "body"],
           storeFields: ["title", "url", "kind", "meta", "body", "tags"],
@@ -31,10 +43,7 @@
           }
         });
         engine.addAll(docs);
-        resolve(engine);
-      };
-      s.onerror = function () { reject(new Error("search index not found")); };
-      document.head.appendChild(s);
+        return engine;
     });
     return loading;
   }
@@ -148,4 +157,102 @@
   document.addEventListener("click", function (e) {
     if (!e.target.closest || !e.target.closest(".search")) { list.hidden = true; input.setAttribute("aria-expanded", "false"); }
   });
+
+  // Hover previews: resting the pointer on a link to another page of the site shows that page's title,
+  // kind and opening text in a popover, from the same index documents (no extra files, works offline).
+  var siteRoot = new URL(root || "./", window.location.href).href;
+  var byUrl = null;
+  var popover = null;
+  var timer = null;
+  var shownFor = null;
+  var pending = null;
+
+  function pagePath(a) {
+    var u = new URL(a.href, window.location.href);
+    u.hash = "";
+    u.search = "";
+    var here = new URL(window.location.href);
+    here.hash = "";
+    here.search = "";
+    if (u.href === here.href || u.href.indexOf(siteRoot) !== 0) return null;
+    return decodeURIComponent(u.href.slice(siteRoot.length));
+  }
+
+  function opening(body) {
+    if (body.length <= 280) return body;
+    var cut = body.lastIndexOf(" ", 280);
+    return body.slice(0, cut > 200 ? cut : 280) + "…";
+  }
+
+  function hide() {
+    clearTimeout(timer);
+    shownFor = null;
+    pending = null;
+    if (popover) popover.hidden = true;
+  }
+
+  function show(a, doc) {
+    if (!popover) {
+      popover = document.createElement("div");
+      popover.className = "link-preview";
+      popover.setAttribute("role", "tooltip");
+      popover.id = "link-preview";
+      document.body.appendChild(popover);
+    }
+    popover.textContent = "";
+    var title = document.createElement("strong");
+    title.className = "link-preview-title";
+    title.textContent = doc.title;
+    popover.appendChild(title);
+    var about = [doc.kind && doc.kind !== "note" ? doc.kind : "", doc.meta || ""].filter(Boolean).join(" · ");
+    if (about) {
+      var meta = document.createElement("span");
+      meta.className = "link-preview-meta";
+      meta.textContent = about;
+      popover.appendChild(meta);
+    }
+    // The body text usually opens with the note's own `# Title`: the popover shows it once.
+    var body = doc.body || "";
+    if (body.indexOf(doc.title) === 0) body = body.slice(doc.title.length).replace(/^\s+/, "");
+    if (body) {
+      var p = document.createElement("p");
+      p.textContent = opening(body);
+      popover.appendChild(p);
+    }
+    popover.hidden = false;
+    var r = a.getBoundingClientRect();
+    var width = Math.min(360, window.innerWidth - 16);
+    var left = Math.max(8, Math.min(r.left, window.innerWidth - width - 8));
+    popover.style.left = (left + window.scrollX) + "px";
+    popover.style.top = (r.bottom + window.scrollY + 6) + "px";
+    popover.style.maxWidth = width + "px";
+    shownFor = a;
+  }
+
+  // Pointer events, so that a tap on a touch screen (pointerType "touch") never opens a preview.
+  document.addEventListener("pointerover", function (e) {
+    if (e.pointerType === "touch") return;
+    var a = e.target.closest && e.target.closest("a[href]");
+    if (!a || a === shownFor || a.closest(".search, .link-preview, .site-header")) return;
+    var path = pagePath(a);
+    if (!path) return;
+    clearTimeout(timer);
+    pending = a;
+    timer = setTimeout(function () {
+      loadDocs().then(function (docs) {
+        if (!byUrl) {
+          byUrl = {};
+          docs.forEach(function (d) { byUrl[d.url] = d; });
+        }
+        var doc = byUrl[path];
+        if (doc && pending === a) show(a, doc);
+      }, function () {});
+    }, 350);
+  });
+  document.addEventListener("pointerout", function (e) {
+    var a = e.target.closest && e.target.closest("a[href]");
+    if (a && (!e.relatedTarget || !a.contains(e.relatedTarget))) hide();
+  });
+  document.addEventListener("keydown", function (e) { if (e.key === "Escape") hide(); });
+  window.addEventListener("scroll", hide, { passive: true });
 })();
