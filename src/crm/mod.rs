@@ -417,7 +417,8 @@ impl Builder<'_> {
         self.crm.types[note].as_deref()
     }
 
-    /// The person a `Who` names, registered on first sight. Notes of another type are not people.
+    /// The person a `Who` names, registered on first sight. Notes of another type are not people, nor
+    /// names of excluded notes.
     fn person(&mut self, who: &Who) -> Option<PersonIdx> {
         match who {
             Who::Note(n) => {
@@ -432,7 +433,9 @@ impl Builder<'_> {
             }
             Who::Name(name) => {
                 let name = name.trim();
-                if name.is_empty() || self.account_by_key.contains_key(&key(name)) {
+                // The name of an excluded note stays private: no person, so no directory page.
+                let excluded = || matches!(self.index.resolve(0, name), Target::Excluded);
+                if name.is_empty() || self.account_by_key.contains_key(&key(name)) || excluded() {
                     return None;
                 }
                 Some(match self.crm.person_by_key.get(&key(name)) {

@@ -31,14 +31,32 @@ impl Exclusions {
     }
 }
 
-/// `publish: false` (also the strings `"false"`/`"no"`) hides a note.
-pub fn unpublished(fields: &std::collections::BTreeMap<String, crate::value::Value>) -> bool {
+/// `publish: false` (also the strings `"false"`/`"no"`) hides a note. Front matter that YAML cannot read
+/// still hides it when one of its lines says so: a typo elsewhere in the block must not publish a
+/// private note (the block would even be shown as text).
+pub fn unpublished(fm: &crate::vault::Frontmatter) -> bool {
     use crate::value::Value;
-    match fields.get("publish") {
+    if fm.malformed {
+        return fm.source.lines().any(says_unpublished);
+    }
+    match fm.fields.get("publish") {
         Some(Value::Bool(false)) => true,
-        Some(Value::String(s)) => matches!(s.trim().to_lowercase().as_str(), "false" | "no"),
+        Some(Value::String(s)) => is_no(s),
         _ => false,
     }
+}
+
+fn is_no(value: &str) -> bool {
+    matches!(value.trim().to_lowercase().as_str(), "false" | "no")
+}
+
+/// A `publish: false` line as YAML would read it: key and value optionally quoted, a comment after.
+fn says_unpublished(line: &str) -> bool {
+    let Some((key, value)) = line.split_once(':') else {
+        return false;
+    };
+    let value = value.split(" #").next().unwrap_or(value).trim();
+    key.trim().trim_matches(['"', '\'']) == "publish" && is_no(value.trim_matches(['"', '\'']))
 }
 
 #[cfg(test)]
@@ -60,5 +78,29 @@ mod tests {
         assert!(e.excludes("Templates/Customer.md"));
         assert!(e.excludes("Meetings/draft-1.md"));
         assert!(!e.excludes("Meetings/2026-01-01.md"));
+    }
+
+    #[test]
+    fn publish_false_hides_a_note_even_in_unreadable_yaml() {
+        use crate::vault::Frontmatter;
+        let fm = |source: &str, malformed: bool| Frontmatter {
+            source: source.into(),
+            malformed,
+            ..Frontmatter::default()
+        };
+        for source in [
+            "publish: false\ntitle: Budget: final",
+            "title: [open\n'publish': \"no\" # private",
+            "\tpublish: False",
+        ] {
+            assert!(unpublished(&fm(source, true)), "{source:?}");
+        }
+        for source in [
+            "publish: true\ntitle: a: b",
+            "published: false\nx: [",
+            "title: publish: false",
+        ] {
+            assert!(!unpublished(&fm(source, true)), "{source:?}");
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! YAML front matter: split off the top of a note, parsed with serde_yaml, typed by DATAVIEW.md §9.2.
-//! A broken block is a warning with the file's line and column; the note is still published.
+//! A broken block is a warning with the file's line and column; the note is still published unless a
+//! line of the block says `publish: false` (`vault/exclude`).
 
 use super::note::Frontmatter;
 use crate::diagnostics::Diagnostic;

@@ -1,8 +1,9 @@
 //! Stage 1: a vault folder becomes [`Vault`]: the published notes, parsed, and the attachments.
 //!
 //! 1. `walk`: walkdir over the vault; hidden folders skipped; symlinks never followed out of the vault.
-//! 2. `exclude`: config globs and `publish: false` decide what is private. An excluded note's content
-//!    never leaves this stage; only its name is kept (`Vault::excluded`) so links to it render as text.
+//! 2. `exclude`: config globs (matched on a symlink's target too) and `publish: false` decide what is
+//!    private. An excluded note's content never leaves this stage; only its name is kept
+//!    (`Vault::excluded`) so links to it render as text.
 //! 3. `note`: each file (in parallel) → front matter, Obsidian syntax (`scan`), inline fields, tasks.
 //!
 //! It never resolves links (that is `index/`) and never formats HTML.
@@ -80,7 +81,10 @@ pub fn load_cached(
     let mut attachments = Vec::new();
     let mut note_files = Vec::new();
     for f in found {
-        if exclusions.excludes(&f.rel) {
+        // A symlink into an excluded folder is as private as its target.
+        if exclusions.excludes(&f.rel)
+            || f.target.as_deref().is_some_and(|t| exclusions.excludes(t))
+        {
             excluded.push(f.rel);
         } else if f.is_note {
             note_files.push(f);
@@ -164,7 +168,7 @@ fn read_note(f: &walk::Found, strip: &[String]) -> Result<Note, (String, Option<
         text = sections::strip(&text, body_start, strip);
     }
     let note = parse::parse_note(NoteId(f.rel.clone()), text, meta, diags);
-    if exclude::unpublished(&note.frontmatter.fields) {
+    if exclude::unpublished(&note.frontmatter) {
         return Err((f.rel.clone(), None));
     }
     Ok(note)

@@ -50,7 +50,8 @@ pub struct Frontmatter {
     pub raw: BTreeMap<String, Value>,
     /// The YAML text between the fences, kept so that a malformed block can be shown as text.
     pub source: String,
-    /// The block did not parse: the note is still published, its front matter shown as text.
+    /// The block did not parse: the note is still published (unless a line of it says `publish: false`),
+    /// its front matter shown as text.
     pub malformed: bool,
     /// Byte range of the whole block including both `---` fences (empty when there is none).
     pub span: Range<usize>,

@@ -10,6 +10,9 @@ pub struct Found {
     pub rel: String,
     pub abs: PathBuf,
     pub is_note: bool,
+    /// For a symlink: the vault-relative path (with `/`) of the file it points at, so that exclusion
+    /// judges the content by where it lives, not only by the link's own path.
+    pub target: Option<String>,
 }
 
 fn hidden(name: &std::ffi::OsStr) -> bool {
@@ -17,8 +20,9 @@ fn hidden(name: &std::ffi::OsStr) -> bool {
 }
 
 /// Every file of the vault, sorted by vault path. Hidden files and folders (`.obsidian`, `.trash`,
-/// `.git`) are skipped. A symlinked file is kept only when it points inside the vault; symlinked
-/// folders are not entered (they could loop or leave the vault).
+/// `.git`) are skipped. A symlinked file is kept only when it points inside the vault and not into
+/// a hidden folder; its target is kept for exclusion. Symlinked folders are not entered (they could
+/// loop or leave the vault).
 pub fn walk(root: &Path, diags: &mut Vec<Diagnostic>) -> std::io::Result<Vec<Found>> {
     let canonical_root = root.canonicalize()?;
     let mut found = Vec::new();
@@ -61,9 +65,22 @@ pub fn walk(root: &Path, diags: &mut Vec<Diagnostic>) -> std::io::Result<Vec<Fou
             }
         };
         let ft = entry.file_type();
+        let mut target_rel = None;
         if ft.is_symlink() {
             match entry.path().canonicalize() {
-                Ok(target) if target.starts_with(&canonical_root) && target.is_file() => {}
+                Ok(target) if target.starts_with(&canonical_root) && target.is_file() => {
+                    let inside = target.strip_prefix(&canonical_root).unwrap_or(&target);
+                    if inside.components().any(|c| hidden(c.as_os_str())) {
+                        diags.push(Diagnostic::warning(
+                            &rel,
+                            0,
+                            0,
+                            "symlink points into a hidden folder or file; skipped",
+                        ));
+                        continue;
+                    }
+                    target_rel = Some(inside.to_string_lossy().replace('\\', "/"));
+                }
                 Ok(target) if target.is_dir() => {
                     diags.push(Diagnostic::warning(
                         &rel,
@@ -102,6 +119,7 @@ pub fn walk(root: &Path, diags: &mut Vec<Diagnostic>) -> std::io::Result<Vec<Fou
             rel,
             abs: entry.path().to_path_buf(),
             is_note,
+            target: target_rel,
         });
     }
     found.sort();

@@ -43,11 +43,20 @@ impl Site {
         self.html(key)
     }
 
+    /// Every output file (of any kind: pages, the search index, the sitemap, copied binaries, the
+    /// marker file) whose path or bytes contain `needle`, ignoring ASCII case (a slug, a search index
+    /// or a CSS transform may change the case of a secret).
     pub fn contains_anywhere(&self, needle: &str) -> Vec<String> {
-        let needle = needle.as_bytes();
+        let needle = needle.to_ascii_lowercase().into_bytes();
+        let holds = |bytes: &[u8]| {
+            !needle.is_empty()
+                && bytes
+                    .windows(needle.len())
+                    .any(|w| w.eq_ignore_ascii_case(&needle))
+        };
         self.files
             .iter()
-            .filter(|(_, b)| b.windows(needle.len()).any(|w| w == needle))
+            .filter(|(path, bytes)| holds(path.as_bytes()) || holds(bytes))
             .map(|(k, _)| k.clone())
             .collect()
     }
