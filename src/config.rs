@@ -39,6 +39,9 @@ pub struct Config {
     pub minify: bool,
     /// Headings whose sections are removed from every output (pages, briefs, search, embeds).
     pub strip_sections: Vec<String>,
+    /// Clean the HTML of note bodies with an allowlist (no scripts, styles, frames, event handlers or
+    /// `javascript:` URLs); off, raw HTML in notes passes through as Obsidian renders it.
+    pub sanitize: bool,
     /// How accounts, people, meetings and topics are recognised (`[crm]`).
     pub crm: CrmConfig,
 }
@@ -118,6 +121,7 @@ impl Default for Config {
             datetime_format: "h:mm a - MMMM dd, yyyy".into(),
             minify: true,
             strip_sections: vec![],
+            sanitize: false,
             crm: CrmConfig::default(),
         }
     }

@@ -43,6 +43,9 @@ datetime_format = "h:mm a - MMMM dd, yyyy"
 minify = true
 # Headings whose sections are removed from every output: pages, briefs, search, embeds.
 strip_sections = []
+# Clean raw HTML in notes (scripts, styles, frames, event handlers, javascript: URLs removed) for vaults
+# written by people you do not fully trust; by default it passes through, as Obsidian renders it.
+sanitize = false
 
 # How accounts, people, meetings and topics are found, and what a customer brief shows.
 [crm]

@@ -206,10 +206,10 @@ pub fn note_page(r: &Renderer<'_>, i: NoteIdx) -> (Page, Vec<Diagnostic>) {
                 .is_some_and(|t| t.trim().is_empty())
             && h.text.trim().eq_ignore_ascii_case(note.title.trim())
     });
-    let body = match opening_title {
+    let body = r.author_html(match opening_title {
         Some(h) => r.range_html(&frame, h.span.end..note.text.len(), &mut diags),
         None => r.body_html(&frame, &mut diags),
-    };
+    });
     let properties: Vec<serde_json::Value> = note
         .frontmatter
         .fields

@@ -247,7 +247,7 @@ pub fn brief_page(r: &Renderer<'_>, a: AccountIdx, page: &str) -> (Page, Vec<Dia
             sections.push(json!({
                 "title": heading.map_or(name.as_str(), |h| h.text.as_str()),
                 "key": super::slug::slug(name),
-                "html": r.range_html(&frame, range, &mut diags),
+                "html": r.author_html(r.range_html(&frame, range, &mut diags)),
             }));
         }
     }
@@ -279,7 +279,7 @@ pub fn brief_page(r: &Renderer<'_>, a: AccountIdx, page: &str) -> (Page, Vec<Dia
                 stack: Vec::new(),
             };
             json!({
-                "html": r.task_html(&task_frame, &crate::crm::task_display_text(&item.text), n.id.as_str()),
+                "html": r.author_html(r.task_html(&task_frame, &crate::crm::task_display_text(&item.text), n.id.as_str())),
                 "status": t.status.to_string(),
                 "due": t.due.map(|d| day(r, d)),
                 "overdue": t.overdue,

@@ -5,6 +5,7 @@
 //! 1. `plan`: every page's and copied file's output path, unique and deterministic.
 //! 2. `markdown`: each note's body as events → HTML (in parallel), with `query` for Dataview blocks.
 //! 3. `context`: the page contexts (note, folder, tag, tags index, home, stub, 404) for the theme.
+//! 4. `sanitize`: with `sanitize = true`, each page's note HTML cleaned once with an allowlist.
 
 pub mod callout;
 pub mod context;
@@ -14,6 +15,7 @@ pub mod html;
 pub mod markdown;
 pub mod plan;
 mod query;
+pub mod sanitize;
 pub mod search;
 pub mod slug;
 pub mod urls;
@@ -86,6 +88,8 @@ pub struct Renderer<'a> {
     clean: Vec<Option<String>>,
     /// Each note's line starts, computed when a diagnostic first needs them.
     lines: Vec<std::sync::OnceLock<Vec<usize>>>,
+    /// The allowlist note HTML is cleaned with when `sanitize` is on (built once, shared by the workers).
+    sanitizer: Option<sanitize::Sanitizer>,
 }
 
 impl<'a> Renderer<'a> {
@@ -109,6 +113,12 @@ impl<'a> Renderer<'a> {
                     .then(|| crate::vault::scan::strip_comments(&n.text))
             })
             .collect();
+        let sanitizer = config.sanitize.then(|| {
+            sanitize::Sanitizer::new(match &mode {
+                LinkMode::Site => None,
+                LinkMode::Standalone { prefix } => Some(prefix.clone()),
+            })
+        });
         Renderer {
             index,
             crm,
@@ -121,6 +131,7 @@ impl<'a> Renderer<'a> {
             lines: (0..index.notes.len())
                 .map(|_| std::sync::OnceLock::new())
                 .collect(),
+            sanitizer,
         }
     }
 

@@ -10,5 +10,6 @@ mod example;
 mod hostile;
 mod links;
 mod output;
+mod sanitize;
 mod search;
 mod serve;
