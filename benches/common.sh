@@ -1,4 +1,11 @@
-# Shared by benches/run.sh and benches/dataview_share.sh (sourced, not run). Needs $WORK and $RUNS.
+# Shared by benches/run.sh and benches/dataview_share.sh (sourced, not run, from the repository root):
+# the settings both take from the environment, and the helpers below.
+RUNS=${RUNS:-5}
+SHARED=${SHARED:-../shared}
+GEN=${GEN:-$SHARED/bench/gen_vault.py}
+WORK=${WORK:-/tmp/dossier-bench}
+mkdir -p "$WORK"
+[ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 
 # median_run CMD...: runs CMD once as a warm-up (unless WARMUP=0), then RUNS times; prints
 # "median_seconds peak_kb".

@@ -7,12 +7,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-10000}
-RUNS=${RUNS:-5}
-SHARED=${SHARED:-../shared}
-GEN=${GEN:-$SHARED/bench/gen_vault.py}
-WORK=${WORK:-/tmp/dossier-bench}
-mkdir -p "$WORK"
-[ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 # shellcheck source=benches/common.sh
 . benches/common.sh
 

@@ -122,11 +122,10 @@ impl<'a> Eval<'a> {
     /// `contains`/`icontains`/`econtains` with a borrowed haystack; `None` when the general call must
     /// run (a shadowing lambda, a list needle that vectorises, another arity).
     fn membership(&self, name: &str, args: &[Expr]) -> Option<Result<Value, String>> {
-        let lower = name.to_ascii_lowercase();
-        if !matches!(lower.as_str(), "contains" | "icontains" | "econtains")
-            || args.len() != 2
-            || self.locals.iter().any(|(n, _)| n == name)
-        {
+        let lower = ["contains", "icontains", "econtains"]
+            .into_iter()
+            .find(|f| f.eq_ignore_ascii_case(name))?;
+        if args.len() != 2 || self.locals.iter().any(|(n, _)| n == name) {
             return None;
         }
         let hay = match self.eval_ref(&args[0]) {
@@ -140,7 +139,7 @@ impl<'a> Eval<'a> {
         if matches!(needle.as_ref(), Value::List(_)) {
             return None;
         }
-        Some(Ok(functions::membership(&lower, &hay, &needle)))
+        Some(Ok(functions::membership(lower, &hay, &needle)))
     }
 
     fn eval_inner(&self, e: &Expr) -> Result<Value, String> {

@@ -119,7 +119,7 @@ impl Session {
         };
         let rendered = render::render_some(&index, &crm, config, today, only);
         diagnostics.extend(rendered.diagnostics.iter().cloned());
-        let files = site::build(&rendered, config)?;
+        let files = site::build(rendered, config)?;
         let produced: HashSet<&str> = files.files.iter().map(|(p, _)| p.as_str()).collect();
         let mut changed = 0;
         match scope {

@@ -2,9 +2,10 @@
 //!
 //! 1. `theme`: the embedded default templates and static files, shadowed by a user theme; tera compiled
 //!    once.
-//! 2. [`build`]: every page through its template, minified (minify-html), plus the sitemap; all in
-//!    memory, sorted, so the same vault gives the same bytes.
-//! 3. `write`: a temporary folder beside the output, swapped in atomically.
+//! 2. [`Templater`]: one page through its template, minified (minify-html); `extras` adds the static
+//!    files, the search index and the sitemap. `dossier build` streams pages through it;
+//!    [`build`] does the same in memory for `dossier serve`.
+//! 3. `write`: [`Staging`], a temporary folder beside the output, swapped in atomically.
 
 pub mod search;
 pub mod sitemap;
@@ -15,7 +16,7 @@ pub use write::{Staging, WriteReport, MARKER};
 
 use crate::config::Config;
 use crate::render::{Copy, Page, Rendered};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The site's files, in memory: `(site path, bytes)` sorted, and files to copy from the vault.
 #[derive(Debug, Clone, Default)]
@@ -116,19 +117,18 @@ impl Templater {
 
 /// Applies the theme to every page of `rendered` and minifies, in memory (`dossier serve`; `dossier
 /// build` streams pages through a [`Templater`] into a [`Staging`] folder instead).
-pub fn build(rendered: &Rendered, config: &Config) -> Result<SiteFiles, SiteError> {
+pub fn build(mut rendered: Rendered, config: &Config) -> Result<SiteFiles, SiteError> {
     use rayon::prelude::*;
     let templater = Templater::new(config)?;
-    let mut files: Vec<(String, Vec<u8>)> = rendered
-        .pages
-        .par_iter()
-        .map(|page| templater.page(page.clone()))
+    let mut files: Vec<(String, Vec<u8>)> = std::mem::take(&mut rendered.pages)
+        .into_par_iter()
+        .map(|page| templater.page(page))
         .collect::<Result<_, SiteError>>()?;
-    files.extend(templater.extras(rendered));
+    files.extend(templater.extras(&rendered));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(SiteFiles {
         files,
-        copies: rendered.copies.clone(),
+        copies: rendered.copies,
     })
 }
 
@@ -159,14 +159,4 @@ pub fn standalone(page: &crate::render::Page, config: &Config) -> Result<String,
     } else {
         html
     })
-}
-
-/// Writes the site atomically; see `write`.
-pub fn write(
-    files: &SiteFiles,
-    out: &Path,
-    vault: &Path,
-    force: bool,
-) -> Result<WriteReport, SiteError> {
-    write::write(files, out, vault, force)
 }

@@ -2,7 +2,7 @@
 //! when complete. A failed or interrupted build leaves the old site; leftovers of an interrupted run are
 //! removed by the next. dossier only ever replaces a folder it marked as its own.
 
-use super::{SiteError, SiteFiles};
+use super::SiteError;
 use crate::render::Copy;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -239,22 +239,4 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.tmp);
         }
     }
-}
-
-/// Writes `files` to `out` atomically (see the module doc). `force` allows replacing a non-empty folder
-/// dossier did not create.
-pub fn write(
-    files: &SiteFiles,
-    out: &Path,
-    vault: &Path,
-    force: bool,
-) -> Result<WriteReport, SiteError> {
-    use rayon::prelude::*;
-    let staging = Staging::begin(out, vault, force)?;
-    files
-        .files
-        .par_iter()
-        .try_for_each(|(path, bytes)| staging.put(path, bytes))?;
-    files.copies.par_iter().try_for_each(|c| staging.copy(c))?;
-    staging.commit()
 }
