@@ -131,10 +131,17 @@ pub fn build(
     } = load(config, progress)?;
     let templater = site::Templater::new(config)?;
     let staging = site::Staging::begin(&config.out, &config.vault, options.force)?;
-    let rendered = render::render_each(&index, &crm, config, today, None, &|page| {
-        let (path, bytes) = templater.page(page)?;
-        staging.put(&path, &bytes)
-    })?;
+    let rendered = render::render_each(
+        &index,
+        &crm,
+        config,
+        today,
+        &render::Selection::default(),
+        &|page| {
+            let (path, bytes) = templater.page(page)?;
+            staging.put(&path, &bytes)
+        },
+    )?;
     progress(Progress::PagesRendered {
         pages: rendered.page_paths.len(),
     });
@@ -179,15 +186,21 @@ pub fn check(config: &Config) -> Result<Vec<Diagnostic>, BuildError> {
     } = load(config, &mut |_| {})?;
     // Templates are part of the build: a broken theme is a problem `check` must report.
     let templated = site::Templater::new(config).and_then(|templater| {
-        render::render_each(&index, &crm, config, today, None, &|page| {
-            templater.page(page).map(drop)
-        })
+        render::render_each(
+            &index,
+            &crm,
+            config,
+            today,
+            &render::Selection::default(),
+            &|page| templater.page(page).map(drop),
+        )
     });
     match templated {
         Ok(rendered) => diagnostics.extend(rendered.diagnostics),
         Err(e) => {
             // The pages' own problems still count: render again without the theme.
-            let rendered = render::render_some(&index, &crm, config, today, None);
+            let rendered =
+                render::render_some(&index, &crm, config, today, &render::Selection::default());
             diagnostics.extend(rendered.diagnostics);
             diagnostics.push(Diagnostic::error("theme", 0, 0, e.to_string()));
         }

@@ -79,7 +79,7 @@ fn fail(message: impl Into<String>) -> ExecError {
 }
 
 /// The notes a source selects (§3), sorted.
-fn source_notes(src: &Source, ctx: &Context<'_>) -> BTreeSet<NoteIdx> {
+pub(super) fn source_notes(src: &Source, ctx: &Context<'_>) -> BTreeSet<NoteIdx> {
     let index = ctx.index;
     let all = || (0..index.notes.len()).collect::<BTreeSet<_>>();
     match src {
@@ -117,13 +117,17 @@ fn source_notes(src: &Source, ctx: &Context<'_>) -> BTreeSet<NoteIdx> {
             };
             match (resolved, outgoing) {
                 (Target::Note(t), false) => index.inlinks(t).into_iter().collect(),
-                (Target::Note(t), true) => index.links[t]
-                    .iter()
-                    .filter_map(|r| match r.target {
-                        Target::Note(o) => Some(o),
-                        _ => None,
-                    })
-                    .collect(),
+                (Target::Note(t), true) => {
+                    // Its own links decide what it leads to: reading them is reading it.
+                    super::trace::read(t);
+                    index.links[t]
+                        .iter()
+                        .filter_map(|r| match r.target {
+                            Target::Note(o) => Some(o),
+                            _ => None,
+                        })
+                        .collect()
+                }
                 // A missing note: notes with an unresolved link of that text (§3.3, and §3.4's quirk).
                 (_, _) => {
                     let name = target.as_deref().map(names::key).unwrap_or_default();
@@ -166,6 +170,8 @@ pub fn execute(query: &Query, ctx: &Context<'_>) -> Result<QueryResult, ExecErro
         Some(src) => source_notes(src, ctx).into_iter().collect(),
         None => (0..ctx.index.notes.len()).collect(),
     };
+    // Every candidate counts as read: whether it is listed can turn on its data.
+    notes.iter().for_each(|&n| super::trace::read(n));
     let is_task = matches!(query.header, Header::Task);
     let mut rows: Vec<Row> = Vec::new();
     for n in notes {

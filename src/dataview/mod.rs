@@ -6,6 +6,9 @@
 //! 3. [`execute`] runs a query for one note (`this`) and returns a [`QueryResult`]: plain data that
 //!    `render/dataview.rs` turns into HTML and `dossier query` into text, JSON or markdown.
 //!
+//! 4. [`trace`] records what each run read, so that `dossier serve` reruns only the queries an edit can
+//!    reach and re-renders only the pages whose results changed.
+//!
 //! It never formats HTML and never reads files.
 
 pub mod ast;
@@ -17,6 +20,7 @@ pub mod output;
 pub mod pages;
 pub mod parser;
 pub mod result;
+pub mod trace;
 
 pub use ast::Query;
 pub use pages::Pages;

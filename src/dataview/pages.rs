@@ -429,6 +429,7 @@ impl Pages {
     /// pages were made for.
     pub fn value(&self, index: &Index, n: NoteIdx) -> Option<&Value> {
         let cell = self.pages.get(n)?;
+        super::trace::read(n);
         Some(cell.get_or_init(|| Value::Object(page_object(index, n, self.items(index, n)))))
     }
 
@@ -442,6 +443,7 @@ impl Pages {
 
     /// Note `n`'s list items as objects (line order); empty past the end.
     pub fn items(&self, index: &Index, n: NoteIdx) -> &[Object] {
+        super::trace::read(n);
         self.items
             .get(n)
             .map_or(&[], |cell| cell.get_or_init(|| items(index, n)))

@@ -8,8 +8,18 @@ use unicode_normalization::UnicodeNormalization;
 
 /// The lookup key of a name or path: Unicode NFC, lower-cased, `\` as `/`, surrounding space trimmed.
 pub fn key(text: &str) -> String {
-    text.trim()
-        .replace('\\', "/")
+    let text = text.trim();
+    if text.is_ascii() {
+        // ASCII is already NFC: skip the normaliser, which was a tenth of every build.
+        return text
+            .bytes()
+            .map(|b| match b {
+                b'\\' => '/',
+                b => b.to_ascii_lowercase() as char,
+            })
+            .collect();
+    }
+    text.replace('\\', "/")
         .nfc()
         .collect::<String>()
         .to_lowercase()

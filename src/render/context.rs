@@ -283,12 +283,12 @@ pub fn note_page(r: &Renderer<'_>, i: NoteIdx) -> (Page, Vec<Diagnostic>) {
     )
 }
 
-/// Home, folders, tags index and tag pages, stubs for unresolved names, 404.
-pub fn index_pages(r: &Renderer<'_>) -> Vec<Page> {
+/// Home, folders, tags index and tag pages, stubs for unresolved names, 404: those `only` selects.
+pub fn index_pages(r: &Renderer<'_>, only: &super::Selection) -> Vec<Page> {
     let mut pages = Vec::new();
     let idx = r.index;
     // Home.
-    {
+    if only.other("index.html") {
         let page = "index.html";
         let mut dated: Vec<NoteItem> = (0..idx.notes.len())
             .map(|i| note_item(r, page, i))
@@ -353,7 +353,7 @@ pub fn index_pages(r: &Renderer<'_>) -> Vec<Page> {
         });
     }
     // Folders.
-    for (folder, page) in &r.plan.folders {
+    for (folder, page) in r.plan.folders.iter().filter(|(_, p)| only.other(p)) {
         let prefix = format!("{folder}/");
         let subfolders: Vec<serde_json::Value> = r
             .plan
@@ -384,7 +384,7 @@ pub fn index_pages(r: &Renderer<'_>) -> Vec<Page> {
         });
     }
     // Tags index and tag pages.
-    {
+    if only.other("tags/index.html") {
         let page = "tags/index.html";
         let tree: Vec<serde_json::Value> = idx
             .tags
@@ -402,7 +402,7 @@ pub fn index_pages(r: &Renderer<'_>) -> Vec<Page> {
             context: json!({"site": site(r, page), "page": {"title": "Tags", "path": page, "kind": "tags"}, "tags": tree}),
         });
     }
-    for (tag, page) in &r.plan.tags {
+    for (tag, page) in r.plan.tags.iter().filter(|(_, p)| only.other(p)) {
         let prefix = format!("{tag}/");
         let children: Vec<serde_json::Value> = idx
             .tags
@@ -431,7 +431,7 @@ pub fn index_pages(r: &Renderer<'_>) -> Vec<Page> {
     }
     // Stub pages for names linked without a note.
     for (name, places) in &idx.unresolved {
-        let Some(page) = r.plan.stubs.get(name) else {
+        let Some(page) = r.plan.stubs.get(name).filter(|p| only.other(p)) else {
             continue;
         };
         if r.plan.people.contains(page) {
@@ -444,6 +444,9 @@ pub fn index_pages(r: &Renderer<'_>) -> Vec<Page> {
             template: "stub.html",
             context: json!({"site": site(r, page), "page": {"title": name, "path": page, "kind": "stub"}, "stub": {"name": name, "mentions": mentions}}),
         });
+    }
+    if !only.other("404.html") {
+        return pages;
     }
     pages.push(Page {
         path: "404.html".into(),

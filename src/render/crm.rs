@@ -15,25 +15,39 @@ use chrono::NaiveDate;
 use serde_json::{json, Value as Json};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Makes one of the CRM list pages.
+type ListPage = fn(&Renderer<'_>) -> Page;
+
 /// Every CRM page of the site, each handed to `sink` as soon as it is made.
 pub fn pages<E: Send>(
     r: &Renderer<'_>,
+    only: &super::Selection,
     sink: &(dyn Fn(Page) -> Result<(), E> + Sync),
 ) -> Result<(), E> {
     use rayon::prelude::*;
     let crm = r.crm;
-    sink(accounts_page(r))?;
-    sink(people_page(r))?;
-    sink(topics_page(r))?;
-    sink(timeline_page(r))?;
+    let lists: [(&str, ListPage); 4] = [
+        (plan::ACCOUNTS, accounts_page),
+        (plan::PEOPLE, people_page),
+        (plan::TOPICS, topics_page),
+        (plan::TIMELINE, timeline_page),
+    ];
+    for (path, make) in lists {
+        if only.other(path) {
+            sink(make(r))?;
+        }
+    }
     (0..crm.accounts.len())
         .into_par_iter()
+        .filter(|&a| only.other(&r.plan.briefs[a]))
         .try_for_each(|a| sink(brief_page(r, a, &r.plan.briefs[a]).0))?;
     (0..crm.people.len())
         .into_par_iter()
+        .filter(|&p| only.other(&r.plan.people[p]))
         .try_for_each(|p| sink(person_page(r, p)))?;
     (0..crm.topics.len())
         .into_par_iter()
+        .filter(|&t| only.other(&r.plan.topics[t]))
         .try_for_each(|t| sink(topic_page(r, t)))
 }
 

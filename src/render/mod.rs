@@ -26,6 +26,7 @@ use crate::diagnostics::Diagnostic;
 use crate::index::{Index, NoteIdx};
 use chrono::NaiveDate;
 use serde::Serialize;
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 pub use plan::Plan;
@@ -59,6 +60,30 @@ pub struct Rendered {
     /// The site title and base URL, for templates and the sitemap.
     pub title: String,
     pub base_url: Option<String>,
+    /// With [`Selection::trace`]: every Dataview run, by the output path of the page it ran on.
+    #[serde(skip)]
+    pub traces: Vec<(String, crate::dataview::trace::Traced)>,
+}
+
+/// Which pages a render makes; the default is the whole site.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Note pages to make; `None`: every note's.
+    pub notes: Option<BTreeSet<NoteIdx>>,
+    /// Output paths of the other pages (home, folders, tags, stubs, CRM) to make; `None`: all of them.
+    pub others: Option<BTreeSet<String>>,
+    /// Notes whose search documents to make (people without a note always get theirs); `None`: every
+    /// note's, numbered in order.
+    pub search: Option<BTreeSet<NoteIdx>>,
+    /// Record what every Dataview query read ([`Rendered::traces`]), for `dossier serve`.
+    pub trace: bool,
+}
+
+impl Selection {
+    /// Whether the page at `path`, which is not a note page, is made.
+    pub fn other(&self, path: &str) -> bool {
+        self.others.as_ref().is_none_or(|o| o.contains(path))
+    }
 }
 
 /// How links between pages are written.
@@ -90,6 +115,8 @@ pub struct Renderer<'a> {
     lines: Vec<std::sync::OnceLock<Vec<usize>>>,
     /// The allowlist note HTML is cleaned with when `sanitize` is on (built once, shared by the workers).
     sanitizer: Option<sanitize::Sanitizer>,
+    /// Where Dataview runs are recorded, when tracing.
+    traces: Option<std::sync::Mutex<Vec<(String, crate::dataview::trace::Traced)>>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -132,7 +159,21 @@ impl<'a> Renderer<'a> {
                 .map(|_| std::sync::OnceLock::new())
                 .collect(),
             sanitizer,
+            traces: None,
         }
+    }
+
+    /// Records every Dataview run from now on ([`Renderer::take_traces`]).
+    pub fn trace(mut self) -> Self {
+        self.traces = Some(std::sync::Mutex::new(Vec::new()));
+        self
+    }
+
+    /// The Dataview runs recorded so far, by page.
+    pub fn take_traces(&self) -> Vec<(String, crate::dataview::trace::Traced)> {
+        self.traces.as_ref().map_or_else(Vec::new, |t| {
+            std::mem::take(&mut *t.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+        })
     }
 
     /// 1-based line and column of a byte offset in a note, for diagnostics.
@@ -190,17 +231,17 @@ fn image_mime(ext: &str) -> Option<&'static str> {
 
 /// Renders every page of the site.
 pub fn render_site(index: &Index, crm: &Crm, config: &Config, today: NaiveDate) -> Rendered {
-    render_some(index, crm, config, today, None)
+    render_some(index, crm, config, today, &Selection::default())
 }
 
-/// Renders the pages of the notes in `only` (every note when `None`), plus every index, CRM and search
-/// page, which depend on the whole vault. `dossier serve` passes the notes a change can affect.
+/// Renders the pages of `only` (the whole site by default). `dossier serve` passes the pages a change
+/// can affect (`serve::rebuild`).
 pub fn render_some(
     index: &Index,
     crm: &Crm,
     config: &Config,
     today: NaiveDate,
-    only: Option<&std::collections::BTreeSet<NoteIdx>>,
+    only: &Selection,
 ) -> Rendered {
     let pages = std::sync::Mutex::new(Vec::new());
     let collect = |page: Page| -> Result<(), std::convert::Infallible> {
@@ -230,14 +271,17 @@ pub fn render_each<E: Send>(
     crm: &Crm,
     config: &Config,
     today: NaiveDate,
-    only: Option<&std::collections::BTreeSet<NoteIdx>>,
+    only: &Selection,
     sink: &(dyn Fn(Page) -> Result<(), E> + Sync),
 ) -> Result<Rendered, E> {
     use rayon::prelude::*;
     let plan = Plan::build(index, crm);
     let pages = crate::dataview::Pages::build(index);
-    let r = Renderer::new(index, crm, &plan, &pages, config, today, LinkMode::Site);
-    let selected: Vec<NoteIdx> = match only {
+    let mut r = Renderer::new(index, crm, &plan, &pages, config, today, LinkMode::Site);
+    if only.trace {
+        r = r.trace();
+    }
+    let selected: Vec<NoteIdx> = match &only.notes {
         Some(set) => set
             .iter()
             .copied()
@@ -264,14 +308,15 @@ pub fn render_each<E: Send>(
         }
         emit(page)
     })?;
-    context::index_pages(&r)
+    context::index_pages(&r, only)
         .into_par_iter()
         .try_for_each(emit)?;
-    crm::pages(&r, &emit)?;
+    crm::pages(&r, only, &emit)?;
     let mut out = Rendered {
         title: config.title.clone(),
         base_url: config.base_url.clone(),
-        search: search::documents(&r),
+        search: search::documents(&r, only.search.as_ref()),
+        traces: r.take_traces(),
         diagnostics: diagnostics
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner),

@@ -154,6 +154,40 @@ impl Renderer<'_> {
         }
     }
 
+    /// Runs a block query for the page of `frame`, recording the run when tracing.
+    fn run_block(
+        &self,
+        frame: &Frame<'_>,
+        query: crate::dataview::Query,
+    ) -> Result<crate::dataview::QueryResult, crate::dataview::ExecError> {
+        let ctx = self.context(frame);
+        let Some(log) = &self.traces else {
+            return crate::dataview::execute(&query, &ctx);
+        };
+        let (result, traced) = crate::dataview::trace::block(query, &ctx);
+        log.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((frame.page.to_string(), traced));
+        result
+    }
+
+    /// Evaluates an inline query for the page of `frame`, recording the run when tracing.
+    fn run_inline(
+        &self,
+        frame: &Frame<'_>,
+        expr: &str,
+    ) -> Result<crate::value::Value, crate::dataview::ExecError> {
+        let ctx = self.context(frame);
+        let Some(log) = &self.traces else {
+            return crate::dataview::evaluate_inline(expr, &ctx);
+        };
+        let (value, traced) = crate::dataview::trace::inline(expr, &ctx);
+        log.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((frame.page.to_string(), traced));
+        value
+    }
+
     /// A fenced `dataview` block's result, or an error box; a `dataviewjs` block's notice.
     pub fn query_html(
         &self,
@@ -184,7 +218,7 @@ impl Renderer<'_> {
                 ));
                 error_to_html(&e.to_string())
             }
-            Ok(query) => match crate::dataview::execute(&query, &self.context(frame)) {
+            Ok(query) => match self.run_block(frame, query) {
                 Ok(result) => result_to_html(&result, &values),
                 Err(e) => {
                     let (line, col) = self.locate(frame.note, q.source_offset);
@@ -208,7 +242,7 @@ impl Renderer<'_> {
         diags: &mut Vec<Diagnostic>,
     ) -> String {
         let values = PageValues { r: self, frame };
-        match crate::dataview::evaluate_inline(&q.source, &self.context(frame)) {
+        match self.run_inline(frame, &q.source) {
             Ok(v) => inline_to_html(&v, &values),
             Err(e) => {
                 let note = &self.index.notes[frame.note];

@@ -69,11 +69,24 @@ pub fn plain_body(text: &str, body_start: usize, max: usize) -> String {
     body
 }
 
-/// Every search document of the site.
-pub fn documents(r: &Renderer<'_>) -> Vec<SearchDoc> {
+/// The search documents of the notes in `only` (every note when `None`), then those of the people
+/// without a note. Documents are numbered in order: with `only`, the caller merges them into the index
+/// it holds and numbers them again.
+pub fn documents(
+    r: &Renderer<'_>,
+    only: Option<&std::collections::BTreeSet<crate::index::NoteIdx>>,
+) -> Vec<SearchDoc> {
     use rayon::prelude::*;
     let crm = r.crm;
-    let mut docs: Vec<SearchDoc> = (0..r.index.notes.len())
+    let selected: Vec<usize> = match only {
+        Some(set) => set
+            .iter()
+            .copied()
+            .filter(|&i| i < r.index.notes.len())
+            .collect(),
+        None => (0..r.index.notes.len()).collect(),
+    };
+    let mut docs: Vec<SearchDoc> = selected
         .into_par_iter()
         .map(|i| {
             let note = &r.index.notes[i];

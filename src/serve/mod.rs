@@ -17,7 +17,8 @@ use crate::build::BuildError;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::index::Index;
-use crate::render::{self, Plan};
+use crate::render::search::SearchDoc;
+use crate::render::{self, Plan, Selection};
 use crate::{crm, site, vault};
 use rebuild::Affected;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -42,19 +43,36 @@ pub struct Rebuilt {
     pub notes_read: usize,
     pub notes: usize,
     pub note_pages: usize,
+    /// List, stub and CRM pages rendered.
+    pub other_pages: usize,
     /// Files whose bytes changed.
     pub changed: usize,
     pub elapsed: Duration,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// A serving session: the settings, the parse cache, the previous Index and the site in memory.
+/// The last build's vault, for comparing the next one with.
+struct Previous {
+    index: Index,
+    crm: crm::Crm,
+    plan: Plan,
+}
+
+/// A serving session: the settings, the parse cache, the previous build and the site in memory.
 pub struct Session {
     pub config: Config,
     cache: vault::NoteCache,
-    prev: Option<(Index, Plan)>,
+    prev: Option<Previous>,
     site: BTreeMap<String, Arc<[u8]>>,
     copies: HashMap<String, PathBuf>,
+    /// The theme, compiled once per theme or config change.
+    templater: Option<Arc<site::Templater>>,
+    /// What every Dataview query on every page read, to decide which to run again.
+    traces: rebuild::Traces,
+    /// The search documents: one per note (in note order), then the people without a note.
+    search: Vec<SearchDoc>,
+    /// Problems found while rendering, kept for the pages not rendered again.
+    render_diagnostics: Vec<Diagnostic>,
 }
 
 /// The settings a preview runs with: the site's, without minifying, which only saves bytes on the wire
@@ -72,6 +90,10 @@ impl Session {
             prev: None,
             site: BTreeMap::new(),
             copies: HashMap::new(),
+            templater: None,
+            traces: rebuild::Traces::new(),
+            search: Vec::new(),
+            render_diagnostics: Vec::new(),
         }
     }
 
@@ -107,63 +129,179 @@ impl Session {
         let crm = crm::build(&index, config, today);
         diagnostics.extend(crm.diagnostics.iter().cloned());
         let plan = Plan::build(&index, &crm);
+        let templater = match (&self.templater, all) {
+            (Some(t), false) => t.clone(),
+            _ => Arc::new(site::Templater::new(config)?),
+        };
+        let pages = crate::dataview::Pages::build(&index);
         let scope = match (&self.prev, all) {
-            (Some((old, old_plan)), false) => {
-                rebuild::affected(old, old_plan, &index, &plan, &reread)
-            }
+            (Some(prev), false) => rebuild::affected(
+                rebuild::State {
+                    index: &prev.index,
+                    crm: &prev.crm,
+                    plan: &prev.plan,
+                },
+                rebuild::State {
+                    index: &index,
+                    crm: &crm,
+                    plan: &plan,
+                },
+                &self.traces,
+                &pages,
+                today,
+                &reread,
+            ),
             _ => Affected::All,
         };
-        let only = match &scope {
-            Affected::All => None,
-            Affected::Notes(set) => Some(set),
+        drop(pages);
+        let selection = match &scope {
+            Affected::All => Selection {
+                trace: true,
+                ..Selection::default()
+            },
+            Affected::Some(s) => Selection {
+                notes: Some(s.notes.clone()),
+                others: Some(s.others.clone()),
+                search: Some(s.search.clone()),
+                trace: true,
+            },
         };
-        let rendered = render::render_some(&index, &crm, config, today, only);
-        diagnostics.extend(rendered.diagnostics.iter().cloned());
-        let files = site::build(rendered, config)?;
-        let produced: HashSet<&str> = files.files.iter().map(|(p, _)| p.as_str()).collect();
+        let mut rendered = render::render_some(&index, &crm, config, today, &selection);
+        let note_pages = selection
+            .notes
+            .as_ref()
+            .map_or(index.notes.len(), |s| s.len());
+        let other_pages = rendered.pages.len().saturating_sub(note_pages);
+        let pages = std::mem::take(&mut rendered.pages);
+        let made: HashSet<String> = pages.iter().map(|p| p.path.clone()).collect();
+        let files: Vec<(String, Vec<u8>)> = {
+            use rayon::prelude::*;
+            pages
+                .into_par_iter()
+                .map(|page| templater.page(page))
+                .collect::<Result<_, site::SiteError>>()?
+        };
         let mut changed = 0;
-        match scope {
-            Affected::All => {
-                changed = files.files.len();
-                self.site = files
-                    .files
-                    .iter()
-                    .map(|(p, b)| (p.clone(), Arc::from(b.as_slice())))
-                    .collect();
+        let full = matches!(scope, Affected::All);
+        if full {
+            self.site.clear();
+            self.traces.clear();
+            self.render_diagnostics.clear();
+            self.search = std::mem::take(&mut rendered.search);
+            for (path, bytes) in templater.statics() {
+                self.site.insert(path, Arc::from(bytes));
             }
-            Affected::Notes(_) => {
-                // Pages no longer produced (a tag that went away) go; note pages not rendered stay.
-                let note_pages: HashSet<&str> = plan.notes.iter().map(String::as_str).collect();
-                self.site.retain(|p, _| {
-                    produced.contains(p.as_str()) || note_pages.contains(p.as_str())
-                });
-                for (p, b) in &files.files {
-                    if self.site.get(p).map(|old| &old[..]) != Some(b.as_slice()) {
-                        self.site.insert(p.clone(), Arc::from(b.as_slice()));
-                        changed += 1;
-                    }
-                }
+            if let Some(base) = &rendered.base_url {
+                let sitemap = site::sitemap::sitemap(base, &rendered.page_paths);
+                self.site
+                    .insert("sitemap.xml".into(), Arc::from(sitemap.into_bytes()));
+            }
+        } else {
+            let rerendered: HashSet<&str> = selection
+                .notes
+                .iter()
+                .flatten()
+                .map(|&i| index.notes[i].id.as_str())
+                .collect();
+            self.render_diagnostics
+                .retain(|d| !rerendered.contains(d.path.as_str()));
+            for path in &made {
+                self.traces.remove(path);
             }
         }
-        self.copies = files
+        if let Affected::Some(s) = scope {
+            for (path, k, run) in s.retraced {
+                if let Some(slot) = self.traces.get_mut(&path).and_then(|runs| runs.get_mut(k)) {
+                    *slot = run;
+                }
+            }
+            let fresh = std::mem::take(&mut rendered.search);
+            let search_changed =
+                merge_search(&mut self.search, &s.search, fresh, index.notes.len());
+            if search_changed {
+                changed += 1;
+            }
+        }
+        for (path, run) in std::mem::take(&mut rendered.traces) {
+            self.traces.entry(path).or_default().push(run);
+        }
+        if full || changed > 0 {
+            self.site.insert(
+                site::search::INDEX_PATH.into(),
+                Arc::from(site::search::index_script(&self.search)),
+            );
+        }
+        for (path, bytes) in files {
+            if self.site.get(&path).map(|old| &old[..]) != Some(bytes.as_slice()) {
+                self.site.insert(path, Arc::from(bytes));
+                changed += 1;
+            }
+        }
+        if full {
+            changed = self.site.len();
+        }
+        self.copies = rendered
             .copies
             .iter()
             .map(|c| (c.to.clone(), c.from.clone()))
             .collect();
+        self.render_diagnostics
+            .extend(std::mem::take(&mut rendered.diagnostics));
+        self.render_diagnostics.sort();
+        self.render_diagnostics.dedup();
+        diagnostics.extend(self.render_diagnostics.iter().cloned());
         diagnostics.sort();
         diagnostics.dedup();
+        self.templater = Some(templater);
         let rebuilt = Rebuilt {
-            full: only.is_none(),
+            full,
             notes_read: reread.len(),
             notes: index.notes.len(),
-            note_pages: only.map_or(index.notes.len(), |s| s.len()),
+            note_pages,
+            other_pages,
             changed,
             elapsed: start.elapsed(),
             diagnostics,
         };
-        self.prev = Some((index, plan));
+        self.prev = Some(Previous { index, crm, plan });
         Ok(rebuilt)
     }
+}
+
+/// Documents equal but for their number.
+fn same_doc(a: &SearchDoc, b: &SearchDoc) -> bool {
+    SearchDoc {
+        id: a.id,
+        ..b.clone()
+    } == *a
+}
+
+/// Puts the documents of a partial render (those of `notes`, in order, then every person without a
+/// note) into the full list `docs` and numbers them; whether any document changed.
+fn merge_search(
+    docs: &mut Vec<SearchDoc>,
+    notes: &std::collections::BTreeSet<usize>,
+    fresh: Vec<SearchDoc>,
+    note_count: usize,
+) -> bool {
+    let selected: Vec<usize> = notes.iter().copied().filter(|&i| i < note_count).collect();
+    let mut fresh = fresh.into_iter();
+    let mut changed = false;
+    for &i in &selected {
+        let Some(doc) = fresh.next() else { break };
+        if let Some(slot) = docs.get_mut(i) {
+            changed |= !same_doc(slot, &doc);
+            *slot = doc;
+        }
+    }
+    let people: Vec<SearchDoc> = fresh.collect();
+    let tail = docs.split_off(note_count.min(docs.len()));
+    changed |= tail.len() != people.len() || tail.iter().zip(&people).any(|(a, b)| !same_doc(a, b));
+    docs.extend(people);
+    for (k, d) in docs.iter_mut().enumerate() {
+        d.id = k;
+    }
+    changed
 }
 
 /// How `serve` was asked to run.
@@ -333,11 +471,12 @@ fn watch_loop(
                 seen = r.diagnostics.iter().cloned().collect();
                 let warnings = crate::build::count_problems(&r.diagnostics);
                 log(&format!(
-                    "rebuilt in {} ms: {} of {} note pages{}, {} files changed, {} warning{}{}",
+                    "rebuilt in {} ms: {} of {} note pages{}, {} other pages, {} files changed, {} warning{}{}",
                     r.elapsed.as_millis(),
                     r.note_pages,
                     r.notes,
                     if r.full { " (full)" } else { "" },
+                    r.other_pages,
                     r.changed,
                     warnings,
                     if warnings == 1 { "" } else { "s" },

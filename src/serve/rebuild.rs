@@ -1,103 +1,474 @@
-//! Which note pages a change can affect. Pure: compares the Index before and after a change.
+//! Which pages a change can affect. Pure: compares the Index, CRM view and plan before and after a
+//! change, and runs again the Dataview queries the change can reach.
 //!
-//! Everything is re-rendered when the set of notes changed (added, removed, renamed), when aliases
-//! changed (links anywhere may now resolve differently) or when the page plan moved. Otherwise the
-//! affected notes are the changed ones, the notes linking to them (their links' anchors, their embeds),
-//! the notes embedding those transitively, the notes the changed ones link to before or after (their
-//! backlinks panels show the changed notes), and every note holding a Dataview query (a query may read
-//! any note). Index, tag, folder, CRM and search pages are always rebuilt: they read the whole vault.
+//! Everything is rendered again when the set of notes changed (added, removed, renamed), when aliases
+//! changed (links anywhere may now resolve differently) or when the page plan moved (a new tag, account,
+//! person, topic or attachment). Otherwise, for the edited notes:
+//!
+//! - **Shown elsewhere.** Their pages; the pages of the notes linking to them (a link's anchor may have
+//!   gone) and of the notes embedding them, transitively (they show their content); the pages of the
+//!   notes they link to, before or after (their backlinks panels quote them).
+//! - **Dataview.** Every query run recorded while rendering ([`Traced`]) that read a note whose page
+//!   data changed (an edited note, or one whose inlinks moved), or whose `FROM` selects by tag or link
+//!   and now selects an edited note, is run again against the new Index; its page is rendered again
+//!   only when the outcome differs.
+//! - **Lists.** The home page and tags index; the folder page and the tag pages (old and new tags, with
+//!   their parents) of each edited note; the stub pages of names the shown-elsewhere notes link to.
+//! - **CRM.** An account, person, meeting or topic has changed when its derived record differs or its
+//!   own note is shown-elsewhere; a brief, person or topic page is rendered again when its record or one
+//!   it shows (contacts, meetings, accounts, topics) has changed, or when a note it quotes is
+//!   shown-elsewhere; the accounts, people, topics and timeline lists when a record of their kind has.
+//! - **Search.** The documents of the edited notes and of notes whose account or person record changed.
 
+use crate::crm::Crm;
+use crate::dataview::trace::Traced;
+use crate::dataview::{Context, Pages};
 use crate::index::{Index, NoteIdx, Target};
-use crate::render::Plan;
-use crate::vault::QueryKind;
-use std::collections::BTreeSet;
+use crate::render::{plan, Plan};
+use chrono::NaiveDate;
+use std::collections::{BTreeSet, HashMap};
 
-/// The note pages to render again.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Affected {
-    All,
-    Notes(BTreeSet<NoteIdx>),
+/// The site's state on one side of a change.
+#[derive(Clone, Copy)]
+pub struct State<'a> {
+    pub index: &'a Index,
+    pub crm: &'a Crm,
+    pub plan: &'a Plan,
 }
 
-/// What a change to the notes at `changed` (vault paths) affects, given the Index and plan before and
-/// after it.
+/// The Dataview runs recorded per page (output path), in the order they ran.
+pub type Traces = HashMap<String, Vec<Traced>>;
+
+/// What to render again.
+#[derive(Debug, Clone)]
+pub enum Affected {
+    All,
+    Some(Scope),
+}
+
+/// The pages a change affects, when not every page.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    pub notes: BTreeSet<NoteIdx>,
+    /// Output paths of other pages (lists, stubs, CRM pages).
+    pub others: BTreeSet<String>,
+    /// Notes whose search documents change.
+    pub search: BTreeSet<NoteIdx>,
+    /// Query runs of pages not rendered again that were run again with the same outcome: (page, run
+    /// number, the run with what it reads now).
+    pub retraced: Vec<(String, usize, Traced)>,
+}
+
+/// What a change to the notes at `changed` (vault paths) affects. `pages` and `today` are the new
+/// Index's query data and the build date, for running queries again.
 pub fn affected(
-    old: &Index,
-    old_plan: &Plan,
-    new: &Index,
-    new_plan: &Plan,
+    old: State<'_>,
+    new: State<'_>,
+    traces: &Traces,
+    pages: &Pages,
+    today: NaiveDate,
     changed: &[String],
 ) -> Affected {
-    let same_notes = old.notes.len() == new.notes.len()
-        && old.notes.iter().zip(&new.notes).all(|(a, b)| a.id == b.id);
-    if !same_notes || old_plan.notes != new_plan.notes || old_plan.stubs != new_plan.stubs {
+    let same_notes = old.index.notes.len() == new.index.notes.len()
+        && old
+            .index
+            .notes
+            .iter()
+            .zip(&new.index.notes)
+            .all(|(a, b)| a.id == b.id);
+    if !same_notes || !same_plan(old.plan, new.plan) || !same_crm_records(old.crm, new.crm) {
         return Affected::All;
     }
-    let mut dirty = BTreeSet::new();
+    let mut edited = BTreeSet::new();
     for path in changed {
-        let Some(i) = new.note_by_path(path) else {
+        let Some(i) = new.index.note_by_path(path) else {
             return Affected::All;
         };
-        if old.notes[i].aliases != new.notes[i].aliases {
+        if old.index.notes[i].aliases != new.index.notes[i].aliases {
             return Affected::All;
         }
-        dirty.insert(i);
+        edited.insert(i);
     }
-    let mut out: BTreeSet<NoteIdx> = dirty.clone();
-    for &i in &dirty {
+    let shown = shown_elsewhere(old.index, new.index, &edited);
+    let targets = link_targets(old.index, new.index, &edited);
+    let mut scope = Scope {
+        notes: shown.iter().chain(&targets).copied().collect(),
+        ..Scope::default()
+    };
+    let data_changed = page_data_changed(old.index, new.index, edited.iter().chain(&targets));
+    let ctx = Context {
+        index: new.index,
+        pages,
+        this: None,
+        today,
+    };
+    queries(new, traces, &ctx, &data_changed, &edited, &mut scope);
+    lists(old.index, new, &edited, &shown, &mut scope);
+    crm(old.crm, new, &shown, &mut scope);
+    scope.search.extend(&edited);
+    Affected::Some(scope)
+}
+
+/// Plans with the same pages in the same places.
+fn same_plan(a: &Plan, b: &Plan) -> bool {
+    a.notes == b.notes
+        && a.stubs == b.stubs
+        && a.folders == b.folders
+        && a.tags == b.tags
+        && a.attachments == b.attachments
+        && a.briefs == b.briefs
+        && a.people == b.people
+        && a.topics == b.topics
+}
+
+/// CRM views whose records are numbered alike, so that record `i` before is record `i` after. (A
+/// meeting whose date moved reorders the timeline.)
+fn same_crm_records(a: &Crm, b: &Crm) -> bool {
+    a.meetings.len() == b.meetings.len()
+        && a.meetings
+            .iter()
+            .zip(&b.meetings)
+            .all(|(x, y)| x.note == y.note)
+        && a.accounts.len() == b.accounts.len()
+        && a.people.len() == b.people.len()
+        && a.topics.len() == b.topics.len()
+}
+
+/// The edited notes, the notes linking to them (before or after), and the notes embedding any of
+/// those, transitively: every note whose own page shows something of an edited note's text.
+fn shown_elsewhere(old: &Index, new: &Index, edited: &BTreeSet<NoteIdx>) -> BTreeSet<NoteIdx> {
+    let mut out = edited.clone();
+    for &i in edited {
         for index in [old, new] {
             out.extend(index.backlinks[i].iter().map(|b| b.from));
+        }
+    }
+    let mut frontier: Vec<NoteIdx> = out.iter().copied().collect();
+    while let Some(i) = frontier.pop() {
+        for index in [old, new] {
+            for b in &index.backlinks[i] {
+                let embeds = index.notes[b.from]
+                    .links
+                    .get(b.link)
+                    .is_some_and(|l| l.embed);
+                if embeds && out.insert(b.from) {
+                    frontier.push(b.from);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The notes the edited notes link to, before or after: their inlinks and backlinks panels moved.
+fn link_targets(old: &Index, new: &Index, edited: &BTreeSet<NoteIdx>) -> BTreeSet<NoteIdx> {
+    let mut out = BTreeSet::new();
+    for &i in edited {
+        for index in [old, new] {
             out.extend(index.links[i].iter().filter_map(|l| match l.target {
                 Target::Note(t) => Some(t),
                 _ => None,
             }));
         }
     }
-    // Embeds of embeds: a note embedding an affected note shows its content.
-    let mut frontier: Vec<NoteIdx> = out.iter().copied().collect();
-    while let Some(i) = frontier.pop() {
-        for b in &new.backlinks[i] {
-            let embeds = new.notes[b.from].links.get(b.link).is_some_and(|l| l.embed);
-            if embeds && out.insert(b.from) {
-                frontier.push(b.from);
+    out
+}
+
+/// Of `notes`, those whose Dataview page data (fields, `file.*`, tasks) differs between the two
+/// Indexes: an edit that leaves a note's links alone leaves its targets' inlinks, and so their page
+/// data, as they were.
+fn page_data_changed<'n>(
+    old: &Index,
+    new: &Index,
+    notes: impl Iterator<Item = &'n NoteIdx>,
+) -> BTreeSet<NoteIdx> {
+    let (old_pages, new_pages) = (Pages::build(old), Pages::build(new));
+    notes
+        .copied()
+        .filter(|&n| old_pages.value(old, n) != new_pages.value(new, n))
+        .collect()
+}
+
+/// A page's runs checked: its path, its note, and `None` when an outcome differs, else the runs done
+/// again with the same outcome.
+type Checked<'a> = (&'a String, Option<NoteIdx>, Option<Vec<(usize, Traced)>>);
+
+/// Runs again, in parallel, the recorded queries the change can reach on pages not already being
+/// rendered; adds the pages whose outcomes differ to `scope`.
+fn queries(
+    new: State<'_>,
+    traces: &Traces,
+    ctx: &Context<'_>,
+    data_changed: &BTreeSet<NoteIdx>,
+    edited: &BTreeSet<NoteIdx>,
+    scope: &mut Scope,
+) {
+    use rayon::prelude::*;
+    let note_of: HashMap<&str, NoteIdx> = new
+        .plan
+        .notes
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.as_str(), i))
+        .collect();
+    let mut paths: Vec<(&String, Option<NoteIdx>)> = traces
+        .keys()
+        .map(|p| (p, note_of.get(p.as_str()).copied()))
+        .filter(|(p, note)| match note {
+            Some(n) => !scope.notes.contains(n),
+            None => !scope.others.contains(*p),
+        })
+        .collect();
+    paths.sort();
+    let checked: Vec<Checked<'_>> = paths
+        .into_par_iter()
+        .map(|(path, note)| {
+            let mut same = Vec::new();
+            for (k, run) in traces[path].iter().enumerate() {
+                if !run.may_change(data_changed, edited, ctx) {
+                    continue;
+                }
+                let (again, differs) = run.rerun(ctx);
+                if differs {
+                    return (path, note, None);
+                }
+                same.push((k, again));
+            }
+            (path, note, Some(same))
+        })
+        .collect();
+    for (path, note, same) in checked {
+        match (same, note) {
+            (Some(same), _) => scope
+                .retraced
+                .extend(same.into_iter().map(|(k, run)| (path.clone(), k, run))),
+            (None, Some(n)) => {
+                scope.notes.insert(n);
+            }
+            (None, None) => {
+                scope.others.insert(path.clone());
             }
         }
     }
-    for (i, note) in new.notes.iter().enumerate() {
-        if note.queries.iter().any(|q| q.kind != QueryKind::DataviewJs) {
-            out.insert(i);
+}
+
+/// Home, tags index, and the folder, tag and stub pages listing the notes.
+fn lists(
+    old: &Index,
+    new: State<'_>,
+    edited: &BTreeSet<NoteIdx>,
+    shown: &BTreeSet<NoteIdx>,
+    scope: &mut Scope,
+) {
+    scope.others.insert("index.html".into());
+    scope.others.insert("tags/index.html".into());
+    for &i in edited {
+        let folder = new.index.notes[i].id.folder();
+        scope.others.extend(new.plan.folders.get(folder).cloned());
+        for tag in old.notes[i].tags.iter().chain(&new.index.notes[i].tags) {
+            let tag = tag.to_lowercase();
+            let mut end = tag.len();
+            loop {
+                scope.others.extend(new.plan.tags.get(&tag[..end]).cloned());
+                match tag[..end].rfind('/') {
+                    Some(slash) => end = slash,
+                    None => break,
+                }
+            }
         }
     }
-    Affected::Notes(out)
+    for index in [old, new.index] {
+        for (name, places) in &index.unresolved {
+            if places.iter().any(|b| shown.contains(&b.from)) {
+                scope.others.extend(new.plan.stubs.get(name).cloned());
+            }
+        }
+    }
+}
+
+/// Brief, person, topic and CRM list pages whose records or quoted notes changed.
+fn crm(old: &Crm, new: State<'_>, shown: &BTreeSet<NoteIdx>, scope: &mut Scope) {
+    let crm = new.crm;
+    let plan = new.plan;
+    let quoted = |n: &NoteIdx| shown.contains(n);
+    let accounts: Vec<bool> = (0..crm.accounts.len())
+        .map(|a| old.accounts[a] != crm.accounts[a] || quoted(&crm.accounts[a].note))
+        .collect();
+    let people: Vec<bool> = (0..crm.people.len())
+        .map(|p| old.people[p] != crm.people[p] || crm.people[p].note.as_ref().is_some_and(quoted))
+        .collect();
+    let meetings: Vec<bool> = (0..crm.meetings.len())
+        .map(|m| old.meetings[m] != crm.meetings[m] || quoted(&crm.meetings[m].note))
+        .collect();
+    let topics: Vec<bool> = (0..crm.topics.len())
+        .map(|t| old.topics[t] != crm.topics[t] || crm.topics[t].note.as_ref().is_some_and(quoted))
+        .collect();
+    for (a, account) in crm.accounts.iter().enumerate() {
+        let dirty = accounts[a]
+            || account.contacts.iter().any(|c| people[c.person])
+            || account.meetings.iter().any(|&m| meetings[m])
+            || account.topics.iter().any(|&t| topics[t])
+            || account.tasks.iter().any(|t| quoted(&t.note))
+            || account.projects.iter().any(quoted)
+            || account.changed_since.iter().any(quoted);
+        if dirty {
+            scope.others.insert(plan.briefs[a].clone());
+        }
+        if accounts[a] {
+            scope.search.insert(account.note);
+        }
+    }
+    for (p, person) in crm.people.iter().enumerate() {
+        let company_note = match person.company.as_ref().map(|c| &c.value) {
+            Some(crate::crm::Company::Note(n)) => quoted(n),
+            Some(crate::crm::Company::Account(a)) => accounts[*a],
+            _ => false,
+        };
+        let dirty = people[p]
+            || company_note
+            || person.accounts.iter().any(|&a| accounts[a])
+            || person.meetings.iter().any(|&m| meetings[m])
+            || person.mentions.iter().any(quoted);
+        if dirty {
+            scope.others.insert(plan.people[p].clone());
+        }
+        if let (true, Some(n)) = (people[p] || company_note, person.note) {
+            scope.search.insert(n);
+        }
+    }
+    for (t, topic) in crm.topics.iter().enumerate() {
+        let dirty = topics[t]
+            || topic.accounts.iter().any(|&a| accounts[a])
+            || topic.meetings.iter().any(|&m| meetings[m])
+            || topic.notes.iter().any(quoted);
+        if dirty {
+            scope.others.insert(plan.topics[t].clone());
+        }
+    }
+    let any = |v: &[bool]| v.iter().any(|&b| b);
+    let lists = [
+        (plan::ACCOUNTS, any(&accounts)),
+        (plan::PEOPLE, any(&people) || any(&accounts)),
+        (plan::TOPICS, any(&topics)),
+        (plan::TIMELINE, any(&meetings) || any(&accounts)),
+    ];
+    for (path, dirty) in lists {
+        if dirty {
+            scope.others.insert(path.into());
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crm::Crm;
+    use crate::config::Config;
+    use crate::render::{render_some, Selection};
     use crate::vault::{parse::parse_note, FileMeta, NoteId, Vault};
 
-    fn index(notes: &[(&str, &str)]) -> (Index, Plan) {
-        let mut notes: Vec<_> = notes
-            .iter()
-            .map(|(p, t)| {
-                parse_note(
-                    NoteId(p.to_string()),
-                    t.to_string(),
-                    FileMeta::default(),
-                    vec![],
-                )
-            })
-            .collect();
-        notes.sort_by(|a, b| a.id.cmp(&b.id));
-        let index = Index::build(Vault {
-            notes,
-            attachments: vec![],
-            excluded: vec![],
-            diagnostics: vec![],
-        });
-        let plan = Plan::build(&index, &Crm::default());
-        (index, plan)
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default()
+    }
+
+    /// A vault built and rendered once with tracing on, as `dossier serve` holds it.
+    struct Built {
+        index: Index,
+        crm: Crm,
+        plan: Plan,
+        traces: Traces,
+    }
+
+    impl Built {
+        fn new(notes: &[(&str, &str)]) -> Built {
+            let mut notes: Vec<_> = notes
+                .iter()
+                .map(|(p, t)| {
+                    let meta = FileMeta {
+                        size: t.len() as u64,
+                        ..FileMeta::default()
+                    };
+                    parse_note(NoteId(p.to_string()), t.to_string(), meta, vec![])
+                })
+                .collect();
+            notes.sort_by(|a, b| a.id.cmp(&b.id));
+            let index = Index::build(Vault {
+                notes,
+                ..Vault::default()
+            });
+            let config = Config::default();
+            let crm = crate::crm::build(&index, &config, today());
+            let plan = Plan::build(&index, &crm);
+            let selection = Selection {
+                trace: true,
+                ..Selection::default()
+            };
+            let rendered = render_some(&index, &crm, &config, today(), &selection);
+            let mut traces = Traces::new();
+            for (page, run) in rendered.traces {
+                traces.entry(page).or_default().push(run);
+            }
+            Built {
+                index,
+                crm,
+                plan,
+                traces,
+            }
+        }
+
+        fn state(&self) -> State<'_> {
+            State {
+                index: &self.index,
+                crm: &self.crm,
+                plan: &self.plan,
+            }
+        }
+
+        /// What editing the notes at `paths` into `after` affects.
+        fn edit(&self, after: &Built, paths: &[&str]) -> Affected {
+            let pages = Pages::build(&after.index);
+            let changed: Vec<String> = paths.iter().map(|p| p.to_string()).collect();
+            affected(
+                self.state(),
+                after.state(),
+                &self.traces,
+                &pages,
+                today(),
+                &changed,
+            )
+        }
+    }
+
+    fn with(
+        vault: &[(&'static str, &'static str)],
+        edits: &[(&'static str, &'static str)],
+    ) -> Vec<(&'static str, &'static str)> {
+        let mut out = vault.to_vec();
+        for &(path, text) in edits {
+            match out.iter_mut().find(|(p, _)| *p == path) {
+                Some(slot) => slot.1 = text,
+                None => out.push((path, text)),
+            }
+        }
+        out
+    }
+
+    /// The names of the note pages a scope renders.
+    fn notes(built: &Built, a: &Affected) -> Vec<String> {
+        match a {
+            Affected::All => vec!["*".into()],
+            Affected::Some(s) => s
+                .notes
+                .iter()
+                .map(|&i| built.index.notes[i].id.name().to_string())
+                .collect(),
+        }
+    }
+
+    fn others(a: &Affected) -> Vec<String> {
+        match a {
+            Affected::All => vec!["*".into()],
+            Affected::Some(s) => s.others.iter().cloned().collect(),
+        }
     }
 
     const VAULT: [(&str, &str); 6] = [
@@ -105,58 +476,180 @@ mod tests {
         ("B.md", "# B\nBody of B."),
         ("C.md", "Embeds ![[A]]."),
         ("D.md", "Unrelated."),
-        ("E.md", "```dataview\nLIST\n```\n"),
+        ("E.md", "Links to [[A]]."),
         ("F.md", "Embeds ![[C]] which embeds A."),
     ];
 
-    fn names(index: &Index, a: &Affected) -> Vec<String> {
-        match a {
-            Affected::All => vec!["*".into()],
-            Affected::Notes(set) => set
-                .iter()
-                .map(|&i| index.notes[i].id.name().to_string())
-                .collect(),
+    #[test]
+    fn an_edit_affects_its_links_embeds_and_backlinks_only() {
+        let old = Built::new(&VAULT);
+        let new = Built::new(&with(&VAULT, &[("A.md", "Links to [[B]] and now [[D]].")]));
+        // A itself; B and D (their backlinks quote A); C and F embed A (F through C); E links to A.
+        assert_eq!(
+            notes(&new, &old.edit(&new, &["A.md"])),
+            ["A", "B", "C", "D", "E", "F"]
+        );
+        let new = Built::new(&with(&VAULT, &[("D.md", "Still unrelated.")]));
+        assert_eq!(
+            notes(&new, &old.edit(&new, &["D.md"])),
+            ["D"],
+            "an unlinked note affects only its own page"
+        );
+    }
+
+    #[test]
+    fn adding_removing_aliasing_or_a_new_tag_affects_everything() {
+        let old = Built::new(&VAULT);
+        let more = Built::new(&with(&VAULT, &[("G.md", "new")]));
+        assert!(matches!(old.edit(&more, &["G.md"]), Affected::All));
+        let fewer = Built::new(&VAULT[..5]);
+        assert!(matches!(old.edit(&fewer, &[]), Affected::All));
+        let aliased = Built::new(&with(
+            &VAULT,
+            &[("D.md", "---\naliases: [Dee]\n---\nUnrelated.")],
+        ));
+        assert!(matches!(old.edit(&aliased, &["D.md"]), Affected::All));
+        let tagged = Built::new(&with(&VAULT, &[("D.md", "Now #brand-new.")]));
+        assert!(
+            matches!(old.edit(&tagged, &["D.md"]), Affected::All),
+            "a new tag page"
+        );
+    }
+
+    const QUERIES: [(&str, &str); 5] = [
+        ("Deals/Acme.md", "---\nstage: open\n---\nAcme deal. #deal"),
+        ("Deals/Bolt.md", "---\nstage: won\n---\nBolt deal. #deal"),
+        (
+            "Notes/Open.md",
+            "```dataview\nLIST FROM \"Deals\" WHERE stage = \"open\"\n```\n",
+        ),
+        ("Notes/Tagged.md", "```dataview\nLIST FROM #deal\n```\n"),
+        ("Notes/Misc.md", "Nothing to see. #deal #misc"),
+    ];
+
+    #[test]
+    fn a_query_page_is_rendered_again_only_when_its_result_changes() {
+        let old = Built::new(&QUERIES);
+        // Bolt is read by the folder query, but its text changes nothing either query shows.
+        let new = Built::new(&with(
+            &QUERIES,
+            &[(
+                "Deals/Bolt.md",
+                "---\nstage: won\n---\nBolt deal, signed. #deal",
+            )],
+        ));
+        let a = old.edit(&new, &["Deals/Bolt.md"]);
+        assert_eq!(notes(&new, &a), ["Bolt"]);
+        let Affected::Some(scope) = &a else {
+            panic!("partial")
+        };
+        assert_eq!(scope.retraced.len(), 2, "both queries ran again: {scope:?}");
+        // Bolt now matches the WHERE: the folder query's page changes.
+        let new = Built::new(&with(
+            &QUERIES,
+            &[("Deals/Bolt.md", "---\nstage: open\n---\nBolt deal. #deal")],
+        ));
+        assert_eq!(
+            notes(&new, &old.edit(&new, &["Deals/Bolt.md"])),
+            ["Bolt", "Open"]
+        );
+        // Leaving the tag changes the tag query's result.
+        let new = Built::new(&with(
+            &QUERIES,
+            &[("Notes/Misc.md", "Nothing to see. #misc")],
+        ));
+        assert_eq!(
+            notes(&new, &old.edit(&new, &["Notes/Misc.md"])),
+            ["Misc", "Tagged"]
+        );
+    }
+
+    #[test]
+    fn a_note_joining_a_tag_source_is_caught_without_having_been_read() {
+        let vault = with(&QUERIES, &[("Notes/Misc.md", "Nothing to see. #misc")]);
+        let old = Built::new(&vault);
+        let new = Built::new(&with(
+            &vault,
+            &[("Notes/Misc.md", "Nothing to see. #misc #deal")],
+        ));
+        assert_eq!(
+            notes(&new, &old.edit(&new, &["Notes/Misc.md"])),
+            ["Misc", "Tagged"]
+        );
+        // A query that reads nothing of an edited note is not even run again.
+        let new = Built::new(&with(&vault, &[("Notes/Misc.md", "Still nothing. #misc")]));
+        let Affected::Some(scope) = old.edit(&new, &["Notes/Misc.md"]) else {
+            panic!("partial")
+        };
+        assert!(scope.retraced.is_empty(), "{:?}", scope.retraced);
+    }
+
+    #[test]
+    fn list_pages_follow_folders_tags_and_unresolved_links() {
+        let vault = [
+            ("Work/Note.md", "About [[Nowhere]]. #area/infra"),
+            ("Work/Other.md", "About [[Elsewhere]]. #area/sales"),
+            ("Home.md", "Home. #area/infra"),
+        ];
+        let old = Built::new(&vault);
+        let new = Built::new(&with(
+            &vault,
+            &[("Work/Note.md", "About [[Nowhere]] again. #area/sales")],
+        ));
+        let a = old.edit(&new, &["Work/Note.md"]);
+        let pages = others(&a);
+        for page in [
+            "index.html",
+            "tags/index.html",
+            "work/index.html",
+            "tags/area.html",
+            "tags/area/infra.html",
+            "tags/area/sales.html",
+            "unresolved/nowhere.html",
+        ] {
+            assert!(pages.iter().any(|p| p == page), "{page} not in {pages:?}");
         }
+        assert!(!pages.iter().any(|p| p.contains("elsewhere")), "{pages:?}");
     }
 
     #[test]
-    fn an_edit_affects_its_links_embeds_backlinks_and_queries() {
-        let (old, old_plan) = index(&VAULT);
-        let mut edited = VAULT;
-        edited[0] = ("A.md", "Links to [[B]] and now [[D]].");
-        let (new, new_plan) = index(&edited);
-        let a = affected(&old, &old_plan, &new, &new_plan, &["A.md".into()]);
-        // A itself; B and D (their backlinks show A); C and F embed A (F through C); E has a query.
-        assert_eq!(names(&new, &a), ["A", "B", "C", "D", "E", "F"]);
-        let b = affected(&old, &old_plan, &old, &old_plan, &["D.md".into()]);
-        assert_eq!(
-            names(&old, &b),
-            ["D", "E"],
-            "an unlinked note affects only itself and queries"
-        );
-    }
-
-    #[test]
-    fn adding_removing_or_aliasing_affects_everything() {
-        let (old, old_plan) = index(&VAULT);
-        let mut more = VAULT.to_vec();
-        more.push(("G.md", "new"));
-        let (new, new_plan) = index(&more);
-        assert_eq!(
-            affected(&old, &old_plan, &new, &new_plan, &["G.md".into()]),
-            Affected::All
-        );
-        let (fewer, fewer_plan) = index(&VAULT[..5]);
-        assert_eq!(
-            affected(&old, &old_plan, &fewer, &fewer_plan, &[]),
-            Affected::All
-        );
-        let mut aliased = VAULT;
-        aliased[3] = ("D.md", "---\naliases: [Dee]\n---\nUnrelated.");
-        let (new, new_plan) = index(&aliased);
-        assert_eq!(
-            affected(&old, &old_plan, &new, &new_plan, &["D.md".into()]),
-            Affected::All
-        );
+    fn crm_pages_follow_the_records_they_show() {
+        let vault = [
+            (
+                "Customers/Acme.md",
+                "---\ntype: customer\nstatus: active\n---\n## Contacts\n- [[Ann Lee]] — CTO\n",
+            ),
+            (
+                "Customers/Bolt.md",
+                "---\ntype: customer\nstatus: active\n---\nNo contacts.\n",
+            ),
+            (
+                "Meetings/2026-11-02.md",
+                "---\ntype: meeting\n---\nWith [[Acme]] and [[Ann Lee]]. Talked renewal.\n",
+            ),
+            ("People/Ann Lee.md", "---\ntype: person\n---\nAnn.\n"),
+        ];
+        let old = Built::new(&vault);
+        let new = Built::new(&with(
+            &vault,
+            &[(
+                "Meetings/2026-11-02.md",
+                "---\ntype: meeting\n---\nWith [[Acme]] and [[Ann Lee]]. Talked pricing.\n",
+            )],
+        ));
+        let pages = others(&old.edit(&new, &["Meetings/2026-11-02.md"]));
+        let brief = |name: &str| {
+            new.plan.briefs[new
+                .crm
+                .accounts
+                .iter()
+                .position(|a| a.name == name)
+                .unwrap_or(usize::MAX)]
+            .clone()
+        };
+        assert!(pages.contains(&brief("Acme")), "{pages:?}");
+        assert!(!pages.contains(&brief("Bolt")), "{pages:?}");
+        assert!(pages.iter().any(|p| p == plan::TIMELINE), "{pages:?}");
+        assert!(!pages.iter().any(|p| p == plan::TOPICS), "{pages:?}");
     }
 }

@@ -3,8 +3,8 @@
 //! 1. `theme`: the embedded default templates and static files, shadowed by a user theme; tera compiled
 //!    once.
 //! 2. [`Templater`]: one page through its template, minified (minify-html); `extras` adds the static
-//!    files, the search index and the sitemap. `dossier build` streams pages through it;
-//!    [`build`] does the same in memory for `dossier serve`.
+//!    files, the search index and the sitemap. `dossier build` streams pages through it into a
+//!    [`Staging`] folder; `dossier serve` keeps its output in memory.
 //! 3. `write`: [`Staging`], a temporary folder beside the output, swapped in atomically.
 
 pub mod search;
@@ -15,15 +15,8 @@ pub mod write;
 pub use write::{Staging, WriteReport, MARKER};
 
 use crate::config::Config;
-use crate::render::{Copy, Page, Rendered};
+use crate::render::{Page, Rendered};
 use std::path::PathBuf;
-
-/// The site's files, in memory: `(site path, bytes)` sorted, and files to copy from the vault.
-#[derive(Debug, Clone, Default)]
-pub struct SiteFiles {
-    pub files: Vec<(String, Vec<u8>)>,
-    pub copies: Vec<Copy>,
-}
 
 /// Why the site could not be built or written.
 #[derive(Debug, thiserror::Error)]
@@ -98,9 +91,14 @@ impl Templater {
         Ok((path, bytes))
     }
 
+    /// The theme's static files.
+    pub fn statics(&self) -> Vec<(String, Vec<u8>)> {
+        self.theme.files.clone()
+    }
+
     /// The files that are not pages: the theme's static files, the search index, the sitemap.
     pub fn extras(&self, rendered: &Rendered) -> Vec<(String, Vec<u8>)> {
-        let mut files = self.theme.files.clone();
+        let mut files = self.statics();
         files.push((
             search::INDEX_PATH.into(),
             search::index_script(&rendered.search),
@@ -113,23 +111,6 @@ impl Templater {
         }
         files
     }
-}
-
-/// Applies the theme to every page of `rendered` and minifies, in memory (`dossier serve`; `dossier
-/// build` streams pages through a [`Templater`] into a [`Staging`] folder instead).
-pub fn build(mut rendered: Rendered, config: &Config) -> Result<SiteFiles, SiteError> {
-    use rayon::prelude::*;
-    let templater = Templater::new(config)?;
-    let mut files: Vec<(String, Vec<u8>)> = std::mem::take(&mut rendered.pages)
-        .into_par_iter()
-        .map(|page| templater.page(page))
-        .collect::<Result<_, SiteError>>()?;
-    files.extend(templater.extras(&rendered));
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(SiteFiles {
-        files,
-        copies: rendered.copies,
-    })
 }
 
 /// One page as a self-contained file: the theme's `style.css` inlined as `inline_css`, minified.

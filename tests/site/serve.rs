@@ -119,3 +119,87 @@ fn an_edit_on_disk_reloads_the_open_page_and_errors_show_over_it() {
         "recovery",
     );
 }
+
+/// Edits to the example vault, applied one after another: (file, text replaced, replacement, whether
+/// the rebuild may render only part of the site).
+const EDITS: [(&str, &str, &str, bool); 8] = [
+    (
+        "Meetings/2026-11-12 - Halcyon QBR.md",
+        "usage up 38%",
+        "usage up 41%",
+        true,
+    ),
+    (
+        "Meetings/2026-11-12 - Halcyon QBR.md",
+        "- [ ] Send the 2U",
+        "- [x] Send the 2U",
+        true,
+    ),
+    ("People/Elena Voss.md", "role: CTO", "role: CEO", true),
+    (
+        "Customers/Halcyon Robotics.md",
+        "status: active",
+        "status: at-risk",
+        true,
+    ),
+    (
+        "Projects/Northwind Tiering Roadmap.md",
+        "## Edge appliance",
+        "## Edge box",
+        true,
+    ),
+    (
+        "Meetings/2026-11-12 - Halcyon QBR.md",
+        "Quarterly review:",
+        "Quarterly review with [[Dana Okafor]]:",
+        true,
+    ),
+    (
+        "People/Elena Voss.md",
+        "Executive sponsor",
+        "Executive sponsor #meeting",
+        true,
+    ),
+    (
+        "Meetings/2026-11-12 - Halcyon QBR.md",
+        "date: 2026-11-12",
+        "date: 2025-01-01",
+        false,
+    ),
+];
+
+/// After every edit, the site a serving session holds after its incremental rebuild is byte for byte
+/// the site a new session builds from scratch: what `rebuild::affected` leaves out could not change.
+#[test]
+fn incremental_rebuilds_match_full_builds() {
+    use dossier::serve::Session;
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    copy_tree(&super::harness::repo().join("content"), &vault);
+    let mut config = super::harness::example_config();
+    config.vault = vault.clone();
+    config.out = dir.path().join("public");
+    let mut session = Session::new(config.clone());
+    session.rebuild(true).unwrap();
+    for (file, from, to, partial) in EDITS {
+        let path = vault.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} has no {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+        let r = session.rebuild(false).unwrap();
+        assert_eq!(!r.full, partial, "{file}: {to:?}: full = {}", r.full);
+        if partial {
+            assert!(r.note_pages < r.notes, "{file}: {to:?} rendered every note");
+        }
+        let mut fresh = Session::new(config.clone());
+        fresh.rebuild(true).unwrap();
+        let (got, want) = (session.snapshot().files, fresh.snapshot().files);
+        let differ: Vec<&String> = want
+            .iter()
+            .filter(|(p, b)| got.get(*p) != Some(*b))
+            .map(|(p, _)| p)
+            .chain(got.keys().filter(|p| !want.contains_key(*p)))
+            .collect();
+        assert!(differ.is_empty(), "after {file}: {to:?}, stale: {differ:?}");
+    }
+}
