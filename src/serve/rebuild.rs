@@ -94,6 +94,7 @@ mod tests {
             notes,
             attachments: vec![],
             excluded: vec![],
+            excluded_aliases: vec![],
             diagnostics: vec![],
         });
         let plan = Plan::build(&index, &Crm::default());

@@ -255,6 +255,10 @@ fn private_notes_leak_through_no_trap() {
         "drafts/",
         "case-secret",
         "archive/",
+        // Links by the aliases of private notes: plain text, no stub page.
+        "plan-b",
+        "draft-alias",
+        "archived-plan",
     ];
     if cfg!(unix) {
         // (A symlink into a hidden folder is skipped like one out of the vault: links to it are
@@ -264,6 +268,14 @@ fn private_notes_leak_through_no_trap() {
     for name in names {
         let hits: Vec<_> = site.files.keys().filter(|k| k.contains(name)).collect();
         assert!(hits.is_empty(), "{name}: {hits:?}");
+    }
+    // A link by alias to a private note shows its own text, plain, like a link by name.
+    let home_page = site.html("home.html");
+    for alias in ["Plan B", "Draft Alias", "Archived Plan"] {
+        assert!(
+            home_page.contains(&format!(">{alias}</span>")),
+            "{alias} is not plain text: {home_page}"
+        );
     }
     assert_eq!(
         site.files["attachments/shared.png"],
