@@ -209,6 +209,27 @@ fn name_collisions_resolve_as_obsidian_does_and_check_warns() {
     );
 }
 
+/// `- [ ] Send SOW ^abc123`: the block id names the task for links and embeds; neither the note's own
+/// task list nor a Dataview TASK result shows it (Obsidian hides it in reading view).
+#[test]
+fn block_ids_never_show_in_task_text() {
+    let site = build("syntax/obsidian");
+    let body = site.html("syntax.html");
+    assert!(
+        body.contains(r#"<li id="^abc123" class="task-list-item" data-task=" ">"#),
+        "{body}"
+    );
+    assert!(body.contains(">Send SOW</li>"), "{body}");
+    let query = site.html("other.html");
+    assert!(
+        query.contains(r#"disabled>Send SOW <span class="dataview task-source">"#),
+        "{query}"
+    );
+    for page in [&body, &query] {
+        assert!(!page.contains("SOW ^abc123"), "{page}");
+    }
+}
+
 /// The rendered body of a note with every link form, for a person to review when it changes.
 #[test]
 fn snapshot_of_the_link_forms_page() {
