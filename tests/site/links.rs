@@ -230,6 +230,19 @@ fn block_ids_never_show_in_task_text() {
     }
 }
 
+/// `[owner:: [[Other]]]`: a bracketed field whose value is a wikilink renders as a Dataview field with
+/// the link resolved to a relative URL, not as brackets around a link.
+#[test]
+fn bracketed_field_with_a_wikilink_is_a_field_with_a_link() {
+    let site = build("syntax/obsidian");
+    let page = site.html("meetings/weekly-sync.html");
+    assert!(
+        page.contains(r#"Decided with <span class="dataview inline-field"><span class="dataview inline-field-key">owner</span><span class="dataview inline-field-value"><a class="internal-link" href="../other.html" data-href="Other">Other</a></span></span> today."#),
+        "{page}"
+    );
+    assert!(!page.contains("[owner::"), "{page}");
+}
+
 /// The rendered body of a note with every link form, for a person to review when it changes.
 #[test]
 fn snapshot_of_the_link_forms_page() {
