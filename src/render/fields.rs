@@ -4,8 +4,8 @@
 //!
 //! A field inside one run of text (`[due:: 2026-01-09]`) is found by `scan::inline_tokens` while the
 //! text is written. A field whose value holds a link, code or emphasis is several events, because
-//! pulldown-cmark parses the `[[wikilink]]` inside `[owner:: [[Other]]]` on its own; [`splice`]
-//! handles those, working on the event stream:
+//! pulldown-cmark parses the `[[wikilink]]` inside `[owner:: [[Other]]]` or `Attendees:: [[A]], [[B]]`
+//! on its own; [`splice`] handles those, working on the event stream:
 //!
 //! 1. The fields come from the note (`Note::fields`, found by `vault/` on the source), so that a page
 //!    shows as a field exactly what Dataview queries read as one.
@@ -19,7 +19,7 @@
 use super::html::escape;
 use crate::vault::{FieldForm, InlineField};
 use pulldown_cmark::{Event, Tag, TagEnd};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 /// An event with its byte range in the note's text.
@@ -65,6 +65,10 @@ impl Cut {
 #[derive(Debug, Default)]
 struct Edits {
     cuts: HashMap<usize, Vec<Cut>>,
+    /// Events dropped: the text and markup of a full-line field's key (`**Key**::`).
+    dropped: HashSet<usize>,
+    /// How many fields close just before the event at this index (or at the end).
+    close_before: HashMap<usize, usize>,
 }
 
 /// The text events whose text is their source, by start offset, to find the event holding an offset.
@@ -184,6 +188,53 @@ fn plan_bracketed(
         .push(Cut::Close { at: close_at });
 }
 
+/// Key markup (`**`, `_`) or key text before a full-line field's `::`.
+fn is_key_part(event: &Event<'_>) -> bool {
+    match event {
+        Event::Text(_) => true,
+        Event::Start(t) => matches!(t, Tag::Emphasis | Tag::Strong | Tag::Strikethrough),
+        Event::End(t) => matches!(t, TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough),
+        _ => false,
+    }
+}
+
+/// Plans a full-line field `Key:: value`: the key's events dropped, the field open where the key was
+/// and closed at the end of the line.
+fn plan_line(
+    field: &InlineField,
+    events: &[Ev<'_>],
+    texts: &TextIndex,
+    source: &str,
+    edits: &mut Edits,
+) {
+    let span = &field.span;
+    let Some(sep) = source.get(span.clone()).and_then(|s| s.find("::")) else {
+        return;
+    };
+    let sep = span.start + sep;
+    let Some(i_sep) = texts.find(sep) else {
+        return;
+    };
+    let mut first = i_sep;
+    while first > 0 && is_key_part(&events[first - 1].0) && events[first - 1].1.start >= span.start
+    {
+        first -= 1;
+    }
+    if !nests_inline(events, first..i_sep) {
+        return;
+    }
+    let Some(end) = line_end(events, i_sep + 1) else {
+        return;
+    };
+    edits.dropped.extend(first..i_sep);
+    edits.cuts.entry(i_sep).or_default().push(Cut::Open {
+        at: events[i_sep].1.start,
+        value: sep + 2,
+        html: open(&field.key, field.form),
+    });
+    *edits.close_before.entry(end).or_default() += 1;
+}
+
 /// The pieces of the text event `text` (at `range`) cut at `cuts`.
 fn cut_text<'a>(text: &str, range: &Range<usize>, cuts: &mut [Cut], out: &mut Vec<Ev<'a>>) {
     cuts.sort_by_key(Cut::at);
@@ -237,8 +288,7 @@ pub fn splice<'a>(events: Vec<Ev<'a>>, fields: &[InlineField], source: &str) -> 
     let mut edits = Edits::default();
     for field in in_range {
         match field.form {
-            // A full-line field's value is the rest of its line, written as text.
-            FieldForm::Line => {}
+            FieldForm::Line => plan_line(field, &events, &texts, source, &mut edits),
             FieldForm::Bracket | FieldForm::Paren => {
                 plan_bracketed(field, &events, &texts, source, &mut edits)
             }
@@ -247,13 +297,26 @@ pub fn splice<'a>(events: Vec<Ev<'a>>, fields: &[InlineField], source: &str) -> 
     if edits.cuts.is_empty() {
         return events;
     }
-    let mut out = Vec::with_capacity(events.len() + 4 * edits.cuts.len());
+    let len = events.len();
+    let mut out = Vec::with_capacity(len + 4 * edits.cuts.len());
+    let close = |out: &mut Vec<Ev<'a>>, i: usize, at: usize| {
+        for _ in 0..edits.close_before.get(&i).copied().unwrap_or(0) {
+            out.push((Event::InlineHtml(CLOSE.into()), at..at));
+        }
+    };
+    let mut end = 0;
     for (i, (event, range)) in events.into_iter().enumerate() {
+        close(&mut out, i, range.start);
+        end = range.end;
+        if edits.dropped.contains(&i) {
+            continue;
+        }
         match (edits.cuts.get_mut(&i), &event) {
             (Some(cuts), Event::Text(text)) => cut_text(text, &range, cuts, &mut out),
             _ => out.push((event, range)),
         }
     }
+    close(&mut out, len, end);
     out
 }
 
@@ -304,6 +367,22 @@ mod tests {
         assert_eq!(
             html("Who (who:: [[A]], [[B]])"),
             "<p>Who <span class=\"dataview inline-field\"><span class=\"dataview inline-field-standalone-value\"><a href=\"A\">A</a>, <a href=\"B\">B</a></span></span></p>"
+        );
+    }
+
+    #[test]
+    fn full_line_fields_keep_their_links() {
+        assert_eq!(
+            html("Attendees:: [[A]], [[B]]\nNext line."),
+            format!("<p>{KEY}Attendees{VALUE}<a href=\"A\">A</a>, <a href=\"B\">B</a>{CLOSE}\nNext line.</p>")
+        );
+        assert_eq!(
+            html("**Deal Size**:: 1,500"),
+            format!("<p>{KEY}Deal Size{VALUE}1,500{CLOSE}</p>")
+        );
+        assert_eq!(
+            html("- Owner:: [[Gordon]]"),
+            format!("<ul>\n<li>{KEY}Owner{VALUE}<a href=\"Gordon\">Gordon</a>{CLOSE}</li>\n</ul>")
         );
     }
 

@@ -243,6 +243,19 @@ fn bracketed_field_with_a_wikilink_is_a_field_with_a_link() {
     assert!(!page.contains("[owner::"), "{page}");
 }
 
+/// `Attendees:: [[A]], [[B]]`: a full-line field renders as key and value, its links resolved, like a
+/// bracketed field; not as the raw `Attendees::` text.
+#[test]
+fn full_line_field_renders_key_and_linked_value() {
+    let site = build("syntax/obsidian");
+    let page = site.html("meetings/weekly-sync.html");
+    assert!(
+        page.contains(r#"<p><span class="dataview inline-field"><span class="dataview inline-field-key">Attendees</span><span class="dataview inline-field-value"><a class="internal-link" href="../other.html" data-href="Other">Other</a>, <a class="internal-link" href="../syntax.html" data-href="Syntax">the tour</a></span></span>"#),
+        "{page}"
+    );
+    assert!(!page.contains("Attendees::"), "{page}");
+}
+
 /// The rendered body of a note with every link form, for a person to review when it changes.
 #[test]
 fn snapshot_of_the_link_forms_page() {
