@@ -22,6 +22,7 @@ fn crm_of(notes: &[(&str, &str)]) -> (Index, Crm) {
         notes,
         attachments: vec![],
         excluded: vec![],
+        excluded_aliases: vec![],
         diagnostics: vec![],
     });
     let today = NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();

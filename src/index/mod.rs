@@ -1,7 +1,8 @@
 //! Stage 2: [`Vault`] → [`Index`], immutable once built: names and aliases, every link resolved with
 //! Obsidian's rules, backlinks, the tag tree, unresolved names. Never formats HTML.
 //!
-//! 1. `names`: lookup tables of note paths, names, aliases, attachments and excluded names, built once.
+//! 1. `names`: lookup tables of note paths, names, aliases, attachments and excluded names and aliases,
+//!    built once.
 //! 2. `resolve`: each link of each note resolved once (in parallel), with its subpath's anchor.
 //! 3. Link values inside front matter and inline fields are resolved in place (DATAVIEW.md §9.9).
 //! 4. Backlinks, the tag tree, unresolved names and used attachments are gathered, sorted.
@@ -79,9 +80,10 @@ impl Index {
             mut notes,
             attachments,
             excluded,
+            excluded_aliases,
             ..
         } = vault;
-        let table = names::Names::build(&notes, &attachments, &excluded);
+        let table = names::Names::build(&notes, &attachments, &excluded, &excluded_aliases);
 
         // Link values in fields, resolved in place (§9.9).
         let field_targets: Vec<std::collections::HashMap<String, String>> = notes

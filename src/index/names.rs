@@ -54,12 +54,19 @@ pub struct Names {
     /// Excluded paths (notes without `.md`, files as they are) and file names.
     pub excluded_paths: std::collections::HashSet<String>,
     pub excluded_names: std::collections::HashSet<String>,
+    /// Aliases of excluded notes: a link by one is to a private note, plain text like a link by name.
+    pub excluded_aliases: std::collections::HashSet<String>,
     /// Note paths (for suffix matching of partial paths), as (key without `.md`, note).
     pub note_path_list: Vec<(String, NoteIdx)>,
 }
 
 impl Names {
-    pub fn build(notes: &[Note], attachments: &[Attachment], excluded: &[String]) -> Names {
+    pub fn build(
+        notes: &[Note],
+        attachments: &[Attachment],
+        excluded: &[String],
+        excluded_aliases: &[String],
+    ) -> Names {
         let mut n = Names::default();
         for (i, note) in notes.iter().enumerate() {
             let path = key(note.id.stem_path());
@@ -81,6 +88,7 @@ impl Names {
             n.excluded_paths.insert(k);
             n.excluded_names.insert(name);
         }
+        n.excluded_aliases = excluded_aliases.iter().map(|a| key(a)).collect();
         for list in n.aliases.values_mut() {
             list.sort_unstable();
             list.dedup();

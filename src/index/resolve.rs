@@ -179,7 +179,9 @@ pub fn resolve(
     }
     let excluded = names.excluded_paths.contains(&base_key)
         || names.excluded_paths.contains(&key(&base))
-        || (!qualified && names.excluded_names.contains(&name_key))
+        || (!qualified
+            && (names.excluded_names.contains(&name_key)
+                || names.excluded_aliases.contains(&name_key)))
         || (has_other_ext
             && names
                 .excluded_names

@@ -27,6 +27,7 @@ fn vault(notes: &[(&str, &str)], attachments: &[&str], excluded: &[&str]) -> Vau
             })
             .collect(),
         excluded: excluded.iter().map(|s| s.to_string()).collect(),
+        excluded_aliases: vec![],
         diagnostics: vec![],
     }
 }
@@ -170,6 +171,35 @@ fn excluded_targets_and_escapes() {
         ]
     );
     assert!(index.backlinks[0].is_empty());
+}
+
+#[test]
+fn a_link_by_the_alias_of_an_excluded_note_is_excluded_not_unresolved() {
+    let mut v = vault(
+        &[
+            (
+                "Home.md",
+                "[[Plan B]] [[plan b#Budget]] ![[Plan B]] [[Pub Alias]] [[X/Plan B]]",
+            ),
+            ("Public.md", "---\naliases: [Pub Alias]\n---\n"),
+        ],
+        &[],
+        &["Personal/Salary.md"],
+    );
+    v.excluded_aliases = vec!["Plan B".into(), "Pub Alias".into()];
+    let index = Index::build(v);
+    assert_eq!(
+        targets(&index, "Home.md"),
+        vec![
+            "excluded",
+            "excluded",
+            "excluded",
+            // A published note's alias wins over a private one's, as a published name does.
+            "Public.md",
+            // A path is not an alias.
+            "unresolved:Plan B"
+        ]
+    );
 }
 
 #[test]

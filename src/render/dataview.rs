@@ -14,10 +14,11 @@ pub trait ValueHtml {
     fn link(&self, link: &Link) -> String;
     fn date_format(&self) -> &str;
     fn datetime_format(&self) -> &str;
-    /// A task's text as inline markdown (links resolved from the note at `path`); plain text by default.
+    /// A task's text as inline markdown (links resolved from the note at `path`), without the
+    /// `^block-id` that may end it (Obsidian never shows it); plain text by default.
     fn task_text(&self, text: &str, path: &str) -> String {
         let _ = path;
-        escape(text)
+        escape(crate::vault::scan::strip_block_id(text))
     }
 }
 

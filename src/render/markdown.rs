@@ -4,6 +4,7 @@
 //! Never regexes over HTML: every change is an event replaced or inserted.
 
 use super::callout;
+use super::fields;
 use super::html::escape;
 use super::urls;
 use super::Renderer;
@@ -127,6 +128,7 @@ impl Renderer<'_> {
         for (event, r) in
             Parser::new_ext(source, crate::vault::markdown_options()).into_offset_iter()
         {
+            let r = r.start + start..r.end + start;
             match (event, run.as_mut()) {
                 (Event::Text(t), Some((text, range))) if range.end == r.start => {
                     text.push_str(&t);
@@ -149,8 +151,8 @@ impl Renderer<'_> {
         if let Some((text, range)) = run.take() {
             events.push((Event::Text(text.into()), range));
         }
+        let events = fields::splice(events, &note.fields, clean);
         for (event, r) in events {
-            let r = r.start + start..r.end + start;
             if let Some((kind, depth)) = skip.as_mut() {
                 match (&*kind, &event) {
                     (Skip::Link, Event::Start(Tag::Link { .. }))
@@ -430,17 +432,12 @@ impl Renderer<'_> {
                     }
                 }
                 scan::Token::Field { key, value, form } => {
-                    let html = match form {
-                        crate::vault::FieldForm::Paren => format!(
-                            "<span class=\"dataview inline-field\"><span class=\"dataview inline-field-standalone-value\">{}</span></span>",
-                            escape(&value)
-                        ),
-                        _ => format!(
-                            "<span class=\"dataview inline-field\"><span class=\"dataview inline-field-key\">{}</span><span class=\"dataview inline-field-value\">{}</span></span>",
-                            escape(&key),
-                            escape(&value)
-                        ),
-                    };
+                    let html = format!(
+                        "{}{}{}",
+                        fields::open(&key, form),
+                        escape(&value),
+                        fields::CLOSE
+                    );
                     out.push(Event::InlineHtml(html.into()));
                 }
             }

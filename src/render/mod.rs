@@ -3,7 +3,8 @@
 //! made only in `urls`.
 //!
 //! 1. `plan`: every page's and copied file's output path, unique and deterministic.
-//! 2. `markdown`: each note's body as events → HTML (in parallel), with `query` for Dataview blocks.
+//! 2. `markdown`: each note's body as events → HTML (in parallel), with `query` for Dataview blocks and
+//!    `fields` for inline fields whose value holds links or other markup.
 //! 3. `context`: the page contexts (note, folder, tag, tags index, home, stub, 404) for the theme.
 //! 4. `sanitize`: with `sanitize = true`, each page's note HTML cleaned once with an allowlist.
 
@@ -11,6 +12,7 @@ pub mod callout;
 pub mod context;
 pub mod crm;
 pub mod dataview;
+mod fields;
 pub mod html;
 pub mod markdown;
 pub mod plan;

@@ -201,6 +201,7 @@ mod tests {
                 size: 1,
             }],
             excluded: vec![],
+            excluded_aliases: vec![],
             diagnostics: vec![],
         };
         let mut index = Index::build(v);

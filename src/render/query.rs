@@ -123,6 +123,13 @@ impl ValueHtml for PageValues<'_, '_> {
                 other => events.push(other),
             }
         }
+        // `^id` at the end names the task for links; Obsidian does not show it.
+        if let Some(Event::Text(last)) = events.last_mut() {
+            let shown = crate::vault::scan::strip_block_id(last);
+            if shown.len() != last.len() {
+                *last = shown.to_string().into();
+            }
+        }
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
         html.trim().to_string()
     }

@@ -1,5 +1,5 @@
 //! Writing the site: everything goes into a temporary folder beside the output, which is swapped in only
-//! when complete. A failed or interrupted build leaves the old site; leftovers of an interrupted run are
+//! when complete (in one atomic exchange on Linux, see [`exchange`]). A failed or interrupted build leaves the old site; leftovers of an interrupted run are
 //! removed by the next. dossier only ever replaces a folder it marked as its own.
 
 use super::SiteError;
@@ -210,19 +210,21 @@ impl Staging {
         Ok(())
     }
 
-    /// Swaps the finished site in for the old one.
+    /// Swaps the finished site in for the old one. Where the system can exchange two folders in one
+    /// step ([`exchange`]) there is no moment without an output folder; elsewhere the old site is
+    /// moved aside and the new one moved in, two renames a kill could fall between.
     pub fn commit(mut self) -> Result<WriteReport, SiteError> {
         let (out, tmp) = (self.out.clone(), self.tmp.clone());
         if out.exists() {
-            let old = sibling(&out, "old");
-            std::fs::rename(&out, &old).map_err(io(&out))?;
-            if let Err(source) = std::fs::rename(&tmp, &out) {
-                // Put the old site back; the new one is dropped (by `drop`).
-                let _ = std::fs::rename(&old, &out);
-                return Err(SiteError::Write { path: out, source });
+            match exchange(&tmp, &out) {
+                Ok(true) => {
+                    // The old site now sits at the temporary path; failing to remove it loses nothing
+                    // (the next run removes it, by its marker).
+                    let _ = std::fs::remove_dir_all(&tmp);
+                }
+                Ok(false) => swap_by_renames(&tmp, &out)?,
+                Err(source) => return Err(SiteError::Write { path: out, source }),
             }
-            // The old site may be in use (a server reading it); failing to remove it loses nothing.
-            let _ = std::fs::remove_dir_all(&old);
         } else {
             std::fs::rename(&tmp, &out).map_err(io(&out))?;
         }
@@ -233,10 +235,118 @@ impl Staging {
     }
 }
 
+/// The swap where folders cannot be exchanged: the old site aside, the new one in, the old one removed.
+fn swap_by_renames(tmp: &Path, out: &Path) -> Result<(), SiteError> {
+    let old = sibling(out, "old");
+    std::fs::rename(out, &old).map_err(io(out))?;
+    if let Err(source) = std::fs::rename(tmp, out) {
+        // Put the old site back; the new one is dropped (by `drop`).
+        let _ = std::fs::rename(&old, out);
+        return Err(SiteError::Write {
+            path: out.to_path_buf(),
+            source,
+        });
+    }
+    // The old site may be in use (a server reading it); failing to remove it loses nothing.
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(())
+}
+
+/// Exchanges the folders `a` and `b` atomically (Linux `renameat2` with `RENAME_EXCHANGE`): `Ok(true)`
+/// when done, `Ok(false)` when this system or filesystem cannot (kernels before 3.15 answer `ENOSYS`,
+/// filesystems without the operation `EINVAL`), so that the caller falls back to two renames.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(e) if e == Errno::INVAL || e == Errno::NOSYS => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Other systems: no exchange; the caller falls back to two renames.
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<bool> {
+    Ok(false)
+}
+
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.tmp);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Writes `name` with `text` into a new folder `dir`.
+    fn folder(dir: &Path, name: &str, text: &str) {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn exchange_puts_the_new_site_in_place_and_the_old_at_the_temp_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, tmp) = (dir.path().join("site"), dir.path().join(".site.tmp"));
+        folder(&out, "old.html", "old");
+        folder(&tmp, "new.html", "new");
+        // tmpfs and the usual disk filesystems support the exchange; `false` means a fallback.
+        if !exchange(&tmp, &out).unwrap() {
+            eprintln!("this filesystem cannot exchange folders; the fallback is tested below");
+            return;
+        }
+        assert_eq!(
+            std::fs::read_to_string(out.join("new.html")).unwrap(),
+            "new"
+        );
+        assert!(!out.join("old.html").exists());
+        assert_eq!(
+            std::fs::read_to_string(tmp.join("old.html")).unwrap(),
+            "old"
+        );
+        assert!(!tmp.join("new.html").exists());
+    }
+
+    #[test]
+    fn commit_replaces_the_old_site_and_leaves_no_temporary_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let (vault, out) = (dir.path().join("vault"), dir.path().join("site"));
+        std::fs::create_dir_all(&vault).unwrap();
+        for text in ["first", "second"] {
+            let staging = Staging::begin(&out, &vault, false).unwrap();
+            staging.put("index.html", text.as_bytes()).unwrap();
+            assert_eq!(staging.commit().unwrap().files, 1);
+            assert_eq!(
+                std::fs::read_to_string(out.join("index.html")).unwrap(),
+                text
+            );
+        }
+        assert!(out.join(MARKER).exists());
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+    }
+
+    #[test]
+    fn the_two_rename_fallback_swaps_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, tmp) = (dir.path().join("site"), dir.path().join(".site.tmp"));
+        folder(&out, "old.html", "old");
+        folder(&tmp, "new.html", "new");
+        swap_by_renames(&tmp, &out).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("new.html")).unwrap(),
+            "new"
+        );
+        assert!(!tmp.exists() && !sibling(&out, "old").exists());
     }
 }

@@ -3,7 +3,11 @@
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 /// Compiled `exclude` patterns. A pattern matches a path itself and everything below it, so
-/// `Personal` excludes the folder `Personal/` and `Templates/**` excludes what it says.
+/// `Personal` excludes the folder `Personal/` and `Templates/**` excludes what it says. Matching ignores
+/// case: Obsidian resolves links and names case-insensitively, and on the common disks (macOS, Windows)
+/// `personal/` and `Personal/` are one folder, so a pattern that missed a folder by case alone would
+/// publish what its author meant to hide. Patterns and paths are both [`fold`]ed before matching
+/// (globset's own case folding covers ASCII only).
 #[derive(Debug, Clone)]
 pub struct Exclusions {
     set: GlobSet,
@@ -14,8 +18,8 @@ impl Exclusions {
     pub fn new(patterns: &[String]) -> Exclusions {
         let mut builder = GlobSetBuilder::new();
         for p in patterns {
-            let p = p.trim().trim_matches('/');
-            for pattern in [p.to_string(), format!("{p}/**")] {
+            let p = fold(p.trim().trim_matches('/'));
+            for pattern in [p.clone(), format!("{p}/**")] {
                 if let Ok(glob) = GlobBuilder::new(&pattern).literal_separator(true).build() {
                     builder.add(glob);
                 }
@@ -27,8 +31,15 @@ impl Exclusions {
 
     /// Is this vault-relative path (with `/`) excluded, or inside an excluded folder?
     pub fn excludes(&self, path: &str) -> bool {
-        self.set.is_match(path)
+        self.set.is_match(fold(path))
     }
+}
+
+/// A pattern or path in the form exclusion compares: Unicode NFC (macOS writes names decomposed) and
+/// lower case in every script, as Obsidian compares names.
+fn fold(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfc().collect::<String>().to_lowercase()
 }
 
 /// `publish: false` (also the strings `"false"`/`"no"`) hides a note. Front matter that YAML cannot read
@@ -78,6 +89,20 @@ mod tests {
         assert!(e.excludes("Templates/Customer.md"));
         assert!(e.excludes("Meetings/draft-1.md"));
         assert!(!e.excludes("Meetings/2026-01-01.md"));
+    }
+
+    #[test]
+    fn patterns_ignore_case_as_obsidian_names_do() {
+        let e = Exclusions::new(&["Personal".into(), "**/Draft-*.md".into(), "Ärger".into()]);
+        assert!(e.excludes("personal/Salary.md"));
+        assert!(e.excludes("PERSONAL"));
+        assert!(e.excludes("Meetings/draft-1.MD"));
+        assert!(e.excludes("ärger/x.md"));
+        assert!(
+            e.excludes("A\u{308}rger/x.md"),
+            "a decomposed Ä is the same letter"
+        );
+        assert!(!e.excludes("personality.md"));
     }
 
     #[test]

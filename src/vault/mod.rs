@@ -2,8 +2,8 @@
 //!
 //! 1. `walk`: walkdir over the vault; hidden folders skipped; symlinks never followed out of the vault.
 //! 2. `exclude`: config globs (matched on a symlink's target too) and `publish: false` decide what is
-//!    private. An excluded note's content never leaves this stage; only its name is kept
-//!    (`Vault::excluded`) so links to it render as text.
+//!    private. An excluded note's content never leaves this stage; only its name and its aliases are
+//!    kept (`Vault::excluded`, `Vault::excluded_aliases`) so links to it render as text.
 //! 3. `note`: each file (in parallel) → front matter, Obsidian syntax (`scan`), inline fields, tasks.
 //!
 //! It never resolves links (that is `index/`) and never formats HTML.
@@ -34,6 +34,10 @@ pub struct Vault {
     pub attachments: Vec<Attachment>,
     /// Vault-relative paths of excluded notes and files (content dropped; links to them render as text).
     pub excluded: Vec<String>,
+    /// The aliases of excluded notes, sorted and unique: names only, never content, so that a link by
+    /// alias to a private note renders as plain text like a link by its name (Obsidian would resolve
+    /// it to the note), instead of as an unresolved name with a stub page.
+    pub excluded_aliases: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -65,7 +69,16 @@ pub struct NoteCache {
     notes: std::collections::HashMap<String, (Stamp, ReadNote)>,
 }
 
-type ReadNote = Result<Note, (String, Option<Diagnostic>)>;
+type ReadNote = Result<Note, Private>;
+
+/// A note that is not published: its path, its aliases (for [`Vault::excluded_aliases`]) and, when it
+/// could not be read, why.
+#[derive(Debug, Clone)]
+struct Private {
+    path: String,
+    aliases: Vec<String>,
+    problem: Option<Diagnostic>,
+}
 
 /// Like [`load`], reusing the notes in `cache` whose files did not change; also returns the vault paths
 /// of the notes that were (re)read.
@@ -78,6 +91,7 @@ pub fn load_cached(
     let found = walk::walk(&config.vault, &mut diagnostics)?;
     let exclusions = exclude::Exclusions::new(&config.exclude);
     let mut excluded = Vec::new();
+    let mut excluded_notes = Vec::new();
     let mut attachments = Vec::new();
     let mut note_files = Vec::new();
     for f in found {
@@ -85,7 +99,11 @@ pub fn load_cached(
         if exclusions.excludes(&f.rel)
             || f.target.as_deref().is_some_and(|t| exclusions.excludes(t))
         {
-            excluded.push(f.rel);
+            if f.is_note {
+                excluded_notes.push(f);
+            } else {
+                excluded.push(f.rel);
+            }
         } else if f.is_note {
             note_files.push(f);
         } else {
@@ -93,6 +111,11 @@ pub fn load_cached(
             attachments.push(Attachment { path: f.rel, size });
         }
     }
+    let mut excluded_aliases: Vec<String> = excluded_notes
+        .par_iter()
+        .flat_map_iter(private_aliases)
+        .collect();
+    excluded.extend(excluded_notes.into_iter().map(|f| f.rel));
     let parsed: Vec<(Stamp, ReadNote, bool)> = note_files
         .par_iter()
         .map(|f| {
@@ -117,38 +140,52 @@ pub fn load_cached(
         kept.insert(f.rel.clone(), (stamp, p.clone()));
         match p {
             Ok(note) => notes.push(note),
-            Err((path, diag)) => {
-                diagnostics.extend(diag);
-                excluded.push(path);
+            Err(private) => {
+                diagnostics.extend(private.problem);
+                excluded.push(private.path);
+                excluded_aliases.extend(private.aliases);
             }
         }
     }
     cache.notes = kept;
     excluded.sort();
+    excluded_aliases.sort();
+    excluded_aliases.dedup();
     Ok((
         Vault {
             notes,
             attachments,
             excluded,
+            excluded_aliases,
             diagnostics,
         },
         reread,
     ))
 }
 
-/// Reads and parses one note; `Err` with its path when it is unpublished (`publish: false`) or
-/// unreadable (then with a warning).
-fn read_note(f: &walk::Found, strip: &[String]) -> Result<Note, (String, Option<Diagnostic>)> {
-    let bytes = std::fs::read(&f.abs).map_err(|e| {
-        (
-            f.rel.clone(),
-            Some(Diagnostic::warning(
-                &f.rel,
-                0,
-                0,
-                format!("cannot read note: {e}"),
-            )),
-        )
+/// The aliases in the front matter of an excluded note, read only for them: every other part of the
+/// file, and every problem found in it (a message could quote it), is dropped here.
+fn private_aliases(f: &walk::Found) -> Vec<String> {
+    let Ok(bytes) = std::fs::read(&f.abs) else {
+        return Vec::new();
+    };
+    let text = parse::decode(&bytes, &f.rel, &mut Vec::new());
+    let (fm, _) = frontmatter::parse(&text, &f.rel, &mut Vec::new());
+    parse::aliases(&fm)
+}
+
+/// Reads and parses one note; `Err` with its path and aliases when it is unpublished
+/// (`publish: false`), with its path and a warning when it is unreadable.
+fn read_note(f: &walk::Found, strip: &[String]) -> Result<Note, Private> {
+    let bytes = std::fs::read(&f.abs).map_err(|e| Private {
+        path: f.rel.clone(),
+        aliases: Vec::new(),
+        problem: Some(Diagnostic::warning(
+            &f.rel,
+            0,
+            0,
+            format!("cannot read note: {e}"),
+        )),
     })?;
     let fs_meta = std::fs::metadata(&f.abs).ok();
     let secs = |t: std::io::Result<std::time::SystemTime>| {
@@ -169,7 +206,11 @@ fn read_note(f: &walk::Found, strip: &[String]) -> Result<Note, (String, Option<
     }
     let note = parse::parse_note(NoteId(f.rel.clone()), text, meta, diags);
     if exclude::unpublished(&note.frontmatter) {
-        return Err((f.rel.clone(), None));
+        return Err(Private {
+            path: f.rel.clone(),
+            aliases: note.aliases,
+            problem: None,
+        });
     }
     Ok(note)
 }
@@ -189,8 +230,14 @@ mod tests {
                 "---\ntype: customer\n---\n# Acme\n[[Salary]] ![[photo.png]]\n",
             ),
             ("People/Gordon Brown.md", "Gordon"),
-            ("Personal/Salary.md", "SECRET-1 ![[Personal/private.png]]"),
-            ("Drafts.md", "---\npublish: false\n---\nSECRET-2"),
+            (
+                "Personal/Salary.md",
+                "---\naliases: [Pay, SECRET-6]\nnote: SECRET-7\n---\nSECRET-1 ![[Personal/private.png]]",
+            ),
+            (
+                "Drafts.md",
+                "---\npublish: false\nalias: Draft Alias\n---\nSECRET-2",
+            ),
             (".obsidian/workspace.md", "SECRET-3"),
             ("Attachments/photo.png", "png"),
             ("Personal/private.png", "SECRET-4"),
@@ -220,8 +267,16 @@ mod tests {
             vault.excluded,
             vec!["Drafts.md", "Personal/Salary.md", "Personal/private.png"]
         );
-        let json = serde_json::to_string(&vault).unwrap();
-        for secret in ["SECRET-1", "SECRET-2", "SECRET-3", "SECRET-4", "SECRET-5"] {
+        // The aliases of excluded notes are kept (names only), so links by alias render as text.
+        assert_eq!(vault.excluded_aliases, ["Draft Alias", "Pay", "SECRET-6"]);
+        let json = serde_json::to_string(&Vault {
+            excluded_aliases: Vec::new(),
+            ..vault.clone()
+        })
+        .unwrap();
+        for secret in [
+            "SECRET-1", "SECRET-2", "SECRET-3", "SECRET-4", "SECRET-5", "SECRET-6", "SECRET-7",
+        ] {
             assert!(!json.contains(secret), "{secret} leaked");
         }
         #[cfg(unix)]

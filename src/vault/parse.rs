@@ -339,6 +339,11 @@ impl<'a> Collector<'a> {
     }
 }
 
+/// A note's aliases: `aliases` (or `alias`) in its front matter, a list or a comma-separated string.
+pub fn aliases(fm: &Frontmatter) -> Vec<String> {
+    frontmatter::string_list(fm.fields.get("aliases").or(fm.fields.get("alias")), &[','])
+}
+
 /// Parses one note. `text` is the decoded file text; `diags` receives problems (decoding ones already).
 pub fn parse_note(id: NoteId, text: String, meta: FileMeta, mut diags: Vec<Diagnostic>) -> Note {
     let path = id.as_str().to_string();
@@ -347,8 +352,7 @@ pub fn parse_note(id: NoteId, text: String, meta: FileMeta, mut diags: Vec<Diagn
         Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
         _ => id.name().to_string(),
     };
-    let aliases =
-        frontmatter::string_list(fm.fields.get("aliases").or(fm.fields.get("alias")), &[',']);
+    let aliases = aliases(&fm);
     let fm_tags =
         frontmatter::string_list(fm.fields.get("tags").or(fm.fields.get("tag")), &[',', ' ']);
 

@@ -170,6 +170,19 @@ pub fn inline_tokens(text: &str) -> Vec<Span> {
     out
 }
 
+/// `text` without the `^block-id` that ends it (and the space before it), as Obsidian shows a block:
+/// the id names the block for links and embeds and is never part of its visible text.
+pub fn strip_block_id(text: &str) -> &str {
+    let trimmed = text.trim_end();
+    match inline_tokens(trimmed).last() {
+        Some(Span {
+            range,
+            token: Token::BlockId(_),
+        }) if range.end == trimmed.len() => trimmed[..range.start].trim_end(),
+        _ => text,
+    }
+}
+
 /// Byte ranges of fenced code blocks and inline code spans, so that comment stripping skips them.
 fn code_ranges(source: &str) -> Vec<Range<usize>> {
     use pulldown_cmark::{Event, Parser, Tag};
@@ -311,6 +324,16 @@ mod tests {
             "(owner:: [[A]])"
         );
         assert_eq!(tokens("[not a field] (nor this)"), vec![]);
+    }
+
+    #[test]
+    fn block_ids_are_stripped_from_the_end_only() {
+        assert_eq!(strip_block_id("Send SOW ^abc123"), "Send SOW");
+        assert_eq!(strip_block_id("Send SOW ^abc-123  \n"), "Send SOW");
+        assert_eq!(strip_block_id("^only"), "");
+        assert_eq!(strip_block_id("x^2 stays"), "x^2 stays");
+        assert_eq!(strip_block_id("a ^mid b"), "a ^mid b");
+        assert_eq!(strip_block_id("no id"), "no id");
     }
 
     #[test]

@@ -235,6 +235,9 @@ fn brief_file_is_self_contained_and_private_sections_stay_out() {
         "{t}"
     );
     assert!(t.contains("Split the quote into two phases"), "{t}");
+    // A task's `^block-id` names it for links; like Obsidian, the brief does not show it.
+    assert!(t.contains("Book the architecture review due"), "{t}");
+    assert!(!html.contains("review-task"), "{t}");
     // Dataview blocks and inline queries in brief sections are evaluated in place.
     assert!(t.contains("Live numbers: Manufacturing"), "{t}");
     assert!(t.contains("2026-11-02 - Acme quote review"), "{t}");

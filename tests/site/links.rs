@@ -209,6 +209,53 @@ fn name_collisions_resolve_as_obsidian_does_and_check_warns() {
     );
 }
 
+/// `- [ ] Send SOW ^abc123`: the block id names the task for links and embeds; neither the note's own
+/// task list nor a Dataview TASK result shows it (Obsidian hides it in reading view).
+#[test]
+fn block_ids_never_show_in_task_text() {
+    let site = build("syntax/obsidian");
+    let body = site.html("syntax.html");
+    assert!(
+        body.contains(r#"<li id="^abc123" class="task-list-item" data-task=" ">"#),
+        "{body}"
+    );
+    assert!(body.contains(">Send SOW</li>"), "{body}");
+    let query = site.html("other.html");
+    assert!(
+        query.contains(r#"disabled>Send SOW <span class="dataview task-source">"#),
+        "{query}"
+    );
+    for page in [&body, &query] {
+        assert!(!page.contains("SOW ^abc123"), "{page}");
+    }
+}
+
+/// `[owner:: [[Other]]]`: a bracketed field whose value is a wikilink renders as a Dataview field with
+/// the link resolved to a relative URL, not as brackets around a link.
+#[test]
+fn bracketed_field_with_a_wikilink_is_a_field_with_a_link() {
+    let site = build("syntax/obsidian");
+    let page = site.html("meetings/weekly-sync.html");
+    assert!(
+        page.contains(r#"Decided with <span class="dataview inline-field"><span class="dataview inline-field-key">owner</span><span class="dataview inline-field-value"><a class="internal-link" href="../other.html" data-href="Other">Other</a></span></span> today."#),
+        "{page}"
+    );
+    assert!(!page.contains("[owner::"), "{page}");
+}
+
+/// `Attendees:: [[A]], [[B]]`: a full-line field renders as key and value, its links resolved, like a
+/// bracketed field; not as the raw `Attendees::` text.
+#[test]
+fn full_line_field_renders_key_and_linked_value() {
+    let site = build("syntax/obsidian");
+    let page = site.html("meetings/weekly-sync.html");
+    assert!(
+        page.contains(r#"<p><span class="dataview inline-field"><span class="dataview inline-field-key">Attendees</span><span class="dataview inline-field-value"><a class="internal-link" href="../other.html" data-href="Other">Other</a>, <a class="internal-link" href="../syntax.html" data-href="Syntax">the tour</a></span></span>"#),
+        "{page}"
+    );
+    assert!(!page.contains("Attendees::"), "{page}");
+}
+
 /// The rendered body of a note with every link form, for a person to review when it changes.
 #[test]
 fn snapshot_of_the_link_forms_page() {

@@ -83,6 +83,7 @@ pub fn vault(extra: Option<(&str, &[u8])>) -> Vault {
             })
             .collect(),
         excluded: EXCLUDED.iter().map(|s| s.to_string()).collect(),
+        excluded_aliases: Vec::new(),
         diagnostics: vec![],
     }
 }
