@@ -11,6 +11,7 @@ pub mod callout;
 pub mod context;
 pub mod crm;
 pub mod dataview;
+mod events;
 pub mod html;
 pub mod markdown;
 pub mod plan;

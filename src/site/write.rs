@@ -5,9 +5,43 @@
 use super::SiteError;
 use crate::render::Copy;
 use std::collections::HashSet;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
+
+/// Bytes buffered per file written by [`Staging::put_with`]: large enough that a page is a few
+/// `write` calls, small enough that every rendering thread can hold one.
+const WRITE_BUFFER: usize = 64 * 1024;
+
+/// A writer that keeps the first error it returned, so that the caller can tell a failed write from
+/// its own failure.
+struct Recorded<W> {
+    inner: W,
+    error: Option<std::io::Error>,
+}
+
+impl<W: Write> Recorded<W> {
+    fn record<T>(&mut self, result: std::io::Result<T>) -> std::io::Result<T> {
+        result.map_err(|e| {
+            let copy = std::io::Error::new(e.kind(), e.to_string());
+            self.error.get_or_insert(e);
+            copy
+        })
+    }
+}
+
+impl<W: Write> Write for Recorded<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let result = self.inner.write(buf);
+        self.record(result)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let result = self.inner.flush();
+        self.record(result)
+    }
+}
 
 /// The file that marks an output folder as dossier's.
 pub const MARKER: &str = ".dossier-site";
@@ -195,6 +229,29 @@ impl Staging {
     pub fn put(&self, path: &str, bytes: &[u8]) -> Result<(), SiteError> {
         let dest = self.parent_of(path)?;
         std::fs::write(&dest, bytes).map_err(|source| SiteError::Write { path: dest, source })?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Writes one file of the site from `fill`, which writes its bytes through a buffer (they are never
+    /// all in memory). A failed write is reported as such, with the file's path, even when `fill` saw
+    /// it as its own error (tera reports its writer's errors as template errors).
+    pub fn put_with(
+        &self,
+        path: &str,
+        fill: impl FnOnce(&mut dyn Write) -> Result<(), SiteError>,
+    ) -> Result<(), SiteError> {
+        let dest = self.parent_of(path)?;
+        let file = std::fs::File::create(&dest).map_err(io(&dest))?;
+        let mut out = Recorded {
+            inner: std::io::BufWriter::with_capacity(WRITE_BUFFER, file),
+            error: None,
+        };
+        let filled = fill(&mut out).and_then(|()| out.flush().map_err(io(&dest)));
+        if let Some(source) = out.error.take() {
+            return Err(SiteError::Write { path: dest, source });
+        }
+        filled?;
         self.files.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }

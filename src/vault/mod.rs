@@ -9,6 +9,7 @@
 //! It never resolves links (that is `index/`) and never formats HTML.
 
 pub mod anchor;
+pub mod chunks;
 mod exclude;
 mod frontmatter;
 mod lists;
