@@ -56,10 +56,12 @@ fn minify_cfg() -> minify_html::Cfg {
     }
 }
 
-/// Pages whose context holds more text than this are written unminified, straight from the template
-/// into their file. minify-html parses a whole page into a tree before it writes anything, which costs
-/// about twenty times the page's size (a 50 MB note's 130 MB page took 2.5 GB), and minifying saves
-/// only about 5% of the bytes. Every page of an ordinary vault is far below it.
+/// A page with a text value larger than this (the body of a very large note) is written unminified,
+/// straight from the template into its file. minify-html parses a whole page into a tree before it
+/// writes anything, which costs about twenty times the page's size (a 50 MB note's 130 MB page took
+/// 2.5 GB), and minifying saves only about 5% of the bytes. The bodies of ordinary notes are far
+/// below it; index pages made of many small values (a directory of thousands of people) are minified
+/// as before.
 pub const MAX_MINIFIED_TEXT: usize = 4 << 20;
 
 /// The theme, loaded and compiled once, applied to one page at a time (from any thread).
@@ -93,8 +95,8 @@ impl Templater {
         staging.put_with(&path, |out| self.write_page(page, out))
     }
 
-    /// A page through its template into `out`, minified when the config says so and the page is not
-    /// too large to minify ([`MAX_MINIFIED_TEXT`]).
+    /// A page through its template into `out`, minified when the config says so and the page carries
+    /// no text too large to minify ([`MAX_MINIFIED_TEXT`]).
     pub fn write_page(&self, page: Page, out: &mut dyn std::io::Write) -> Result<(), SiteError> {
         let Page {
             path,
@@ -106,7 +108,7 @@ impl Templater {
             page: path.clone(),
             message: theme::error_chain(e),
         };
-        let minify = self.minify && text_len(&context) <= MAX_MINIFIED_TEXT;
+        let minify = self.minify && largest_text(&context) <= MAX_MINIFIED_TEXT;
         let context = tera::Context::from_value(context).map_err(|e| error(&e))?;
         if !minify {
             return self
@@ -144,14 +146,13 @@ impl Templater {
     }
 }
 
-/// The bytes of text in a page context (its strings), which bounds the size of the page's HTML from
-/// below.
-fn text_len(value: &serde_json::Value) -> usize {
+/// The length of the longest string in a page context.
+fn largest_text(value: &serde_json::Value) -> usize {
     use serde_json::Value;
     match value {
         Value::String(s) => s.len(),
-        Value::Array(items) => items.iter().map(text_len).sum(),
-        Value::Object(map) => map.iter().map(|(k, v)| k.len() + text_len(v)).sum(),
+        Value::Array(items) => items.iter().map(largest_text).max().unwrap_or(0),
+        Value::Object(map) => map.values().map(largest_text).max().unwrap_or(0),
         Value::Null | Value::Bool(_) | Value::Number(_) => 0,
     }
 }

@@ -5,6 +5,7 @@
 //!    private. An excluded note's content never leaves this stage; only its name is kept
 //!    (`Vault::excluded`) so links to it render as text.
 //! 3. `note`: each file (in parallel) → front matter, Obsidian syntax (`scan`), inline fields, tasks.
+//!    `chunks` parses a very large note piece by piece (every whole-note parse goes through it).
 //!
 //! It never resolves links (that is `index/`) and never formats HTML.
 
