@@ -15,7 +15,7 @@ use std::sync::Mutex;
 const WRITE_BUFFER: usize = 64 * 1024;
 
 /// A writer that keeps the first error it returned, so that the caller can tell a failed write from
-/// its own failure.
+/// its own failure. An interrupted write is retried by the caller, so it is no failure.
 struct Recorded<W> {
     inner: W,
     error: Option<std::io::Error>,
@@ -24,6 +24,9 @@ struct Recorded<W> {
 impl<W: Write> Recorded<W> {
     fn record<T>(&mut self, result: std::io::Result<T>) -> std::io::Result<T> {
         result.map_err(|e| {
+            if e.kind() == std::io::ErrorKind::Interrupted {
+                return e;
+            }
             let copy = std::io::Error::new(e.kind(), e.to_string());
             self.error.get_or_insert(e);
             copy
@@ -295,5 +298,67 @@ impl Drop for Staging {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.tmp);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Recorded, Staging};
+    use std::io::{ErrorKind, Write};
+
+    /// A disk that fails every write the same way.
+    struct Failing(ErrorKind);
+
+    impl Write for Failing {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(self.0.into())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failed_write_is_kept_and_an_interrupted_one_is_not() {
+        let mut full = Recorded {
+            inner: Failing(ErrorKind::StorageFull),
+            error: None,
+        };
+        assert!(full.write_all(b"page").is_err());
+        assert_eq!(full.error.map(|e| e.kind()), Some(ErrorKind::StorageFull));
+        let mut interrupted = Recorded {
+            inner: Failing(ErrorKind::Interrupted),
+            error: None,
+        };
+        assert!(interrupted.write(b"page").is_err());
+        assert!(interrupted.error.is_none());
+    }
+
+    #[test]
+    fn put_with_writes_what_fill_writes_and_returns_its_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, vault) = (dir.path().join("site"), dir.path().join("vault"));
+        let staging = Staging::begin(&out, &vault, false).unwrap();
+        staging
+            .put_with("a/page.html", |w| {
+                w.write_all(b"<p>streamed</p>")
+                    .map_err(|source| super::SiteError::Write {
+                        path: "a/page.html".into(),
+                        source,
+                    })
+            })
+            .unwrap();
+        let failed = staging.put_with("b.html", |_| {
+            Err(super::SiteError::Refused {
+                path: "b.html".into(),
+                reason: "the template failed".into(),
+            })
+        });
+        assert!(matches!(failed, Err(super::SiteError::Refused { .. })));
+        staging.commit().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/page.html")).unwrap(),
+            "<p>streamed</p>"
+        );
     }
 }
