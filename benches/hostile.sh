@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds one pathological note at a time with the release binary and prints wall time and peak memory:
 # a 1 MB line, 100,000 links, a 10,000-row table, a 50 MB note. tests/site/hostile.rs builds smaller
-# versions in every test run; this records what the full sizes cost (see BENCHMARKS.md).
+# versions in every test run; this records what the full sizes cost (see BENCHMARKS.md). The binary is
+# taken from $CARGO_TARGET_DIR when that is set, as cargo builds it there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK=${WORK:-/tmp/dossier-hostile}
@@ -20,7 +21,7 @@ PY
 printf '%-8s %9s %9s\n' note seconds peak_MB
 for f in Line Links Table Huge; do
   rm -rf "$WORK/one" && mkdir "$WORK/one" && cp "$WORK/v/$f.md" "$WORK/one/"
-  /usr/bin/time -f "%e %M" -o "$WORK/time.txt" target/release/dossier build --quiet --vault "$WORK/one" --out "$WORK/out" --force
+  /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "${CARGO_TARGET_DIR:-target}/release/dossier" build --quiet --vault "$WORK/one" --out "$WORK/out" --force
   read -r secs kb < "$WORK/time.txt"
   awk -v f="$f" -v s="$secs" -v k="$kb" 'BEGIN {printf "%-8s %9.2f %9.0f\n", f, s, k/1024}'
 done

@@ -4,9 +4,9 @@
 //! 2. `Index::build` resolves every link once.
 //! 3. `crm::build` gathers accounts, people, meetings and topics.
 //! 4. `render::render_each` renders every page (parallel), evaluating Dataview blocks, and hands each
-//!    page at once to the theme (`site::Templater`: tera, then minify-html) and into a `site::Staging`
-//!    folder, which replaces the output atomically when everything is written. No stage holds every
-//!    page in memory.
+//!    page at once to the theme (`site::Templater`: tera, then minify-html) and into its file in a
+//!    `site::Staging` folder, which replaces the output atomically when everything is written. No stage
+//!    holds every page in memory, nor a large page more than once.
 //!
 //! `check` stops before step 4 and writes nothing. Diagnostics from every stage are returned, sorted.
 
@@ -137,10 +137,7 @@ pub fn build(
         config,
         today,
         &render::Selection::default(),
-        &|page| {
-            let (path, bytes) = templater.page(page)?;
-            staging.put(&path, &bytes)
-        },
+        &|page| templater.put(page, &staging),
     )?;
     progress(Progress::PagesRendered {
         pages: rendered.page_paths.len(),
@@ -192,7 +189,7 @@ pub fn check(config: &Config) -> Result<Vec<Diagnostic>, BuildError> {
             config,
             today,
             &render::Selection::default(),
-            &|page| templater.page(page).map(drop),
+            &|page| templater.write_page(page, &mut std::io::sink()),
         )
     });
     match templated {

@@ -3,7 +3,7 @@
 //! into the note's comment-free text (the text `render/` renders).
 
 use crate::vault::{scan, Note};
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Tag, TagEnd};
 use std::ops::Range;
 
 /// The body of the section under each heading whose text is one of `names` (case-insensitive): from the
@@ -125,7 +125,7 @@ pub fn tables(text: &str, range: Range<usize>) -> Vec<Table> {
     let mut current: Option<Table> = None;
     let mut in_head = false;
     let mut row: Vec<Cell> = Vec::new();
-    for (event, r) in Parser::new_ext(source, crate::vault::markdown_options()).into_offset_iter() {
+    for (event, r) in crate::vault::chunks::offset_events(source) {
         let r = r.start + range.start..r.end + range.start;
         match event {
             Event::Start(Tag::Table(_)) => {
@@ -163,7 +163,7 @@ pub fn tables(text: &str, range: Range<usize>) -> Vec<Table> {
 pub fn first_sentence(note: &Note, text: &str, max_chars: usize) -> Option<String> {
     let body = text.get(note.body_start..)?;
     let mut para: Option<usize> = None;
-    for (event, r) in Parser::new_ext(body, crate::vault::markdown_options()).into_offset_iter() {
+    for (event, r) in crate::vault::chunks::offset_events(body) {
         match event {
             Event::Start(Tag::Paragraph) => para = Some(r.start),
             Event::End(TagEnd::Paragraph) => {

@@ -252,7 +252,7 @@ pub fn note_page(r: &Renderer<'_>, i: NoteIdx) -> (Page, Vec<Diagnostic>) {
         .filter(|h| h.level > 1 || note.headings.iter().filter(|x| x.level == 1).count() > 1)
         .map(|h| json!({"level": h.level, "text": h.text, "url": urls::fragment(&h.anchor)}))
         .collect();
-    let context = json!({
+    let mut context = json!({
         "site": site(r, page),
         "page": {"title": note.title, "path": page, "kind": "note"},
         "note": {
@@ -263,7 +263,6 @@ pub fn note_page(r: &Renderer<'_>, i: NoteIdx) -> (Page, Vec<Diagnostic>) {
             "breadcrumb": breadcrumb(r, page, note.id.folder()),
             "properties": properties,
             "frontmatter_source": if note.frontmatter.malformed { Some(note.frontmatter.source.clone()) } else { None },
-            "body": body,
             "toc": toc,
             "tags": tags,
             "backlinks": backlinks,
@@ -273,6 +272,9 @@ pub fn note_page(r: &Renderer<'_>, i: NoteIdx) -> (Page, Vec<Diagnostic>) {
             "person": r.crm.person_of.get(&i).map(|&p| r.url(page, &r.plan.people[p], None)),
         },
     });
+    // Moved in rather than written in `json!`, which would copy it: a body can be most of a large
+    // note's memory.
+    context["note"]["body"] = serde_json::Value::String(body);
     (
         Page {
             path: page.to_string(),

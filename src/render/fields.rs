@@ -320,6 +320,73 @@ pub fn splice<'a>(events: Vec<Ev<'a>>, fields: &[InlineField], source: &str) -> 
     out
 }
 
+/// [`splice`] applied as the events stream: events are moved by `shift` (the parser's offsets start
+/// at the rendered range) and pass straight through, except that a block whose source holds a field
+/// is gathered to its end and spliced whole. Only such a block is ever held (a field never crosses a
+/// block), so a long note is not collected.
+pub struct Spliced<'a, 'f, I: Iterator<Item = Ev<'a>>> {
+    inner: I,
+    shift: usize,
+    fields: &'f [InlineField],
+    /// Where each field starts, sorted.
+    starts: Vec<usize>,
+    source: &'f str,
+    ready: std::collections::VecDeque<Ev<'a>>,
+}
+
+impl<'a, 'f, I: Iterator<Item = Ev<'a>>> Spliced<'a, 'f, I> {
+    pub fn new(inner: I, shift: usize, fields: &'f [InlineField], source: &'f str) -> Self {
+        let mut starts: Vec<usize> = fields.iter().map(|f| f.span.start).collect();
+        starts.sort_unstable();
+        Spliced {
+            inner,
+            shift,
+            fields,
+            starts,
+            source,
+            ready: std::collections::VecDeque::new(),
+        }
+    }
+
+    fn pull(&mut self) -> Option<Ev<'a>> {
+        let (event, r) = self.inner.next()?;
+        Some((event, r.start + self.shift..r.end + self.shift))
+    }
+
+    /// Whether a field starts inside `range`.
+    fn holds_field(&self, range: &Range<usize>) -> bool {
+        let first = self.starts.partition_point(|&s| s < range.start);
+        self.starts.get(first).is_some_and(|&s| s < range.end)
+    }
+}
+
+impl<'a, I: Iterator<Item = Ev<'a>>> Iterator for Spliced<'a, '_, I> {
+    type Item = Ev<'a>;
+
+    fn next(&mut self) -> Option<Ev<'a>> {
+        if let Some(ev) = self.ready.pop_front() {
+            return Some(ev);
+        }
+        let (event, range) = self.pull()?;
+        if !matches!(event, Event::Start(_)) || !self.holds_field(&range) {
+            return Some((event, range));
+        }
+        let mut block = vec![(event, range)];
+        let mut depth = 1usize;
+        while depth > 0 {
+            let Some(ev) = self.pull() else { break };
+            match ev.0 {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => depth -= 1,
+                _ => {}
+            }
+            block.push(ev);
+        }
+        self.ready = splice(block, self.fields, self.source).into();
+        self.ready.pop_front()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

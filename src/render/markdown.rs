@@ -1,18 +1,16 @@
 //! A note's markdown → HTML, as pulldown-cmark events: wikilinks and markdown links resolved to relative
 //! URLs, embeds (notes, sections, blocks, images, PDFs, audio, video) with a depth limit and cycle
 //! detection, callouts, highlights, tags, block ids, task checkboxes, Dataview blocks and inline queries.
-//! Never regexes over HTML: every change is an event replaced or inserted.
+//! Never regexes over HTML: every change is an event replaced or inserted, as the events stream from
+//! the parser to the HTML writer (`events`).
 
-use super::callout;
-use super::fields;
+use super::events::NoteEvents;
 use super::html::escape;
 use super::urls;
 use super::Renderer;
 use crate::diagnostics::Diagnostic;
 use crate::index::{NoteIdx, Target};
-use crate::vault::{scan, LinkRef, QueryKind};
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Parser, Tag, TagEnd};
-use std::collections::HashMap;
+use crate::vault::LinkRef;
 use std::ops::Range;
 
 /// Embeds nest at most this deep (Obsidian stops too); deeper ones render a notice. Keeps a chain of
@@ -35,63 +33,23 @@ pub struct Frame<'s> {
     pub stack: Vec<(NoteIdx, Option<String>)>,
 }
 
-enum Skip {
-    /// Drop events until the end of this link/image.
-    Link,
-    Image,
-    CodeBlock,
+/// An embed's HTML and whether it is a block (a `<div>`, which a paragraph cannot hold) rather than
+/// phrasing content (an image, audio, video or a link).
+pub(super) struct Embed {
+    pub html: String,
+    pub block: bool,
 }
 
-enum Quote {
-    Plain,
-    Callout { foldable: bool, header_end: usize },
-}
-
-/// Per-note lookups by source offset.
-struct Lookups {
-    links: HashMap<usize, usize>,
-    headings: HashMap<usize, usize>,
-    blocks: HashMap<usize, String>,
-    items: HashMap<usize, usize>,
-    queries: HashMap<usize, usize>,
+impl Embed {
+    fn inline(html: String) -> Embed {
+        Embed { html, block: false }
+    }
+    fn block(html: String) -> Embed {
+        Embed { html, block: true }
+    }
 }
 
 impl Renderer<'_> {
-    fn lookups(&self, note: NoteIdx) -> Lookups {
-        let n = &self.index.notes[note];
-        Lookups {
-            links: n
-                .links
-                .iter()
-                .enumerate()
-                .map(|(i, l)| (l.span.start, i))
-                .collect(),
-            headings: n
-                .headings
-                .iter()
-                .enumerate()
-                .map(|(i, h)| (h.span.start, i))
-                .collect(),
-            blocks: n
-                .block_ids
-                .iter()
-                .map(|b| (b.block.start, b.id.clone()))
-                .collect(),
-            items: n
-                .list_items
-                .iter()
-                .enumerate()
-                .map(|(i, it)| (it.span.start, i))
-                .collect(),
-            queries: n
-                .queries
-                .iter()
-                .enumerate()
-                .map(|(i, q)| (q.span.start, i))
-                .collect(),
-        }
-    }
-
     /// The whole body of a note.
     pub fn body_html(&self, frame: &Frame<'_>, diags: &mut Vec<Diagnostic>) -> String {
         let note = &self.index.notes[frame.note];
@@ -105,351 +63,26 @@ impl Renderer<'_> {
         range: Range<usize>,
         diags: &mut Vec<Diagnostic>,
     ) -> String {
-        let note = &self.index.notes[frame.note];
         let clean = self.clean_text(frame.note);
         let start = range.start.min(clean.len());
         let end = range.end.clamp(start, clean.len());
         let Some(source) = clean.get(start..end) else {
             return String::new();
         };
-        let look = self.lookups(frame.note);
-        let mut out: Vec<Event<'_>> = Vec::new();
-        let mut skip: Option<(Skip, usize)> = None;
-        let mut quotes: Vec<Quote> = Vec::new();
-        let mut highlight = false;
-        let mut links: Vec<Option<usize>> = Vec::new();
-        let mut strip_prefix: Option<String> = None;
-        // Adjacent text events are one run of text: pulldown-cmark splits text at `[` and similar
-        // characters, and Obsidian syntax (`[due:: …]`, `#tags`, `==marks==`) may straddle the split.
-        let mut events: Vec<(Event<'_>, Range<usize>)> = Vec::new();
-        // A run of adjacent text is collected in one String (copying the run for each piece would be
-        // quadratic on long lines).
-        let mut run: Option<(String, Range<usize>)> = None;
-        for (event, r) in
-            Parser::new_ext(source, crate::vault::markdown_options()).into_offset_iter()
-        {
-            let r = r.start + start..r.end + start;
-            match (event, run.as_mut()) {
-                (Event::Text(t), Some((text, range))) if range.end == r.start => {
-                    text.push_str(&t);
-                    range.end = r.end;
-                }
-                (Event::Text(t), _) => {
-                    if let Some((text, range)) = run.take() {
-                        events.push((Event::Text(text.into()), range));
-                    }
-                    run = Some((t.into_string(), r));
-                }
-                (event, _) => {
-                    if let Some((text, range)) = run.take() {
-                        events.push((Event::Text(text.into()), range));
-                    }
-                    events.push((event, r));
-                }
-            }
-        }
-        if let Some((text, range)) = run.take() {
-            events.push((Event::Text(text.into()), range));
-        }
-        let events = fields::splice(events, &note.fields, clean);
-        for (event, r) in events {
-            if let Some((kind, depth)) = skip.as_mut() {
-                match (&*kind, &event) {
-                    (Skip::Link, Event::Start(Tag::Link { .. }))
-                    | (Skip::Image, Event::Start(Tag::Image { .. })) => *depth += 1,
-                    (Skip::Link, Event::End(TagEnd::Link))
-                    | (Skip::Image, Event::End(TagEnd::Image))
-                    | (Skip::CodeBlock, Event::End(TagEnd::CodeBlock)) => {
-                        if *depth == 0 {
-                            skip = None;
-                        } else {
-                            *depth -= 1;
-                        }
-                    }
-                    _ => {}
-                }
-                continue;
-            }
-            // Inside a callout's header line: its events are the title, already written.
-            if let Some(Quote::Callout { header_end, .. }) = quotes.last() {
-                if r.start < *header_end
-                    && !matches!(event, Event::Start(Tag::Paragraph) | Event::End(_))
-                {
-                    continue;
-                }
-            }
-            match event {
-                Event::Start(Tag::Heading {
-                    level,
-                    classes,
-                    attrs,
-                    ..
-                }) => {
-                    let id = look
-                        .headings
-                        .get(&r.start)
-                        .and_then(|&h| note.headings.get(h))
-                        .map(|h| CowStr::from(h.anchor.clone()));
-                    out.push(Event::Start(Tag::Heading {
-                        level,
-                        id,
-                        classes,
-                        attrs,
-                    }));
-                }
-                Event::Start(Tag::Paragraph) => match look.blocks.get(&r.start) {
-                    Some(id) => out.push(Event::Html(
-                        format!("<p id=\"{}\">", escape(&format!("^{id}"))).into(),
-                    )),
-                    None => out.push(Event::Start(Tag::Paragraph)),
-                },
-                Event::End(TagEnd::Paragraph) => {
-                    if highlight {
-                        out.push(Event::InlineHtml("</mark>".into()));
-                        highlight = false;
-                    }
-                    out.push(Event::End(TagEnd::Paragraph));
-                }
-                Event::Start(Tag::Item) => {
-                    let item = look
-                        .items
-                        .get(&r.start)
-                        .and_then(|&i| note.list_items.get(i));
-                    let mut attrs = String::new();
-                    if let Some(id) = look.blocks.get(&r.start) {
-                        attrs.push_str(&format!(" id=\"{}\"", escape(&format!("^{id}"))));
-                    }
-                    match item.and_then(|i| i.status) {
-                        Some(status) => {
-                            let checked = status != ' ';
-                            attrs.push_str(&format!(
-                                " class=\"task-list-item{}\" data-task=\"{}\"",
-                                if checked { " is-checked" } else { "" },
-                                escape(&status.to_string())
-                            ));
-                            out.push(Event::Html(format!("<li{attrs}>").into()));
-                            if !matches!(status, ' ' | 'x' | 'X') {
-                                out.push(Event::InlineHtml(checkbox(true).into()));
-                                strip_prefix = Some(format!("[{status}]"));
-                            }
-                        }
-                        None if attrs.is_empty() => out.push(Event::Start(Tag::Item)),
-                        None => out.push(Event::Html(format!("<li{attrs}>").into())),
-                    }
-                }
-                Event::TaskListMarker(checked) => {
-                    out.push(Event::InlineHtml(checkbox(checked).into()))
-                }
-                Event::Start(Tag::BlockQuote(kind)) => {
-                    match callout::parse(&clean[r.start..r.end]) {
-                        Some(c) => {
-                            let open = match c.fold {
-                                Some(open) => format!(
-                                    "<details class=\"callout is-collapsible\" data-callout=\"{k}\"{o}><summary class=\"callout-title\"><span class=\"callout-title-inner\">{t}</span></summary><div class=\"callout-content\">",
-                                    k = escape(&c.kind),
-                                    o = if open { " open" } else { "" },
-                                    t = escape(&c.title)
-                                ),
-                                None => format!(
-                                    "<div class=\"callout\" data-callout=\"{k}\"><div class=\"callout-title\"><span class=\"callout-title-inner\">{t}</span></div><div class=\"callout-content\">",
-                                    k = escape(&c.kind),
-                                    t = escape(&c.title)
-                                ),
-                            };
-                            out.push(Event::Html(open.into()));
-                            quotes.push(Quote::Callout {
-                                foldable: c.fold.is_some(),
-                                header_end: r.start + c.header_len,
-                            });
-                        }
-                        None => {
-                            out.push(Event::Start(Tag::BlockQuote(kind)));
-                            quotes.push(Quote::Plain);
-                        }
-                    }
-                }
-                Event::End(TagEnd::BlockQuote(kind)) => match quotes.pop() {
-                    Some(Quote::Callout { foldable, .. }) => out.push(Event::Html(
-                        if foldable {
-                            "</div></details>"
-                        } else {
-                            "</div></div>"
-                        }
-                        .into(),
-                    )),
-                    _ => out.push(Event::End(TagEnd::BlockQuote(kind))),
-                },
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    match look.links.get(&r.start).map(|&i| (i, &note.links[i])) {
-                        Some((i, link)) => {
-                            let (open, own_text) = self.link_open(frame, i, link);
-                            out.push(Event::InlineHtml(open.into()));
-                            if matches!(link_type, LinkType::WikiLink { has_pothole: false }) {
-                                // Obsidian shows `Note > Heading` for a bare link: write it, skip the rest.
-                                out.push(Event::Text(own_text.into()));
-                                out.push(Event::InlineHtml(self.link_close(frame, i).into()));
-                                skip = Some((Skip::Link, 0));
-                            } else {
-                                links.push(Some(i));
-                            }
-                        }
-                        None => {
-                            links.push(None);
-                            out.push(Event::Start(Tag::Link {
-                                link_type,
-                                dest_url,
-                                title,
-                                id,
-                            }));
-                        }
-                    }
-                }
-                Event::End(TagEnd::Link) => match links.pop() {
-                    Some(Some(i)) => out.push(Event::InlineHtml(self.link_close(frame, i).into())),
-                    _ => out.push(Event::End(TagEnd::Link)),
-                },
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => match look.links.get(&r.start).map(|&i| (i, &note.links[i])) {
-                    Some((i, link)) => {
-                        out.push(Event::Html(self.embed_html(frame, i, link, diags).into()));
-                        skip = Some((Skip::Image, 0));
-                    }
-                    None => out.push(Event::Start(Tag::Image {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    })),
-                },
-                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) => {
-                    match look
-                        .queries
-                        .get(&r.start)
-                        .and_then(|&q| note.queries.get(q))
-                    {
-                        Some(q)
-                            if matches!(q.kind, QueryKind::Dataview | QueryKind::DataviewJs) =>
-                        {
-                            out.push(Event::Html(self.query_html(frame, q, diags).into()));
-                            skip = Some((Skip::CodeBlock, 0));
-                        }
-                        _ => out.push(Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang)))),
-                    }
-                }
-                Event::Code(code) => {
-                    match look
-                        .queries
-                        .get(&r.start)
-                        .and_then(|&q| note.queries.get(q))
-                    {
-                        Some(q) if q.kind == QueryKind::Inline => out.push(Event::InlineHtml(
-                            self.inline_query_html(frame, q, diags).into(),
-                        )),
-                        _ => out.push(Event::Code(code)),
-                    }
-                }
-                Event::Text(text) => {
-                    let mut text: &str = &text;
-                    if let Some(prefix) = strip_prefix.take() {
-                        let t = text.trim_start();
-                        if let Some(rest) = t.strip_prefix(prefix.as_str()) {
-                            text = rest.trim_start();
-                        } else if prefix.starts_with(t) && !t.is_empty() {
-                            strip_prefix = Some(prefix[t.len()..].to_string());
-                            continue;
-                        }
-                    }
-                    if !links.is_empty() {
-                        out.push(Event::Text(text.to_string().into()));
-                    } else {
-                        self.text_events(frame, text, &mut highlight, &mut out);
-                    }
-                }
-                other => out.push(other),
-            }
-        }
-        if highlight {
-            out.push(Event::InlineHtml("</mark>".into()));
-        }
+        let input = crate::vault::chunks::offset_events(source);
+        let events = NoteEvents::new(self, frame, input, start, diags);
         let mut html = String::with_capacity(source.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut html, out.into_iter());
+        pulldown_cmark::html::push_html(&mut html, events);
         html
     }
 
-    /// Text with tags as links, `==highlights==`, block ids removed and inline fields as Dataview spans.
-    fn text_events<'e>(
+    /// The opening HTML of a link and the text to show when the link has no display text of its own.
+    pub(super) fn link_open(
         &self,
         frame: &Frame<'_>,
-        text: &str,
-        highlight: &mut bool,
-        out: &mut Vec<Event<'e>>,
-    ) {
-        let spans = scan::inline_tokens(text);
-        if spans.is_empty() {
-            out.push(Event::Text(text.to_string().into()));
-            return;
-        }
-        let mut pos = 0;
-        for span in spans {
-            if span.range.start > pos {
-                out.push(Event::Text(text[pos..span.range.start].to_string().into()));
-            }
-            match span.token {
-                scan::Token::Tag(tag) => {
-                    let lower = tag.to_lowercase();
-                    match self.plan.tags.get(&lower) {
-                        Some(path) => out.push(Event::InlineHtml(
-                            format!(
-                                "<a class=\"tag\" href=\"{}\">#{}</a>",
-                                escape(&self.url(frame.page, path, None)),
-                                escape(&tag)
-                            )
-                            .into(),
-                        )),
-                        None => out.push(Event::Text(format!("#{tag}").into())),
-                    }
-                }
-                scan::Token::HighlightMark => {
-                    out.push(Event::InlineHtml(
-                        if *highlight { "</mark>" } else { "<mark>" }.into(),
-                    ));
-                    *highlight = !*highlight;
-                }
-                scan::Token::BlockId(_) => {
-                    // The id is on the block's element; drop the marker and the space before it.
-                    if let Some(Event::Text(prev)) = out.last_mut() {
-                        let trimmed = prev.trim_end().to_string();
-                        *prev = trimmed.into();
-                    }
-                }
-                scan::Token::Field { key, value, form } => {
-                    let html = format!(
-                        "{}{}{}",
-                        fields::open(&key, form),
-                        escape(&value),
-                        fields::CLOSE
-                    );
-                    out.push(Event::InlineHtml(html.into()));
-                }
-            }
-            pos = span.range.end;
-        }
-        if pos < text.len() {
-            out.push(Event::Text(text[pos..].to_string().into()));
-        }
-    }
-
-    /// The opening HTML of a link and the text to show when the link has no display text of its own.
-    fn link_open(&self, frame: &Frame<'_>, i: usize, link: &LinkRef) -> (String, String) {
+        i: usize,
+        link: &LinkRef,
+    ) -> (String, String) {
         let resolved = &self.index.links[frame.note][i];
         let shown = {
             let target = crate::index::names::strip_md(&link.target).to_string();
@@ -493,7 +126,7 @@ impl Renderer<'_> {
         (open, shown)
     }
 
-    fn link_close(&self, frame: &Frame<'_>, i: usize) -> &'static str {
+    pub(super) fn link_close(&self, frame: &Frame<'_>, i: usize) -> &'static str {
         match &self.index.links[frame.note][i].target {
             Target::Note(_) | Target::SameNote => "</a>",
             Target::Attachment(a) if self.plan.attachments.contains_key(a) => "</a>",
@@ -503,19 +136,19 @@ impl Renderer<'_> {
     }
 
     /// `![[…]]`: a note (whole, section or block), an image, a PDF, audio or video.
-    fn embed_html(
+    pub(super) fn embed_html(
         &self,
         frame: &Frame<'_>,
         i: usize,
         link: &LinkRef,
         diags: &mut Vec<Diagnostic>,
-    ) -> String {
+    ) -> Embed {
         let resolved = &self.index.links[frame.note][i];
         let note = &self.index.notes[frame.note];
         match &resolved.target {
             Target::Attachment(a) => {
                 let Some(path) = self.plan.attachments.get(a) else {
-                    return String::new();
+                    return Embed::inline(String::new());
                 };
                 let src = escape(&self.embed_src(frame.page, *a, path));
                 let name = escape(link.target.rsplit('/').next().unwrap_or(&link.target));
@@ -532,21 +165,27 @@ impl Renderer<'_> {
                     .map(escape)
                     .unwrap_or_else(|| name.clone());
                 if IMAGE_EXT.contains(&ext.as_str()) {
-                    format!("<img class=\"internal-embed image-embed\" src=\"{src}\" alt=\"{alt}\"{dims} loading=\"lazy\">")
+                    Embed::inline(format!("<img class=\"internal-embed image-embed\" src=\"{src}\" alt=\"{alt}\"{dims} loading=\"lazy\">"))
                 } else if ext == "pdf" {
-                    format!("<div class=\"internal-embed pdf-embed\"><object data=\"{src}\" type=\"application/pdf\"{dims}><a href=\"{src}\">{name}</a></object><a class=\"pdf-link\" href=\"{src}\">{name}</a></div>")
+                    Embed::block(format!("<div class=\"internal-embed pdf-embed\"><object data=\"{src}\" type=\"application/pdf\"{dims}><a href=\"{src}\">{name}</a></object><a class=\"pdf-link\" href=\"{src}\">{name}</a></div>"))
                 } else if AUDIO_EXT.contains(&ext.as_str()) {
-                    format!("<audio class=\"internal-embed media-embed\" controls preload=\"metadata\" src=\"{src}\"><a href=\"{src}\">{name}</a></audio>")
+                    Embed::inline(format!("<audio class=\"internal-embed media-embed\" controls preload=\"metadata\" src=\"{src}\"><a href=\"{src}\">{name}</a></audio>"))
                 } else if VIDEO_EXT.contains(&ext.as_str()) {
-                    format!("<video class=\"internal-embed media-embed\" controls preload=\"metadata\" src=\"{src}\"{dims}><a href=\"{src}\">{name}</a></video>")
+                    Embed::inline(format!("<video class=\"internal-embed media-embed\" controls preload=\"metadata\" src=\"{src}\"{dims}><a href=\"{src}\">{name}</a></video>"))
                 } else {
-                    format!("<a class=\"internal-link internal-embed file-embed\" href=\"{src}\">{name}</a>")
+                    Embed::inline(format!("<a class=\"internal-link internal-embed file-embed\" href=\"{src}\">{name}</a>"))
                 }
             }
-            Target::Note(t) => self.note_embed(frame, *t, link, resolved.anchor.as_deref(), diags),
-            Target::SameNote => {
-                self.note_embed(frame, frame.note, link, resolved.anchor.as_deref(), diags)
+            Target::Note(t) => {
+                Embed::block(self.note_embed(frame, *t, link, resolved.anchor.as_deref(), diags))
             }
+            Target::SameNote => Embed::block(self.note_embed(
+                frame,
+                frame.note,
+                link,
+                resolved.anchor.as_deref(),
+                diags,
+            )),
             Target::Unresolved(name) => {
                 let href = self
                     .plan
@@ -560,13 +199,13 @@ impl Renderer<'_> {
                     col,
                     format!("embed of {:?}: no such note or file", link.target),
                 ));
-                format!(
+                Embed::inline(format!(
                     "<a class=\"internal-embed is-unresolved internal-link\" href=\"{}\">{}</a>",
                     escape(&href),
                     escape(&link.target)
-                )
+                ))
             }
-            Target::Excluded => String::new(),
+            Target::Excluded => Embed::inline(String::new()),
         }
     }
 
@@ -655,14 +294,6 @@ impl Renderer<'_> {
         let body = self.range_html(&inner, range, diags);
         format!("<div class=\"internal-embed markdown-embed\">{title}<div class=\"markdown-embed-content\">{body}</div></div>")
     }
-}
-
-/// `<input>` for a task checkbox (disabled: a static site cannot toggle it).
-fn checkbox(checked: bool) -> String {
-    format!(
-        "<input class=\"task-list-item-checkbox\" type=\"checkbox\" disabled{}>",
-        if checked { " checked" } else { "" }
-    )
 }
 
 /// `|300` or `|300x200` on an embed: width and height in pixels.

@@ -4,7 +4,8 @@
 //!
 //! 1. `plan`: every page's and copied file's output path, unique and deterministic.
 //! 2. `markdown`: each note's body as events → HTML (in parallel), with `query` for Dataview blocks and
-//!    `fields` for inline fields whose value holds links or other markup.
+//!    `fields` for inline fields whose value holds links or other markup; `events` rewrites the
+//!    parser's events one at a time, so a note's events are never all in memory.
 //! 3. `context`: the page contexts (note, folder, tag, tags index, home, stub, 404) for the theme.
 //! 4. `sanitize`: with `sanitize = true`, each page's note HTML cleaned once with an allowlist.
 
@@ -12,6 +13,7 @@ pub mod callout;
 pub mod context;
 pub mod crm;
 pub mod dataview;
+mod events;
 mod fields;
 pub mod html;
 pub mod markdown;

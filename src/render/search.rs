@@ -4,7 +4,7 @@
 //! private can enter.
 
 use super::Renderer;
-use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use serde::Serialize;
 
 /// Body text kept per document: enough for matching the substance of a note and for snippets, while a
@@ -34,7 +34,7 @@ pub fn plain_body(text: &str, body_start: usize, max: usize) -> String {
     let body = text.get(body_start..).unwrap_or("");
     let mut out = String::new();
     let mut skip_code = false;
-    for event in Parser::new_ext(body, crate::vault::markdown_options()) {
+    for (event, _) in crate::vault::chunks::offset_events(body) {
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) => {
                 skip_code = lang.starts_with("dataview");

@@ -2,9 +2,10 @@
 //!
 //! 1. `theme`: the embedded default templates and static files, shadowed by a user theme; tera compiled
 //!    once.
-//! 2. [`Templater`]: one page through its template, minified (minify-html); `extras` adds the static
-//!    files, the search index and the sitemap. `dossier build` streams pages through it into a
-//!    [`Staging`] folder; `dossier serve` keeps its output in memory.
+//! 2. [`Templater`]: one page through its template, minified (minify-html) unless it is too large to
+//!    minify; `extras` adds the static files, the search index and the sitemap. `dossier build`
+//!    streams pages through it into their files in a [`Staging`] folder; `dossier serve` keeps its
+//!    output in memory.
 //! 3. `write`: [`Staging`], a temporary folder beside the output, swapped in atomically.
 
 pub mod search;
@@ -49,6 +50,14 @@ fn minify_cfg() -> minify_html::Cfg {
     }
 }
 
+/// A page with a text value larger than this (the body of a very large note) is written unminified,
+/// straight from the template into its file. minify-html parses a whole page into a tree before it
+/// writes anything, which costs about twenty times the page's size (a 50 MB note's 130 MB page took
+/// 2.5 GB), and minifying saves only about 5% of the bytes. The bodies of ordinary notes are far
+/// below it; index pages made of many small values (a directory of thousands of people) are minified
+/// as before.
+pub const MAX_MINIFIED_TEXT: usize = 4 << 20;
+
 /// The theme, loaded and compiled once, applied to one page at a time (from any thread).
 pub struct Templater {
     pub theme: theme::Theme,
@@ -67,6 +76,22 @@ impl Templater {
 
     /// A page through its template, minified when the config says so: `(site path, bytes)`.
     pub fn page(&self, page: Page) -> Result<(String, Vec<u8>), SiteError> {
+        let path = page.path.clone();
+        let mut bytes = Vec::new();
+        self.write_page(page, &mut bytes)?;
+        Ok((path, bytes))
+    }
+
+    /// A page through its template into its file in `staging`. An unminified page goes from the
+    /// template to the file through a small buffer, never whole in memory.
+    pub fn put(&self, page: Page, staging: &Staging) -> Result<(), SiteError> {
+        let path = page.path.clone();
+        staging.put_with(&path, |out| self.write_page(page, out))
+    }
+
+    /// A page through its template into `out`, minified when the config says so and the page carries
+    /// no text too large to minify ([`MAX_MINIFIED_TEXT`]).
+    pub fn write_page(&self, page: Page, out: &mut dyn std::io::Write) -> Result<(), SiteError> {
         let Page {
             path,
             template,
@@ -77,18 +102,25 @@ impl Templater {
             page: path.clone(),
             message: theme::error_chain(e),
         };
+        let minify = self.minify && largest_text(&context) <= MAX_MINIFIED_TEXT;
         let context = tera::Context::from_value(context).map_err(|e| error(&e))?;
+        if !minify {
+            return self
+                .theme
+                .tera
+                .render_to(template, &context, out)
+                .map_err(|e| error(&e));
+        }
         let html = self
             .theme
             .tera
             .render(template, &context)
             .map_err(|e| error(&e))?;
-        let bytes = if self.minify {
-            minify_html::minify(html.as_bytes(), &self.cfg)
-        } else {
-            html.into_bytes()
-        };
-        Ok((path, bytes))
+        out.write_all(&minify_html::minify(html.as_bytes(), &self.cfg))
+            .map_err(|source| SiteError::Write {
+                path: path.clone().into(),
+                source,
+            })
     }
 
     /// The theme's static files.
@@ -110,6 +142,17 @@ impl Templater {
             ));
         }
         files
+    }
+}
+
+/// The length of the longest string in a page context.
+fn largest_text(value: &serde_json::Value) -> usize {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => s.len(),
+        Value::Array(items) => items.iter().map(largest_text).max().unwrap_or(0),
+        Value::Object(map) => map.values().map(largest_text).max().unwrap_or(0),
+        Value::Null | Value::Bool(_) | Value::Number(_) => 0,
     }
 }
 

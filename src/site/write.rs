@@ -5,9 +5,46 @@
 use super::SiteError;
 use crate::render::Copy;
 use std::collections::HashSet;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
+
+/// Bytes buffered per file written by [`Staging::put_with`]: large enough that a page is a few
+/// `write` calls, small enough that every rendering thread can hold one.
+const WRITE_BUFFER: usize = 64 * 1024;
+
+/// A writer that keeps the first error it returned, so that the caller can tell a failed write from
+/// its own failure. An interrupted write is retried by the caller, so it is no failure.
+struct Recorded<W> {
+    inner: W,
+    error: Option<std::io::Error>,
+}
+
+impl<W: Write> Recorded<W> {
+    fn record<T>(&mut self, result: std::io::Result<T>) -> std::io::Result<T> {
+        result.map_err(|e| {
+            if e.kind() == std::io::ErrorKind::Interrupted {
+                return e;
+            }
+            let copy = std::io::Error::new(e.kind(), e.to_string());
+            self.error.get_or_insert(e);
+            copy
+        })
+    }
+}
+
+impl<W: Write> Write for Recorded<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let result = self.inner.write(buf);
+        self.record(result)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let result = self.inner.flush();
+        self.record(result)
+    }
+}
 
 /// The file that marks an output folder as dossier's.
 pub const MARKER: &str = ".dossier-site";
@@ -199,6 +236,29 @@ impl Staging {
         Ok(())
     }
 
+    /// Writes one file of the site from `fill`, which writes its bytes through a buffer (they are never
+    /// all in memory). A failed write is reported as such, with the file's path, even when `fill` saw
+    /// it as its own error (tera reports its writer's errors as template errors).
+    pub fn put_with(
+        &self,
+        path: &str,
+        fill: impl FnOnce(&mut dyn Write) -> Result<(), SiteError>,
+    ) -> Result<(), SiteError> {
+        let dest = self.parent_of(path)?;
+        let file = std::fs::File::create(&dest).map_err(io(&dest))?;
+        let mut out = Recorded {
+            inner: std::io::BufWriter::with_capacity(WRITE_BUFFER, file),
+            error: None,
+        };
+        let filled = fill(&mut out).and_then(|()| out.flush().map_err(io(&dest)));
+        if let Some(source) = out.error.take() {
+            return Err(SiteError::Write { path: dest, source });
+        }
+        filled?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
     /// Copies a file from the vault into the site.
     pub fn copy(&self, c: &Copy) -> Result<(), SiteError> {
         let dest = self.parent_of(&c.to)?;
@@ -283,6 +343,7 @@ impl Drop for Staging {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::{ErrorKind, Write};
 
     /// Writes `name` with `text` into a new folder `dir`.
     fn folder(dir: &Path, name: &str, text: &str) {
@@ -348,5 +409,61 @@ mod tests {
             "new"
         );
         assert!(!tmp.exists() && !sibling(&out, "old").exists());
+    }
+
+    /// A disk that fails every write the same way.
+    struct Failing(ErrorKind);
+
+    impl Write for Failing {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(self.0.into())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failed_write_is_kept_and_an_interrupted_one_is_not() {
+        let mut full = Recorded {
+            inner: Failing(ErrorKind::StorageFull),
+            error: None,
+        };
+        assert!(full.write_all(b"page").is_err());
+        assert_eq!(full.error.map(|e| e.kind()), Some(ErrorKind::StorageFull));
+        let mut interrupted = Recorded {
+            inner: Failing(ErrorKind::Interrupted),
+            error: None,
+        };
+        assert!(interrupted.write(b"page").is_err());
+        assert!(interrupted.error.is_none());
+    }
+
+    #[test]
+    fn put_with_writes_what_fill_writes_and_returns_its_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, vault) = (dir.path().join("site"), dir.path().join("vault"));
+        let staging = Staging::begin(&out, &vault, false).unwrap();
+        staging
+            .put_with("a/page.html", |w| {
+                w.write_all(b"<p>streamed</p>")
+                    .map_err(|source| super::SiteError::Write {
+                        path: "a/page.html".into(),
+                        source,
+                    })
+            })
+            .unwrap();
+        let failed = staging.put_with("b.html", |_| {
+            Err(super::SiteError::Refused {
+                path: "b.html".into(),
+                reason: "the template failed".into(),
+            })
+        });
+        assert!(matches!(failed, Err(super::SiteError::Refused { .. })));
+        staging.commit().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/page.html")).unwrap(),
+            "<p>streamed</p>"
+        );
     }
 }

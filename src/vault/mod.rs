@@ -5,10 +5,12 @@
 //!    private. An excluded note's content never leaves this stage; only its name and its aliases are
 //!    kept (`Vault::excluded`, `Vault::excluded_aliases`) so links to it render as text.
 //! 3. `note`: each file (in parallel) → front matter, Obsidian syntax (`scan`), inline fields, tasks.
+//!    `chunks` parses a very large note piece by piece (every whole-note parse goes through it).
 //!
 //! It never resolves links (that is `index/`) and never formats HTML.
 
 pub mod anchor;
+pub mod chunks;
 mod exclude;
 mod frontmatter;
 mod lists;

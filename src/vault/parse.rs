@@ -5,10 +5,10 @@
 
 use super::anchor::Anchors;
 use super::note::*;
-use super::{frontmatter, lists, markdown_options, scan};
+use super::{frontmatter, lists, scan};
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::value::{parse as vparse, Value};
-use pulldown_cmark::{CodeBlockKind, Event, LinkType, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Tag, TagEnd};
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -356,7 +356,12 @@ pub fn parse_note(id: NoteId, text: String, meta: FileMeta, mut diags: Vec<Diagn
     let fm_tags =
         frontmatter::string_list(fm.fields.get("tags").or(fm.fields.get("tag")), &[',', ' ']);
 
-    let clean = scan::strip_comments(&text);
+    // Borrowed when there is no comment (most notes): a copy would double a large note's memory.
+    let clean: std::borrow::Cow<'_, str> = if text.contains("%%") {
+        scan::strip_comments(&text).into()
+    } else {
+        text.as_str().into()
+    };
     let mut c = Collector {
         text: &clean,
         lines: LineIndex::new(&clean),
@@ -416,7 +421,7 @@ pub fn parse_note(id: NoteId, text: String, meta: FileMeta, mut diags: Vec<Diagn
     let mut paragraph_start: Option<usize> = None;
     let mut in_table = false;
     let mut in_code = false;
-    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+    for (event, range) in super::chunks::offset_events(body) {
         let range = range.start + body_start..range.end + body_start;
         match event {
             Event::Start(Tag::Heading { level, .. }) => {

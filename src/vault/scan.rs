@@ -185,9 +185,9 @@ pub fn strip_block_id(text: &str) -> &str {
 
 /// Byte ranges of fenced code blocks and inline code spans, so that comment stripping skips them.
 fn code_ranges(source: &str) -> Vec<Range<usize>> {
-    use pulldown_cmark::{Event, Parser, Tag};
+    use pulldown_cmark::{Event, Tag};
     let mut ranges = Vec::new();
-    for (event, range) in Parser::new_ext(source, super::markdown_options()).into_offset_iter() {
+    for (event, range) in super::chunks::offset_events(source) {
         match event {
             Event::Start(Tag::CodeBlock(_))
             | Event::Code(_)

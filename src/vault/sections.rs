@@ -1,7 +1,7 @@
 //! `strip_sections`: sections whose heading the config names are blanked before a note is parsed, so
 //! their text never enters the Index and no later stage (pages, briefs, search, embeds) can show it.
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Tag, TagEnd};
 
 /// `text` with each section headed by one of `names` (case-insensitive, surrounding `#`/space ignored)
 /// replaced by blanks up to the next heading of the same or a higher level. Newlines are kept so that
@@ -15,7 +15,7 @@ pub fn strip(text: &str, body_start: usize, names: &[String]) -> String {
     // (start, level, heading text) of every heading.
     let mut headings: Vec<(usize, u8, String)> = Vec::new();
     let mut current: Option<(usize, u8, String)> = None;
-    for (event, range) in Parser::new_ext(body, super::markdown_options()).into_offset_iter() {
+    for (event, range) in super::chunks::offset_events(body) {
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 current = Some((range.start, level as u8, String::new()))

@@ -211,6 +211,74 @@ fn huge_notes_build() {
     assert!(site.files["huge.html"].len() > 7 << 20);
 }
 
+/// A note over a megabyte is parsed in pieces (`vault::chunks`): its page must be what parsing it
+/// whole gives. Blocks that span blank lines (fences, HTML comments, loose lists, indented code) are
+/// repeated past the size where it is cut, and the body must be the small note's body repeated.
+#[test]
+fn a_note_parsed_in_pieces_renders_as_a_whole() {
+    // Long plain text keeps the events few (a debug build renders slowly); the blocks are the point.
+    let prose = "Plain words that cost little to render. ".repeat(40);
+    // The note is cut at the first boundary after a size, which falls in the prose: a fence follows it
+    // directly, so that a cut at the first line after a blank one would fall inside the fence.
+    let unit = format!("{prose}\n```\ncode\n\nstill code\n```\n\nIntro with [[Target]], #tag and ==a mark==.\n\n- item one\n\n- item two\n\n<!-- a comment\n\nacross a blank line -->\n\n> [!tip] Tip\n> inside\n\n| a | b |\n|---|---|\n| 1 | [[Row]] |\n\n    indented code\n\n    more\n\nClosing `inline` and [md](Target.md).\n\n");
+    let copies = (1 << 20) / unit.len() + 20;
+    let (_dir, site) = build_vault(&[
+        ("Small.md", unit.as_bytes()),
+        ("Large.md", unit.repeat(copies).as_bytes()),
+        ("Target.md", b"Target."),
+    ]);
+    let body = |page: &str| {
+        let html = site.html(page);
+        let start = html
+            .find("<div class=\"markdown-rendered\">")
+            .expect("a body");
+        let end = start + html[start..].find("</article>").expect("an article");
+        html[start..end].to_string()
+    };
+    let (small, large) = (body("small.html"), body("large.html"));
+    let inner = |b: &str| {
+        let open = "<div class=\"markdown-rendered\">".len();
+        b[open..b.rfind("</div>").unwrap()].trim().to_string()
+    };
+    assert_eq!(
+        inner(&large).replace('\n', ""),
+        inner(&small).repeat(copies).replace('\n', ""),
+        "the large note's body is the small one's, repeated"
+    );
+    assert!(large.len() > 1 << 20);
+}
+
+/// minify-html takes about twenty times a page's size in memory: a page carrying a body over
+/// `site::MAX_MINIFIED_TEXT` is written as the template made it, every other page minified.
+#[test]
+fn a_page_too_large_to_minify_is_written_as_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let prose = "Plain words in a long paragraph. ".repeat(2_000) + "\n\n";
+    let large = prose.repeat((dossier::site::MAX_MINIFIED_TEXT + (1 << 20)) / prose.len());
+    write(dir.path(), "Large.md", &large);
+    write(dir.path(), "Small.md", "A small note.\n");
+    let site = build_with(Config {
+        vault: dir.path().to_path_buf(),
+        minify: true,
+        ..Config::default()
+    });
+    let (small, large_page) = (site.html("small.html"), site.html("large.html"));
+    assert!(
+        small.starts_with("<!doctype html><html lang=en>"),
+        "{small}"
+    );
+    assert!(
+        large_page.starts_with("<!DOCTYPE html>\n"),
+        "{}",
+        &large_page[..200]
+    );
+    assert!(large_page.trim_end().ends_with("</html>"));
+    assert_eq!(
+        large_page.matches("<p>Plain words").count(),
+        large.matches("\n\n").count()
+    );
+}
+
 #[test]
 fn exploding_and_failing_queries_render_error_boxes() {
     let (_dir, site) = build_vault(&[

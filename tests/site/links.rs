@@ -173,6 +173,69 @@ fn every_embed_kind_renders() {
     assert!(broken_links(&site).is_empty(), "{:?}", broken_links(&site));
 }
 
+/// A note or PDF embed is a `<div>`; a paragraph holding only such embeds must not be written as a
+/// `<p>`, which browsers would split into empty paragraphs around the embed. Embeds of images inside a
+/// sentence stay in its paragraph.
+#[test]
+fn block_embeds_are_not_wrapped_in_paragraphs() {
+    use scraper::{Html, Selector};
+    let select = |css: &str| Selector::parse(css).unwrap();
+    let site = build("embeds/blocks");
+    let html = site.html("host.html");
+    let doc = Html::parse_document(&html);
+    let body = doc
+        .select(&select(".markdown-rendered"))
+        .next()
+        .expect("the note body");
+    // As a browser parses it: a `<p>` around a `<div>` leaves empty paragraphs behind.
+    let empty: Vec<String> = body
+        .select(&select("p"))
+        .filter(|p| p.text().all(|t| t.trim().is_empty()) && p.children().count() == 0)
+        .map(|p| p.html())
+        .collect();
+    assert!(empty.is_empty(), "empty paragraphs: {empty:?}\n{html}");
+    for wrapped in ["<p><div", "<p>\n<div", "<p id=\"^embedded\"><div"] {
+        assert!(!html.contains(wrapped), "{wrapped:?} in\n{html}");
+    }
+    // Every embed is there: the whole note, two on consecutive lines, one with a block id, one in a
+    // list item, one in a callout.
+    assert_eq!(
+        body.select(&select("div.markdown-embed")).count(),
+        6,
+        "{html}"
+    );
+    assert_eq!(
+        body.select(&select("p div, p object")).count(),
+        0,
+        "no block inside a paragraph: {html}"
+    );
+    // The block id stays, on an element around the embed.
+    let marked = body
+        .select(&select("div[id='^embedded'] > div.markdown-embed"))
+        .count();
+    assert_eq!(marked, 1, "{html}");
+    assert_eq!(body.select(&select("div.pdf-embed")).count(), 1, "{html}");
+    // Images are inline: one inside its sentence, one alone, both in paragraphs.
+    let sentence = body
+        .select(&select("p"))
+        .find(|p| {
+            p.select(&select("img.image-embed")).next().is_some()
+                && p.text().any(|t| t.contains("see"))
+        })
+        .expect("the image's sentence");
+    assert!(
+        sentence.text().collect::<String>().contains("here."),
+        "{}",
+        sentence.html()
+    );
+    assert_eq!(
+        body.select(&select("p > img.image-embed[width='200']"))
+            .count(),
+        1,
+        "{html}"
+    );
+}
+
 #[test]
 fn name_collisions_resolve_as_obsidian_does_and_check_warns() {
     let site = build("links/collisions");
