@@ -5,15 +5,15 @@
 //! changed (links anywhere may now resolve differently) or when the page plan moved (a new tag, account,
 //! person, topic or attachment). Otherwise, for the edited notes:
 //!
-//! - **Shown elsewhere.** Their pages; the pages of the notes linking to them (a link's anchor may have
-//!   gone) and of the notes embedding them, transitively (they show their content); the pages of the
-//!   notes they link to, before or after (their backlinks panels quote them).
+//! - **Shown elsewhere.** Their pages; the pages of the notes embedding them, transitively (they show
+//!   their content), and of the notes linking to a heading or block of them (the anchor may have
+//!   gone); the pages of the notes they link to, before or after (their backlinks panels quote them).
 //! - **Dataview.** Every query run recorded while rendering ([`Traced`]) that read a note whose page
 //!   data changed (an edited note, or one whose inlinks moved), or whose `FROM` selects by tag or link
 //!   and now selects an edited note, is run again against the new Index; its page is rendered again
 //!   only when the outcome differs.
 //! - **Lists.** The home page and tags index; the folder page and the tag pages (old and new tags, with
-//!   their parents) of each edited note; the stub pages of names the shown-elsewhere notes link to.
+//!   their parents) of each edited note; the stub pages of names an edited note links to.
 //! - **CRM.** An account, person, meeting or topic has changed when its derived record differs or its
 //!   own note is shown-elsewhere; a brief, person or topic page is rendered again when its record or one
 //!   it shows (contacts, meetings, accounts, topics) has changed, or when a note it quotes is
@@ -103,7 +103,7 @@ pub fn affected(
         today,
     };
     queries(new, traces, &ctx, &data_changed, &edited, &mut scope);
-    lists(old.index, new, &edited, &shown, &mut scope);
+    lists(old.index, new, &edited, &mut scope);
     crm(old.crm, new, &shown, &mut scope);
     scope.search.extend(&edited);
     Affected::Some(scope)
@@ -134,25 +134,24 @@ fn same_crm_records(a: &Crm, b: &Crm) -> bool {
         && a.topics.len() == b.topics.len()
 }
 
-/// The edited notes, the notes linking to them (before or after), and the notes embedding any of
-/// those, transitively: every note whose own page shows something of an edited note's text.
+/// The edited notes and every note whose own page shows something of their text: the notes embedding
+/// them, transitively, and the notes linking to a heading or block of them (the anchor may have gone).
+/// A plain link shows nothing of its target but its path, which an edit cannot move.
 fn shown_elsewhere(old: &Index, new: &Index, edited: &BTreeSet<NoteIdx>) -> BTreeSet<NoteIdx> {
     let mut out = edited.clone();
-    for &i in edited {
-        for index in [old, new] {
-            out.extend(index.backlinks[i].iter().map(|b| b.from));
-        }
-    }
     let mut frontier: Vec<NoteIdx> = out.iter().copied().collect();
     while let Some(i) = frontier.pop() {
         for index in [old, new] {
             for b in &index.backlinks[i] {
-                let embeds = index.notes[b.from]
-                    .links
-                    .get(b.link)
-                    .is_some_and(|l| l.embed);
-                if embeds && out.insert(b.from) {
-                    frontier.push(b.from);
+                let Some(link) = index.notes[b.from].links.get(b.link) else {
+                    continue;
+                };
+                if link.embed {
+                    if out.insert(b.from) {
+                        frontier.push(b.from);
+                    }
+                } else if link.subpath.is_some() && edited.contains(&i) {
+                    out.insert(b.from);
                 }
             }
         }
@@ -253,13 +252,7 @@ fn queries(
 }
 
 /// Home, tags index, and the folder, tag and stub pages listing the notes.
-fn lists(
-    old: &Index,
-    new: State<'_>,
-    edited: &BTreeSet<NoteIdx>,
-    shown: &BTreeSet<NoteIdx>,
-    scope: &mut Scope,
-) {
+fn lists(old: &Index, new: State<'_>, edited: &BTreeSet<NoteIdx>, scope: &mut Scope) {
     scope.others.insert("index.html".into());
     scope.others.insert("tags/index.html".into());
     for &i in edited {
@@ -277,9 +270,10 @@ fn lists(
             }
         }
     }
+    // A stub quotes the notes mentioning the name: only an edited note's quote can change.
     for index in [old, new.index] {
         for (name, places) in &index.unresolved {
-            if places.iter().any(|b| shown.contains(&b.from)) {
+            if places.iter().any(|b| edited.contains(&b.from)) {
                 scope.others.extend(new.plan.stubs.get(name).cloned());
             }
         }
@@ -476,7 +470,7 @@ mod tests {
         ("B.md", "# B\nBody of B."),
         ("C.md", "Embeds ![[A]]."),
         ("D.md", "Unrelated."),
-        ("E.md", "Links to [[A]]."),
+        ("E.md", "Links to [[A]] and [[B#B]]."),
         ("F.md", "Embeds ![[C]] which embeds A."),
     ];
 
@@ -484,10 +478,11 @@ mod tests {
     fn an_edit_affects_its_links_embeds_and_backlinks_only() {
         let old = Built::new(&VAULT);
         let new = Built::new(&with(&VAULT, &[("A.md", "Links to [[B]] and now [[D]].")]));
-        // A itself; B and D (their backlinks quote A); C and F embed A (F through C); E links to A.
+        // A itself; B and D (their backlinks quote A); C and F embed A (F through C). E's plain link
+        // to A shows nothing of A.
         assert_eq!(
             notes(&new, &old.edit(&new, &["A.md"])),
-            ["A", "B", "C", "D", "E", "F"]
+            ["A", "B", "C", "D", "F"]
         );
         let new = Built::new(&with(&VAULT, &[("D.md", "Still unrelated.")]));
         assert_eq!(
@@ -495,6 +490,9 @@ mod tests {
             ["D"],
             "an unlinked note affects only its own page"
         );
+        // E links to a heading of B: renaming it can break E's anchor.
+        let new = Built::new(&with(&VAULT, &[("B.md", "# Bee\nBody of B.")]));
+        assert_eq!(notes(&new, &old.edit(&new, &["B.md"])), ["B", "E"]);
     }
 
     #[test]

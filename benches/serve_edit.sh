@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# One-note edits under `dossier serve` on the 10,000-note vault: starts the server on a copy of the
+# vault, appends a line to notes of each kind in turn, and prints the server's "rebuilt in" line for
+# each (see BENCHMARKS.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source benches/common.sh
+NOTES=${NOTES:-10000}
+V="$WORK/serve-v$NOTES"
+LOG="$WORK/serve.log"
+cargo build --release --quiet
+[ -d "$WORK/v$NOTES" ] || python3 "$GEN" --notes "$NOTES" --out "$WORK/v$NOTES" >/dev/null
+rm -rf "$V" && cp -r "$WORK/v$NOTES" "$V"
+PORT=${PORT:-18311}
+"${CARGO_TARGET_DIR:-target}/release/dossier" serve --vault "$V" --port "$PORT" --today 2026-11-20 >"$LOG" 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null' EXIT
+for _ in $(seq 1 1200); do grep -q "serving on" "$LOG" && break; sleep 0.5; done
+grep -m1 "^built " "$LOG"
+edit() { # file, line to append
+  local n; n=$(grep -c "rebuilt in" "$LOG" || true)
+  printf '\n%s\n' "$2" >>"$V/$1"
+  for _ in $(seq 1 600); do [ "$(grep -c 'rebuilt in' "$LOG" || true)" -gt "$n" ] && break; sleep 0.05; done
+  echo "$1: $(grep 'rebuilt in' "$LOG" | tail -1)"
+  sleep 1
+}
+M=$(ls "$V/Meetings" | sed -n 1p); P=$(ls "$V/People" | sed -n 1p); J=$(ls "$V/Projects" | sed -n 1p); C=$(ls "$V/Customers" | sed -n 1p)
+for run in 1 2 3; do
+  edit "Meetings/$M" "Follow-up noted in run $run."
+  edit "People/$P" "Prefers email, run $run."
+  edit "Projects/$J" "Status checked in run $run."
+  edit "Customers/$C" "Renewal discussed in run $run."
+done
