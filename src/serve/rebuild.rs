@@ -14,10 +14,10 @@
 //!   only when the outcome differs.
 //! - **Lists.** The home page and tags index; the folder page and the tag pages (old and new tags, with
 //!   their parents) of each edited note; the stub pages of names an edited note links to.
-//! - **CRM.** An account, person, meeting or topic has changed when its derived record differs or its
-//!   own note is shown-elsewhere; a brief, person or topic page is rendered again when its record or one
-//!   it shows (contacts, meetings, accounts, topics) has changed, or when a note it quotes is
-//!   shown-elsewhere; the accounts, people, topics and timeline lists when a record of their kind has.
+//! - **CRM.** An account, person, meeting or topic record has changed when the derived record differs; a
+//!   brief, person or topic page is rendered again when its record or one it shows (contacts, meetings,
+//!   accounts, topics) has changed, or when a note it quotes (its own, tasks, mentions) is shown
+//!   elsewhere; the accounts, people, topics and timeline lists when a record they show has.
 //! - **Search.** The documents of the edited notes and of notes whose account or person record changed.
 
 use crate::crm::Crm;
@@ -280,25 +280,28 @@ fn lists(old: &Index, new: State<'_>, edited: &BTreeSet<NoteIdx>, scope: &mut Sc
     }
 }
 
-/// Brief, person, topic and CRM list pages whose records or quoted notes changed.
+/// Brief, person, topic and CRM list pages whose records or quoted notes changed. A record is what the
+/// lists and the other pages show of an account, person, meeting or topic; a page of its own also
+/// quotes its note.
 fn crm(old: &Crm, new: State<'_>, shown: &BTreeSet<NoteIdx>, scope: &mut Scope) {
     let crm = new.crm;
     let plan = new.plan;
     let quoted = |n: &NoteIdx| shown.contains(n);
     let accounts: Vec<bool> = (0..crm.accounts.len())
-        .map(|a| old.accounts[a] != crm.accounts[a] || quoted(&crm.accounts[a].note))
+        .map(|a| old.accounts[a] != crm.accounts[a])
         .collect();
     let people: Vec<bool> = (0..crm.people.len())
-        .map(|p| old.people[p] != crm.people[p] || crm.people[p].note.as_ref().is_some_and(quoted))
+        .map(|p| old.people[p] != crm.people[p])
         .collect();
     let meetings: Vec<bool> = (0..crm.meetings.len())
-        .map(|m| old.meetings[m] != crm.meetings[m] || quoted(&crm.meetings[m].note))
+        .map(|m| old.meetings[m] != crm.meetings[m])
         .collect();
     let topics: Vec<bool> = (0..crm.topics.len())
-        .map(|t| old.topics[t] != crm.topics[t] || crm.topics[t].note.as_ref().is_some_and(quoted))
+        .map(|t| old.topics[t] != crm.topics[t])
         .collect();
     for (a, account) in crm.accounts.iter().enumerate() {
         let dirty = accounts[a]
+            || quoted(&account.note)
             || account.contacts.iter().any(|c| people[c.person])
             || account.meetings.iter().any(|&m| meetings[m])
             || account.topics.iter().any(|&t| topics[t])
@@ -313,25 +316,27 @@ fn crm(old: &Crm, new: State<'_>, shown: &BTreeSet<NoteIdx>, scope: &mut Scope) 
         }
     }
     for (p, person) in crm.people.iter().enumerate() {
-        let company_note = match person.company.as_ref().map(|c| &c.value) {
+        let company = match person.company.as_ref().map(|c| &c.value) {
             Some(crate::crm::Company::Note(n)) => quoted(n),
             Some(crate::crm::Company::Account(a)) => accounts[*a],
             _ => false,
         };
         let dirty = people[p]
-            || company_note
+            || company
+            || person.note.as_ref().is_some_and(quoted)
             || person.accounts.iter().any(|&a| accounts[a])
             || person.meetings.iter().any(|&m| meetings[m])
             || person.mentions.iter().any(quoted);
         if dirty {
             scope.others.insert(plan.people[p].clone());
         }
-        if let (true, Some(n)) = (people[p] || company_note, person.note) {
+        if let (true, Some(n)) = (people[p] || company, person.note) {
             scope.search.insert(n);
         }
     }
     for (t, topic) in crm.topics.iter().enumerate() {
         let dirty = topics[t]
+            || topic.note.as_ref().is_some_and(quoted)
             || topic.accounts.iter().any(|&a| accounts[a])
             || topic.meetings.iter().any(|&m| meetings[m])
             || topic.notes.iter().any(quoted);
@@ -632,7 +637,7 @@ mod tests {
             &vault,
             &[(
                 "Meetings/2026-11-02.md",
-                "---\ntype: meeting\n---\nWith [[Acme]] and [[Ann Lee]]. Talked pricing.\n",
+                "---\ntype: meeting\n---\nWith [[Acme]] and [[Ann Lee]] about pricing. Talked renewal.\n",
             )],
         ));
         let pages = others(&old.edit(&new, &["Meetings/2026-11-02.md"]));
