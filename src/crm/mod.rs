@@ -198,6 +198,18 @@ pub struct Crm {
     /// Lookup key of a person's name → the person.
     pub person_by_key: HashMap<String, PersonIdx>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Per note: what was read of its markdown structure, kept so that `dossier serve` reuses it for
+    /// the notes an edit left as they were ([`build_reusing`]).
+    #[serde(skip)]
+    pub structures: Vec<std::sync::Arc<NoteStructure>>,
+}
+
+/// What the CRM reads of a note's markdown: its tables, and (when asked) its first sentence. Parsing
+/// every note for these was most of the CRM stage; they depend on the note's text alone.
+#[derive(Debug, Default)]
+pub struct NoteStructure {
+    tables: Vec<structure::Table>,
+    lead: std::sync::OnceLock<Option<String>>,
 }
 
 impl Crm {
@@ -404,7 +416,11 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     fn text(&self, note: NoteIdx) -> &str {
-        self.texts[note].get_or_init(|| scan::strip_comments(&self.index.notes[note].text))
+        let text = &self.index.notes[note].text;
+        if !text.contains("%%") {
+            return text;
+        }
+        self.texts[note].get_or_init(|| scan::strip_comments(text))
     }
 
     fn line(&self, note: NoteIdx, offset: usize) -> u32 {
@@ -508,8 +524,20 @@ impl Builder<'_> {
 /// Builds the CRM view. Never fails; contradictions and vault-wide task queries on account notes become
 /// hints.
 pub fn build(index: &Index, config: &Config, today: NaiveDate) -> Crm {
+    build_reusing(index, config, today, None)
+}
+
+/// Like [`build`], reusing from `prior` (an earlier Index and its CRM view) the structure of every note
+/// whose text has not changed.
+pub fn build_reusing(
+    index: &Index,
+    config: &Config,
+    today: NaiveDate,
+    prior: Option<(&Index, &Crm)>,
+) -> Crm {
     let crm_config = &config.crm;
     let n = index.notes.len();
+    let structures = structures(index, prior);
     let mut b = Builder {
         index,
         config,
@@ -522,6 +550,7 @@ pub fn build(index: &Index, config: &Config, today: NaiveDate) -> Crm {
                 .iter()
                 .map(|note| note_type(note, config))
                 .collect(),
+            structures,
             ..Crm::default()
         },
         roles: Vec::new(),
@@ -826,13 +855,39 @@ fn read_contact_sections(b: &mut Builder<'_>, a: AccountIdx) {
     }
 }
 
+/// Each note's structure, in parallel: taken from `prior` where the note's text is the same.
+fn structures(index: &Index, prior: Option<(&Index, &Crm)>) -> Vec<std::sync::Arc<NoteStructure>> {
+    use rayon::prelude::*;
+    index
+        .notes
+        .par_iter()
+        .map(|note| {
+            let kept = prior.and_then(|(old, crm)| {
+                let j = old.note_by_path(note.id.as_str())?;
+                (old.notes[j].text == note.text).then(|| crm.structures.get(j).cloned())?
+            });
+            kept.unwrap_or_else(|| {
+                let text = if note.text.contains("%%") {
+                    std::borrow::Cow::Owned(scan::strip_comments(&note.text))
+                } else {
+                    std::borrow::Cow::Borrowed(note.text.as_str())
+                };
+                std::sync::Arc::new(NoteStructure {
+                    tables: structure::tables(&text, note.body_start..note.text.len()),
+                    lead: std::sync::OnceLock::new(),
+                })
+            })
+        })
+        .collect()
+}
+
 /// `Person | Role | Company` tables anywhere: each row a source of role and company; in an account
 /// note, each person a contact.
 fn read_tables(b: &mut Builder<'_>, n: NoteIdx) {
     let note = &b.index.notes[n];
-    let tables = structure::tables(b.text(n), note.body_start..note.text.len());
+    let structure = b.crm.structures[n].clone();
     let account = b.crm.account_of.get(&n).copied();
-    for table in tables {
+    for table in &structure.tables {
         let Some(who_col) = table.column(&["person", "name", "contact", "who", "people"]) else {
             continue;
         };
@@ -1040,7 +1095,10 @@ fn connect_meetings(b: &mut Builder<'_>) {
     for m in 0..b.crm.meetings.len() {
         if b.crm.meetings[m].gist.is_none() {
             let n = b.crm.meetings[m].note;
-            b.crm.meetings[m].gist = structure::first_sentence(&index.notes[n], b.text(n), 160);
+            b.crm.meetings[m].gist = b.crm.structures[n]
+                .lead
+                .get_or_init(|| structure::first_sentence(&index.notes[n], b.text(n), 160))
+                .clone();
         }
         for &a in &b.crm.meetings[m].accounts.clone() {
             b.crm.accounts[a].meetings.push(m);
@@ -1332,8 +1390,8 @@ fn staleness(b: &mut Builder<'_>) {
             b.crm.accounts[a].changed_since = changed.into_iter().map(|(_, t)| t).collect();
         }
         // Front matter against the note's own status table.
-        let text = b.text(n).to_string();
-        for table in structure::tables(&text, note.body_start..note.text.len()) {
+        let structure = b.crm.structures[n].clone();
+        for table in &structure.tables {
             for row in &table.rows {
                 let [field, value, ..] = row.as_slice() else {
                     continue;

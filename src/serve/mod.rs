@@ -126,7 +126,12 @@ impl Session {
         let index = Index::build(vault);
         diagnostics.extend(index.diagnostics.iter().cloned());
         let today = crate::build_date(config);
-        let crm = crm::build(&index, config, today);
+        let prior = self
+            .prev
+            .as_ref()
+            .filter(|_| !all)
+            .map(|p| (&p.index, &p.crm));
+        let crm = crm::build_reusing(&index, config, today, prior);
         diagnostics.extend(crm.diagnostics.iter().cloned());
         let plan = Plan::build(&index, &crm);
         let templater = match (&self.templater, all) {
