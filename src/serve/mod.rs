@@ -107,9 +107,12 @@ impl Session {
     }
 
     /// Rebuilds after a change; `all` forces every page (theme or config changed). On error the site in
-    /// memory is left as it was.
+    /// memory is left as it was, and the next rebuild renders every page: the notes the failed one read
+    /// again are no longer "changed" for the cache, so comparing against the last good build would miss
+    /// them.
     pub fn rebuild(&mut self, all: bool) -> Result<Rebuilt, BuildError> {
         let start = Instant::now();
+        let prev = self.prev.take();
         let config = &self.config;
         let (vault, reread) =
             vault::load_cached(config, &mut self.cache).map_err(|source| BuildError::Vault {
@@ -126,11 +129,7 @@ impl Session {
         let index = Index::build(vault);
         diagnostics.extend(index.diagnostics.iter().cloned());
         let today = crate::build_date(config);
-        let prior = self
-            .prev
-            .as_ref()
-            .filter(|_| !all)
-            .map(|p| (&p.index, &p.crm));
+        let prior = prev.as_ref().filter(|_| !all).map(|p| (&p.index, &p.crm));
         let crm = crm::build_reusing(&index, config, today, prior);
         diagnostics.extend(crm.diagnostics.iter().cloned());
         let plan = Plan::build(&index, &crm);
@@ -139,7 +138,7 @@ impl Session {
             _ => Arc::new(site::Templater::new(config)?),
         };
         let pages = crate::dataview::Pages::build(&index);
-        let scope = match (&self.prev, all) {
+        let scope = match (&prev, all) {
             (Some(prev), false) => rebuild::affected(
                 rebuild::State {
                     index: &prev.index,
