@@ -288,10 +288,9 @@ fn merge_search(
     fresh: Vec<SearchDoc>,
     note_count: usize,
 ) -> bool {
-    let selected: Vec<usize> = notes.iter().copied().filter(|&i| i < note_count).collect();
     let mut fresh = fresh.into_iter();
     let mut changed = false;
-    for &i in &selected {
+    for &i in notes.iter().filter(|&&i| i < note_count) {
         let Some(doc) = fresh.next() else { break };
         if let Some(slot) = docs.get_mut(i) {
             changed |= !same_doc(slot, &doc);

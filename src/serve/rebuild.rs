@@ -95,7 +95,8 @@ pub fn affected(
         notes: shown.iter().chain(&targets).copied().collect(),
         ..Scope::default()
     };
-    let data_changed = page_data_changed(old.index, new.index, edited.iter().chain(&targets));
+    let data_changed =
+        page_data_changed(old.index, new.index, pages, edited.iter().chain(&targets));
     let ctx = Context {
         index: new.index,
         pages,
@@ -175,13 +176,14 @@ fn link_targets(old: &Index, new: &Index, edited: &BTreeSet<NoteIdx>) -> BTreeSe
 
 /// Of `notes`, those whose Dataview page data (fields, `file.*`, tasks) differs between the two
 /// Indexes: an edit that leaves a note's links alone leaves its targets' inlinks, and so their page
-/// data, as they were.
+/// data, as they were. `new_pages` are the new Index's, which the queries run again then reuse.
 fn page_data_changed<'n>(
     old: &Index,
     new: &Index,
+    new_pages: &Pages,
     notes: impl Iterator<Item = &'n NoteIdx>,
 ) -> BTreeSet<NoteIdx> {
-    let (old_pages, new_pages) = (Pages::build(old), Pages::build(new));
+    let old_pages = Pages::build(old);
     notes
         .copied()
         .filter(|&n| old_pages.value(old, n) != new_pages.value(new, n))
