@@ -25,7 +25,7 @@ edit() { # file, line to append
   sleep 1
 }
 M=$(ls "$V/Meetings" | sed -n 1p); P=$(ls "$V/People" | sed -n 1p); J=$(ls "$V/Projects" | sed -n 1p); C=$(ls "$V/Customers" | sed -n 1p)
-for run in 1 2 3; do
+for run in $(seq 1 "${ROUNDS:-3}"); do
   edit "Meetings/$M" "Follow-up noted in run $run."
   edit "People/$P" "Prefers email, run $run."
   edit "Projects/$J" "Status checked in run $run."

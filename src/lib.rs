@@ -14,6 +14,7 @@ pub mod init;
 pub mod render;
 pub mod serve;
 pub mod site;
+pub mod timing;
 pub mod value;
 pub mod vault;
 

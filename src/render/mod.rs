@@ -280,11 +280,13 @@ pub fn render_each<E: Send>(
 ) -> Result<Rendered, E> {
     use rayon::prelude::*;
     let plan = Plan::build(index, crm);
+    let mut laps = crate::timing::Laps::new("render");
     let pages = crate::dataview::Pages::build(index);
     let mut r = Renderer::new(index, crm, &plan, &pages, config, today, LinkMode::Site);
     if only.trace {
         r = r.trace();
     }
+    laps.mark("plan");
     let selected: Vec<NoteIdx> = match &only.notes {
         Some(set) => set
             .iter()
@@ -312,10 +314,13 @@ pub fn render_each<E: Send>(
         }
         emit(page)
     })?;
+    laps.mark("notes");
     context::index_pages(&r, only)
         .into_par_iter()
         .try_for_each(emit)?;
+    laps.mark("lists");
     crm::pages(&r, only, &emit)?;
+    laps.mark("crm");
     let mut out = Rendered {
         title: config.title.clone(),
         base_url: config.base_url.clone(),
@@ -329,6 +334,7 @@ pub fn render_each<E: Send>(
             .unwrap_or_else(std::sync::PoisonError::into_inner),
         ..Rendered::default()
     };
+    laps.mark("search");
     out.page_paths.sort();
     out.copies = plan
         .attachments

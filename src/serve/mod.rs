@@ -112,6 +112,7 @@ impl Session {
     /// them.
     pub fn rebuild(&mut self, all: bool) -> Result<Rebuilt, BuildError> {
         let start = Instant::now();
+        let mut laps = crate::timing::Laps::new("serve");
         let prev = self.prev.take();
         let config = &self.config;
         let (vault, reread) =
@@ -119,6 +120,7 @@ impl Session {
                 path: config.vault.clone(),
                 source,
             })?;
+        laps.mark("load");
         let mut diagnostics = vault.diagnostics.clone();
         diagnostics.extend(
             vault
@@ -127,12 +129,15 @@ impl Session {
                 .flat_map(|n| n.diagnostics.iter().cloned()),
         );
         let index = Index::build(vault);
+        laps.mark("index");
         diagnostics.extend(index.diagnostics.iter().cloned());
         let today = crate::build_date(config);
         let prior = prev.as_ref().filter(|_| !all).map(|p| (&p.index, &p.crm));
         let crm = crm::build_reusing(&index, config, today, prior);
+        laps.mark("crm");
         diagnostics.extend(crm.diagnostics.iter().cloned());
         let plan = Plan::build(&index, &crm);
+        laps.mark("plan");
         let templater = match (&self.templater, all) {
             (Some(t), false) => t.clone(),
             _ => Arc::new(site::Templater::new(config)?),
@@ -158,6 +163,7 @@ impl Session {
             _ => Affected::All,
         };
         drop(pages);
+        laps.mark("affected");
         let selection = match &scope {
             Affected::All => Selection {
                 trace: true,
@@ -171,6 +177,7 @@ impl Session {
             },
         };
         let mut rendered = render::render_some(&index, &crm, config, today, &selection);
+        laps.mark("render");
         let note_pages = selection
             .notes
             .as_ref()
@@ -185,6 +192,7 @@ impl Session {
                 .map(|page| templater.page(page))
                 .collect::<Result<_, site::SiteError>>()?
         };
+        laps.mark("template");
         let mut changed = 0;
         let full = matches!(scope, Affected::All);
         if full {
@@ -257,6 +265,7 @@ impl Session {
         diagnostics.sort();
         diagnostics.dedup();
         self.templater = Some(templater);
+        laps.mark("merge");
         let rebuilt = Rebuilt {
             full,
             notes_read: reread.len(),

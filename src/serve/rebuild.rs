@@ -21,12 +21,12 @@
 //! - **Search.** The documents of the edited notes and of notes whose account or person record changed.
 
 use crate::crm::Crm;
-use crate::dataview::trace::Traced;
+use crate::dataview::trace::{PageDiff, Traced};
 use crate::dataview::{Context, Pages};
 use crate::index::{Index, NoteIdx, Target};
 use crate::render::{plan, Plan};
 use chrono::NaiveDate;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The site's state on one side of a change.
 #[derive(Clone, Copy)]
@@ -175,18 +175,27 @@ fn link_targets(old: &Index, new: &Index, edited: &BTreeSet<NoteIdx>) -> BTreeSe
 }
 
 /// Of `notes`, those whose Dataview page data (fields, `file.*`, tasks) differs between the two
-/// Indexes: an edit that leaves a note's links alone leaves its targets' inlinks, and so their page
-/// data, as they were. `new_pages` are the new Index's, which the queries run again then reuse.
+/// Indexes, with the keys that differ: an edit that leaves a note's links alone leaves its targets'
+/// inlinks, and so their page data, as they were. `new_pages` are the new Index's, which the queries
+/// run again then reuse.
 fn page_data_changed<'n>(
     old: &Index,
     new: &Index,
     new_pages: &Pages,
     notes: impl Iterator<Item = &'n NoteIdx>,
-) -> BTreeSet<NoteIdx> {
+) -> BTreeMap<NoteIdx, PageDiff> {
     let old_pages = Pages::build(old);
     notes
         .copied()
-        .filter(|&n| old_pages.value(old, n) != new_pages.value(new, n))
+        .filter_map(|n| {
+            let mut diff = PageDiff::between(old_pages.value(old, n), new_pages.value(new, n));
+            // TASK results are built from the list items themselves.
+            if old.notes[n].list_items != new.notes[n].list_items {
+                let d = diff.get_or_insert_with(PageDiff::default);
+                d.file.extend(["lists".to_string(), "tasks".to_string()]);
+            }
+            diff.map(|d| (n, d))
+        })
         .collect()
 }
 
@@ -200,7 +209,7 @@ fn queries(
     new: State<'_>,
     traces: &Traces,
     ctx: &Context<'_>,
-    data_changed: &BTreeSet<NoteIdx>,
+    data_changed: &BTreeMap<NoteIdx, PageDiff>,
     edited: &BTreeSet<NoteIdx>,
     scope: &mut Scope,
 ) {
@@ -535,7 +544,8 @@ mod tests {
     #[test]
     fn a_query_page_is_rendered_again_only_when_its_result_changes() {
         let old = Built::new(&QUERIES);
-        // Bolt is read by the folder query, but its text changes nothing either query shows.
+        // Both queries read Bolt, but its new text changes only `file.size`, which neither names: neither
+        // runs again.
         let new = Built::new(&with(
             &QUERIES,
             &[(
@@ -548,7 +558,19 @@ mod tests {
         let Affected::Some(scope) = &a else {
             panic!("partial")
         };
-        assert_eq!(scope.retraced.len(), 2, "both queries ran again: {scope:?}");
+        assert!(scope.retraced.is_empty(), "{:?}", scope.retraced);
+        // Its `stage` is named by the folder query, which runs again, to the same result.
+        let new = Built::new(&with(
+            &QUERIES,
+            &[("Deals/Bolt.md", "---\nstage: lost\n---\nBolt deal. #deal")],
+        ));
+        let a = old.edit(&new, &["Deals/Bolt.md"]);
+        assert_eq!(notes(&new, &a), ["Bolt"]);
+        let Affected::Some(scope) = &a else {
+            panic!("partial")
+        };
+        assert_eq!(scope.retraced.len(), 1, "{:?}", scope.retraced);
+        assert_eq!(scope.retraced[0].0, "notes/open.html");
         // Bolt now matches the WHERE: the folder query's page changes.
         let new = Built::new(&with(
             &QUERIES,
@@ -587,6 +609,36 @@ mod tests {
             panic!("partial")
         };
         assert!(scope.retraced.is_empty(), "{:?}", scope.retraced);
+    }
+
+    #[test]
+    fn a_note_leaving_a_link_source_is_caught_though_the_query_names_no_link() {
+        let vault = [
+            ("Hub.md", "The hub."),
+            ("Queries/Q.md", "```dataview\nTASK FROM [[Hub]]\n```\n"),
+            ("Work/A.md", "See [[Hub]].\n\n- [ ] call back\n"),
+            ("Work/B.md", "Unrelated.\n\n- [ ] file it\n"),
+        ];
+        let old = Built::new(&vault);
+        // A no longer links to Hub: its task leaves Q's list, though the query names only the tasks.
+        // (Hub is rendered again for its backlinks.)
+        let new = Built::new(&with(
+            &vault,
+            &[("Work/A.md", "See nothing.\n\n- [ ] call back\n")],
+        ));
+        assert_eq!(
+            notes(&new, &old.edit(&new, &["Work/A.md"])),
+            ["Hub", "Q", "A"]
+        );
+        // B starts linking to Hub: its task joins.
+        let new = Built::new(&with(
+            &vault,
+            &[("Work/B.md", "About [[Hub]].\n\n- [ ] file it\n")],
+        ));
+        assert_eq!(
+            notes(&new, &old.edit(&new, &["Work/B.md"])),
+            ["Hub", "Q", "B"]
+        );
     }
 
     #[test]

@@ -90,7 +90,9 @@ pub fn load_cached(
 ) -> Result<(Vault, Vec<String>), std::io::Error> {
     use rayon::prelude::*;
     let mut diagnostics = Vec::new();
+    let mut laps = crate::timing::Laps::new("load");
     let found = walk::walk(&config.vault, &mut diagnostics)?;
+    laps.mark("walk");
     let exclusions = exclude::Exclusions::new(&config.exclude);
     let mut excluded = Vec::new();
     let mut excluded_notes = Vec::new();
@@ -132,6 +134,7 @@ pub fn load_cached(
             }
         })
         .collect();
+    laps.mark("stat+read");
     let mut notes = Vec::with_capacity(parsed.len());
     let mut reread = Vec::new();
     let mut kept = std::collections::HashMap::with_capacity(parsed.len());
@@ -150,6 +153,7 @@ pub fn load_cached(
         }
     }
     cache.notes = kept;
+    laps.mark("keep");
     excluded.sort();
     excluded_aliases.sort();
     excluded_aliases.dedup();
