@@ -19,7 +19,7 @@ fn crm_of(notes: &[(&str, &str)]) -> (Index, Crm) {
         .collect();
     notes.sort_by(|a, b| a.id.cmp(&b.id));
     let index = Index::build(Vault {
-        notes,
+        notes: notes.into_iter().map(std::sync::Arc::new).collect(),
         attachments: vec![],
         excluded: vec![],
         excluded_aliases: vec![],

@@ -52,7 +52,7 @@ pub struct Backlink {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Index {
     /// Published notes sorted by path.
-    pub notes: Vec<Note>,
+    pub notes: Vec<std::sync::Arc<Note>>,
     pub attachments: Vec<Attachment>,
     /// Per note, per `LinkRef` (same order as `Note::links`): what it resolves to.
     pub links: Vec<Vec<Resolved>>,
@@ -67,9 +67,12 @@ pub struct Index {
     /// Attachments linked or embedded by published notes.
     pub used_attachments: Vec<usize>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The aliases of excluded notes (from `Vault::excluded_aliases`).
+    #[serde(skip)]
+    excluded_aliases: Vec<String>,
     /// The name tables `resolve` uses.
     #[serde(skip)]
-    names: names::Names,
+    names: std::sync::Arc<names::Names>,
 }
 
 impl Index {
@@ -84,47 +87,8 @@ impl Index {
             ..
         } = vault;
         let table = names::Names::build(&notes, &attachments, &excluded, &excluded_aliases);
-
-        // Link values in fields, resolved in place (§9.9).
-        let field_targets: Vec<std::collections::HashMap<String, String>> = notes
-            .par_iter()
-            .enumerate()
-            .map(|(i, note)| {
-                let mut map = std::collections::HashMap::new();
-                let mut visit = |v: &Value| {
-                    collect_link_paths(v, &mut |p: &str| {
-                        if let Target::Note(t) =
-                            resolve::resolve(&table, &notes, Some(i), p, false).target
-                        {
-                            map.insert(p.to_string(), notes[t].id.as_str().to_string());
-                        }
-                    })
-                };
-                note.frontmatter.fields.values().for_each(&mut visit);
-                note.fields.iter().for_each(|f| visit(&f.value));
-                note.list_items
-                    .iter()
-                    .flat_map(|it| it.fields.values())
-                    .for_each(&mut visit);
-                map
-            })
-            .collect();
-        notes
-            .par_iter_mut()
-            .zip(field_targets)
-            .for_each(|(note, map)| {
-                if map.is_empty() {
-                    return;
-                }
-                let fix = |v: &mut Value| resolve_link_values(v, &map);
-                note.frontmatter.fields.values_mut().for_each(fix);
-                note.fields.iter_mut().for_each(|f| fix(&mut f.value));
-                note.list_items
-                    .iter_mut()
-                    .flat_map(|it| it.fields.values_mut())
-                    .for_each(fix);
-            });
-
+        let all: Vec<NoteIdx> = (0..notes.len()).collect();
+        resolve_fields(&table, &mut notes, &all);
         let per_note: Vec<(Vec<Resolved>, Vec<Diagnostic>)> = notes
             .par_iter()
             .enumerate()
@@ -136,7 +100,104 @@ impl Index {
             links.push(l);
             diagnostics.extend(d);
         }
+        diagnostics.sort();
+        Index::gather(
+            notes,
+            attachments,
+            links,
+            excluded,
+            excluded_aliases,
+            diagnostics,
+            std::sync::Arc::new(table),
+        )
+    }
 
+    /// The index after an edit that kept every note, attachment and name (`dossier serve`): `prev`
+    /// with the notes at `edited` taken from `vault` and resolved again, along with the notes linking
+    /// to them (a heading they link to may have gone); every other note, its resolved links and the
+    /// name tables are shared with `prev`. Gives `vault` back when the notes, an alias, the
+    /// attachments or the excluded names changed: links anywhere may then resolve differently, and
+    /// [`Index::build`] must run. The result is the index `build` would make of `vault`.
+    pub fn update(prev: &Index, vault: Vault, edited: &[NoteIdx]) -> Result<Index, Vault> {
+        use rayon::prelude::*;
+        let same_names = vault.notes.len() == prev.notes.len()
+            && vault.attachments == prev.attachments
+            && vault.excluded == prev.excluded
+            && vault.excluded_aliases == prev.excluded_aliases
+            && edited.iter().all(|&i| i < prev.notes.len())
+            && vault
+                .notes
+                .iter()
+                .zip(&prev.notes)
+                .all(|(a, b)| a.id == b.id)
+            && edited
+                .iter()
+                .all(|&i| vault.notes[i].aliases == prev.notes[i].aliases);
+        if !same_names {
+            return Err(vault);
+        }
+        let Vault {
+            notes: fresh,
+            attachments,
+            excluded,
+            excluded_aliases,
+            ..
+        } = vault;
+        let table = prev.names.clone();
+        let mut notes = prev.notes.clone();
+        for &i in edited {
+            notes[i] = fresh[i].clone();
+        }
+        drop(fresh);
+        resolve_fields(&table, &mut notes, edited);
+        // The edited notes, and the notes whose links land in them.
+        let mut again: Vec<NoteIdx> = edited.to_vec();
+        again.extend(
+            edited
+                .iter()
+                .flat_map(|&e| prev.backlinks[e].iter().map(|b| b.from)),
+        );
+        again.sort_unstable();
+        again.dedup();
+        let redone: Vec<(Vec<Resolved>, Vec<Diagnostic>)> = again
+            .par_iter()
+            .map(|&i| resolve_note_links(&table, &notes, i, &notes[i]))
+            .collect();
+        let mut links = prev.links.clone();
+        let paths: std::collections::HashSet<&str> =
+            again.iter().map(|&i| notes[i].id.as_str()).collect();
+        let mut diagnostics: Vec<Diagnostic> = prev
+            .diagnostics
+            .iter()
+            .filter(|d| !paths.contains(d.path.as_str()))
+            .cloned()
+            .collect();
+        for (&i, (l, d)) in again.iter().zip(redone) {
+            links[i] = l;
+            diagnostics.extend(d);
+        }
+        diagnostics.sort();
+        Ok(Index::gather(
+            notes,
+            attachments,
+            links,
+            excluded,
+            excluded_aliases,
+            diagnostics,
+            table,
+        ))
+    }
+
+    /// The index around resolved links: backlinks, unresolved names, used attachments and tags.
+    fn gather(
+        notes: Vec<std::sync::Arc<Note>>,
+        attachments: Vec<Attachment>,
+        links: Vec<Vec<Resolved>>,
+        excluded: Vec<String>,
+        excluded_aliases: Vec<String>,
+        diagnostics: Vec<Diagnostic>,
+        names: std::sync::Arc<names::Names>,
+    ) -> Index {
         let mut backlinks = vec![Vec::new(); notes.len()];
         let mut unresolved: BTreeMap<String, Vec<Backlink>> = BTreeMap::new();
         let mut unresolved_keys: std::collections::HashMap<String, String> = Default::default();
@@ -180,7 +241,6 @@ impl Index {
             list.sort_unstable();
             list.dedup();
         }
-        diagnostics.sort();
         Index {
             notes,
             attachments,
@@ -189,9 +249,10 @@ impl Index {
             tags,
             unresolved,
             excluded,
+            excluded_aliases,
             used_attachments,
             diagnostics,
-            names: table,
+            names,
         }
     }
 
@@ -223,6 +284,53 @@ impl Index {
         from.dedup();
         from
     }
+}
+
+/// Resolves, in place, the link values in the front matter and fields of the notes at `which` (§9.9).
+/// A note shared with `dossier serve`'s parse cache is copied first.
+fn resolve_fields(table: &names::Names, notes: &mut [std::sync::Arc<Note>], which: &[NoteIdx]) {
+    use rayon::prelude::*;
+    let targets: Vec<std::collections::HashMap<String, String>> = which
+        .par_iter()
+        .map(|&i| {
+            let note = &notes[i];
+            let mut map = std::collections::HashMap::new();
+            let mut visit = |v: &Value| {
+                collect_link_paths(v, &mut |p: &str| {
+                    if let Target::Note(t) =
+                        resolve::resolve(table, notes, Some(i), p, false).target
+                    {
+                        map.insert(p.to_string(), notes[t].id.as_str().to_string());
+                    }
+                })
+            };
+            note.frontmatter.fields.values().for_each(&mut visit);
+            note.fields.iter().for_each(|f| visit(&f.value));
+            note.list_items
+                .iter()
+                .flat_map(|it| it.fields.values())
+                .for_each(&mut visit);
+            map
+        })
+        .collect();
+    let mut by_note: Vec<Option<std::collections::HashMap<String, String>>> =
+        (0..notes.len()).map(|_| None).collect();
+    for (&i, map) in which.iter().zip(targets) {
+        if !map.is_empty() {
+            by_note[i] = Some(map);
+        }
+    }
+    notes.par_iter_mut().zip(by_note).for_each(|(note, map)| {
+        let Some(map) = map else { return };
+        let note = std::sync::Arc::make_mut(note);
+        let fix = |v: &mut Value| resolve_link_values(v, &map);
+        note.frontmatter.fields.values_mut().for_each(fix);
+        note.fields.iter_mut().for_each(|f| fix(&mut f.value));
+        note.list_items
+            .iter_mut()
+            .flat_map(|it| it.fields.values_mut())
+            .for_each(fix);
+    });
 }
 
 /// Calls `f` with the path of every unresolved link value inside `v`.
@@ -274,7 +382,7 @@ pub fn anchor_of(target: &Note, subpath: &str) -> Option<String> {
 
 fn resolve_note_links(
     table: &names::Names,
-    notes: &[Note],
+    notes: &[std::sync::Arc<Note>],
     i: NoteIdx,
     note: &Note,
 ) -> (Vec<Resolved>, Vec<Diagnostic>) {
@@ -308,7 +416,7 @@ fn resolve_note_links(
                 ));
             }
             let target_note = match r.target {
-                Target::Note(t) => Some(&notes[t]),
+                Target::Note(t) => Some(&*notes[t]),
                 Target::SameNote => Some(note),
                 _ => None,
             };

@@ -62,7 +62,7 @@ pub struct Names {
 
 impl Names {
     pub fn build(
-        notes: &[Note],
+        notes: &[std::sync::Arc<Note>],
         attachments: &[Attachment],
         excluded: &[String],
         excluded_aliases: &[String],

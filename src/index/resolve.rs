@@ -47,7 +47,7 @@ pub fn unresolved_name(target: &str) -> String {
 
 /// Picks among notes of the same name: the linking note's own folder, else the shortest path (fewest
 /// folders, then alphabetical, so the choice is deterministic).
-fn pick(candidates: &[NoteIdx], from: Option<&Note>, notes: &[Note]) -> Resolution {
+fn pick(candidates: &[NoteIdx], from: Option<&Note>, notes: &[std::sync::Arc<Note>]) -> Resolution {
     if let [only] = candidates {
         return Resolution::plain(Target::Note(*only));
     }
@@ -85,12 +85,12 @@ fn pick(candidates: &[NoteIdx], from: Option<&Note>, notes: &[Note]) -> Resoluti
 /// `relative_first`: markdown links are relative to the linking note's folder first.
 pub fn resolve(
     names: &Names,
-    notes: &[Note],
+    notes: &[std::sync::Arc<Note>],
     from: Option<NoteIdx>,
     target: &str,
     relative_first: bool,
 ) -> Resolution {
-    let from_note = from.and_then(|i| notes.get(i));
+    let from_note = from.and_then(|i| notes.get(i)).map(|n| &**n);
     let raw = target.trim().replace('\\', "/");
     if raw.is_empty() {
         return Resolution::plain(Target::SameNote);

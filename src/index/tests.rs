@@ -18,7 +18,7 @@ fn vault(notes: &[(&str, &str)], attachments: &[&str], excluded: &[&str]) -> Vau
         .collect();
     notes.sort_by(|a, b| a.id.cmp(&b.id));
     Vault {
-        notes,
+        notes: notes.into_iter().map(std::sync::Arc::new).collect(),
         attachments: attachments
             .iter()
             .map(|p| Attachment {
@@ -243,4 +243,87 @@ fn tags_nest_and_field_links_resolve() {
         other => panic!("{other:?}"),
     }
     assert_eq!(index.resolve(0, "gordon"), Target::Note(1));
+}
+
+/// The whole index as data, to compare an updated index with a built one.
+fn dump(index: &Index) -> String {
+    format!(
+        "{}\n{:?}",
+        serde_json::to_string(index).expect("index serialises"),
+        index
+            .notes
+            .iter()
+            .map(|n| &n.frontmatter)
+            .collect::<Vec<_>>()
+    )
+}
+
+#[test]
+fn an_updated_index_is_the_index_built_from_scratch() {
+    let base: [(&str, &str); 5] = [
+        (
+            "Acme.md",
+            "---\nowner: \"[[Ann]]\"\n---\n# Acme\n## Plan\nSee [[Ann]] and [[Nowhere]]. #customer\n",
+        ),
+        ("People/Ann.md", "Works with [[Acme#Plan]] and [[Bob]].\n"),
+        ("People/Bob.md", "Knows [[Acme#Plan|the plan]]. #person\n\n- [ ] call [[Ann]]\n"),
+        ("Notes/Ideas.md", "About [[Elsewhere]] and ![[logo.png]].\n"),
+        ("Notes/Plain.md", "Nothing links here.\n"),
+    ];
+    let edits: [(&str, &str); 6] = [
+        // The heading others link to is gone: their anchors and warnings change.
+        (
+            "Acme.md",
+            "---\nowner: \"[[Bob]]\"\n---\n# Acme\nSee [[Ann]]. #customer #vip\n",
+        ),
+        // New links, to a note, a new unresolved name and an attachment; a field link.
+        (
+            "Notes/Plain.md",
+            "owner:: [[Ann]]\nNow about [[Acme]], [[Missing Thing]] and ![[logo.png]].\n",
+        ),
+        // Links dropped; a tag and a task gone.
+        ("People/Bob.md", "Nothing now.\n"),
+        // An unresolved name spelled differently than elsewhere.
+        ("Notes/Ideas.md", "About [[elsewhere]] and [[NOWHERE]].\n"),
+        // The text only.
+        (
+            "People/Ann.md",
+            "Works with [[Acme#Plan]] and [[Bob]]. More text.\n",
+        ),
+        // A heading that was missing appears.
+        ("Acme.md", "# Acme\n## Plan\n## Later\n"),
+    ];
+    let old = Index::build(vault(&base, &["logo.png"], &[]));
+    for (path, text) in edits {
+        let edited: Vec<(&str, &str)> = base
+            .iter()
+            .map(|&(p, t)| if p == path { (p, text) } else { (p, t) })
+            .collect();
+        let built = Index::build(vault(&edited, &["logo.png"], &[]));
+        let i = old.note_by_path(path).unwrap();
+        let updated = Index::update(&old, vault(&edited, &["logo.png"], &[]), &[i])
+            .unwrap_or_else(|_| panic!("{path}: names kept, so the index updates"));
+        assert_eq!(dump(&updated), dump(&built), "after editing {path}");
+    }
+}
+
+#[test]
+fn an_index_is_built_again_when_a_name_changes() {
+    let base = [("A.md", "See [[B]]."), ("B.md", "Plain.")];
+    let old = Index::build(vault(&base, &[], &[]));
+    let renamed = vault(&[("A.md", "See [[B]]."), ("C.md", "Plain.")], &[], &[]);
+    assert!(Index::update(&old, renamed, &[1]).is_err());
+    let aliased = vault(
+        &[
+            ("A.md", "See [[B]]."),
+            ("B.md", "---\naliases: [Bee]\n---\nPlain."),
+        ],
+        &[],
+        &[],
+    );
+    assert!(Index::update(&old, aliased, &[1]).is_err());
+    let attachment = vault(&base, &["new.png"], &[]);
+    assert!(Index::update(&old, attachment, &[]).is_err());
+    let excluded = vault(&base, &[], &["Private/X.md"]);
+    assert!(Index::update(&old, excluded, &[]).is_err());
 }

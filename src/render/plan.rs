@@ -195,7 +195,7 @@ mod tests {
         let mut notes = notes;
         notes.sort_by(|a, b| a.id.cmp(&b.id));
         let v = Vault {
-            notes,
+            notes: notes.into_iter().map(std::sync::Arc::new).collect(),
             attachments: vec![Attachment {
                 path: "Files/Photo One.PNG".into(),
                 size: 1,

@@ -128,7 +128,20 @@ impl Session {
                 .iter()
                 .flat_map(|n| n.diagnostics.iter().cloned()),
         );
-        let index = Index::build(vault);
+        // An edit that keeps every note and name updates the last index instead of building one.
+        let index = match prev.as_ref().filter(|_| !all) {
+            Some(p) => {
+                let edited: Option<Vec<usize>> =
+                    reread.iter().map(|r| p.index.note_by_path(r)).collect();
+                match edited {
+                    Some(edited) => {
+                        Index::update(&p.index, vault, &edited).unwrap_or_else(Index::build)
+                    }
+                    None => Index::build(vault),
+                }
+            }
+            None => Index::build(vault),
+        };
         laps.mark("index");
         diagnostics.extend(index.diagnostics.iter().cloned());
         let today = crate::build_date(config);

@@ -402,7 +402,7 @@ mod tests {
                 .collect();
             notes.sort_by(|a, b| a.id.cmp(&b.id));
             let index = Index::build(Vault {
-                notes,
+                notes: notes.into_iter().map(std::sync::Arc::new).collect(),
                 ..Vault::default()
             });
             let config = Config::default();

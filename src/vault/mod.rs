@@ -32,7 +32,7 @@ use serde::Serialize;
 /// Everything read from the vault folder. Notes and attachments are sorted by path.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Vault {
-    pub notes: Vec<Note>,
+    pub notes: Vec<std::sync::Arc<Note>>,
     pub attachments: Vec<Attachment>,
     /// Vault-relative paths of excluded notes and files (content dropped; links to them render as text).
     pub excluded: Vec<String>,
@@ -71,7 +71,7 @@ pub struct NoteCache {
     notes: std::collections::HashMap<String, (Stamp, ReadNote)>,
 }
 
-type ReadNote = Result<Note, Private>;
+type ReadNote = Result<std::sync::Arc<Note>, Private>;
 
 /// A note that is not published: its path, its aliases (for [`Vault::excluded_aliases`]) and, when it
 /// could not be read, why.
@@ -130,7 +130,11 @@ pub fn load_cached(
                 Some((old, note)) if *old == stamp && stamp.0.is_some() => {
                     (stamp, note.clone(), false)
                 }
-                _ => (stamp, read_note(f, &config.strip_sections), true),
+                _ => (
+                    stamp,
+                    read_note(f, &config.strip_sections).map(std::sync::Arc::new),
+                    true,
+                ),
             }
         })
         .collect();
