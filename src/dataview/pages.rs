@@ -6,7 +6,7 @@ use crate::index::{Index, NoteIdx, Target};
 use crate::value::{Date, Link, LinkKind, Value};
 use crate::vault::{ListItem, Note};
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 pub type Object = BTreeMap<String, Value>;
 
@@ -16,9 +16,10 @@ pub type Object = BTreeMap<String, Value>;
 #[derive(Debug, Default)]
 pub struct Pages {
     /// Per note, its page object (with `file`), as a `Value::Object` so that `this` borrows it.
-    pages: Vec<OnceLock<Value>>,
+    /// Shared, so that `dossier serve` carries the unchanged ones over to the next build ([`Pages::carry`]).
+    pages: Vec<OnceLock<Arc<Value>>>,
     /// Per note, its list items as objects (tasks and bullets, line order); `file.lists`.
-    items: Vec<OnceLock<Vec<Object>>>,
+    items: Vec<OnceLock<Arc<Vec<Object>>>>,
 }
 
 /// §9.4: lower case, whitespace runs as `-`, other punctuation removed.
@@ -425,12 +426,40 @@ impl Pages {
         }
     }
 
+    /// The page data of an index that differs from the one these pages were made for only in the
+    /// notes at `stale` (same notes, same order; `dossier serve` after an edit): the objects already
+    /// made for the other notes are shared, not made again. A note's page data is its own text and
+    /// fields, its resolved links and its inlinks, so `stale` must hold the edited notes and every
+    /// note they link to, before or after.
+    pub fn carry(&self, stale: &std::collections::BTreeSet<NoteIdx>) -> Pages {
+        fn cells<T>(
+            old: &[OnceLock<Arc<T>>],
+            stale: &std::collections::BTreeSet<NoteIdx>,
+        ) -> Vec<OnceLock<Arc<T>>> {
+            old.iter()
+                .enumerate()
+                .map(|(n, cell)| match cell.get() {
+                    Some(v) if !stale.contains(&n) => OnceLock::from(v.clone()),
+                    _ => OnceLock::new(),
+                })
+                .collect()
+        }
+        Pages {
+            pages: cells(&self.pages, stale),
+            items: cells(&self.items, stale),
+        }
+    }
+
     /// Note `n`'s page object as a value (`this`); `None` past the end. `index` must be the one the
     /// pages were made for.
     pub fn value(&self, index: &Index, n: NoteIdx) -> Option<&Value> {
         let cell = self.pages.get(n)?;
         super::trace::read(n);
-        Some(cell.get_or_init(|| Value::Object(page_object(index, n, self.items(index, n)))))
+        Some(
+            cell.get_or_init(|| {
+                Arc::new(Value::Object(page_object(index, n, self.items(index, n))))
+            }),
+        )
     }
 
     /// Note `n`'s page object.
@@ -446,7 +475,7 @@ impl Pages {
         super::trace::read(n);
         self.items
             .get(n)
-            .map_or(&[], |cell| cell.get_or_init(|| items(index, n)))
+            .map_or(&[], |cell| cell.get_or_init(|| Arc::new(items(index, n))))
     }
 }
 

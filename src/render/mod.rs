@@ -247,19 +247,35 @@ pub fn render_some(
     today: NaiveDate,
     only: &Selection,
 ) -> Rendered {
-    let pages = std::sync::Mutex::new(Vec::new());
+    let plan = Plan::build(index, crm);
+    let pages = crate::dataview::Pages::build(index);
+    render_some_prepared(index, crm, &plan, &pages, config, today, only)
+}
+
+/// [`render_some`] with the page plan and the Dataview page data already made (`dossier serve` makes
+/// them to decide what to render, and carries page data over from the last build).
+pub fn render_some_prepared(
+    index: &Index,
+    crm: &Crm,
+    plan: &Plan,
+    pages: &crate::dataview::Pages,
+    config: &Config,
+    today: NaiveDate,
+    only: &Selection,
+) -> Rendered {
+    let made = std::sync::Mutex::new(Vec::new());
     let collect = |page: Page| -> Result<(), std::convert::Infallible> {
-        pages
-            .lock()
+        made.lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .push(page);
         Ok(())
     };
-    let mut out = match render_each(index, crm, config, today, only, &collect) {
+    let mut out = match render_each_prepared(index, crm, plan, pages, config, today, only, &collect)
+    {
         Ok(out) => out,
         Err(never) => match never {},
     };
-    out.pages = pages
+    out.pages = made
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     out.pages.sort_by(|a, b| a.path.cmp(&b.path));
@@ -278,15 +294,29 @@ pub fn render_each<E: Send>(
     only: &Selection,
     sink: &(dyn Fn(Page) -> Result<(), E> + Sync),
 ) -> Result<Rendered, E> {
-    use rayon::prelude::*;
     let plan = Plan::build(index, crm);
-    let mut laps = crate::timing::Laps::new("render");
     let pages = crate::dataview::Pages::build(index);
-    let mut r = Renderer::new(index, crm, &plan, &pages, config, today, LinkMode::Site);
+    render_each_prepared(index, crm, &plan, &pages, config, today, only, sink)
+}
+
+/// [`render_each`] with the page plan and page data already made.
+#[allow(clippy::too_many_arguments)]
+pub fn render_each_prepared<E: Send>(
+    index: &Index,
+    crm: &Crm,
+    plan: &Plan,
+    pages: &crate::dataview::Pages,
+    config: &Config,
+    today: NaiveDate,
+    only: &Selection,
+    sink: &(dyn Fn(Page) -> Result<(), E> + Sync),
+) -> Result<Rendered, E> {
+    use rayon::prelude::*;
+    let mut laps = crate::timing::Laps::new("render");
+    let mut r = Renderer::new(index, crm, plan, pages, config, today, LinkMode::Site);
     if only.trace {
         r = r.trace();
     }
-    laps.mark("plan");
     let selected: Vec<NoteIdx> = match &only.notes {
         Some(set) => set
             .iter()

@@ -56,6 +56,8 @@ struct Previous {
     index: Index,
     crm: crm::Crm,
     plan: Plan,
+    /// The page data made for `index` so far (grows as queries ask).
+    pages: crate::dataview::Pages,
 }
 
 /// A serving session: the settings, the parse cache, the previous build and the site in memory.
@@ -128,19 +130,31 @@ impl Session {
                 .iter()
                 .flat_map(|n| n.diagnostics.iter().cloned()),
         );
-        // An edit that keeps every note and name updates the last index instead of building one.
+        // An edit that keeps every note and name updates the last index instead of building one, and
+        // keeps the page data of the notes it cannot reach.
+        let mut updated = None;
         let index = match prev.as_ref().filter(|_| !all) {
             Some(p) => {
                 let edited: Option<Vec<usize>> =
                     reread.iter().map(|r| p.index.note_by_path(r)).collect();
                 match edited {
-                    Some(edited) => {
-                        Index::update(&p.index, vault, &edited).unwrap_or_else(Index::build)
-                    }
+                    Some(edited) => match Index::update(&p.index, vault, &edited) {
+                        Ok(index) => {
+                            updated = Some(edited);
+                            index
+                        }
+                        Err(vault) => Index::build(vault),
+                    },
                     None => Index::build(vault),
                 }
             }
             None => Index::build(vault),
+        };
+        let pages = match (&prev, &updated) {
+            (Some(p), Some(edited)) => p
+                .pages
+                .carry(&rebuild::stale_pages(&p.index, &index, edited)),
+            _ => crate::dataview::Pages::build(&index),
         };
         laps.mark("index");
         diagnostics.extend(index.diagnostics.iter().cloned());
@@ -155,27 +169,27 @@ impl Session {
             (Some(t), false) => t.clone(),
             _ => Arc::new(site::Templater::new(config)?),
         };
-        let pages = crate::dataview::Pages::build(&index);
         let scope = match (&prev, all) {
             (Some(prev), false) => rebuild::affected(
                 rebuild::State {
                     index: &prev.index,
                     crm: &prev.crm,
                     plan: &prev.plan,
+                    pages: &prev.pages,
                 },
                 rebuild::State {
                     index: &index,
                     crm: &crm,
                     plan: &plan,
+                    pages: &pages,
                 },
                 &self.traces,
-                &pages,
                 today,
                 &reread,
             ),
             _ => Affected::All,
         };
-        drop(pages);
+        drop(prev);
         laps.mark("affected");
         let selection = match &scope {
             Affected::All => Selection {
@@ -189,18 +203,19 @@ impl Session {
                 trace: true,
             },
         };
-        let mut rendered = render::render_some(&index, &crm, config, today, &selection);
+        let mut rendered =
+            render::render_some_prepared(&index, &crm, &plan, &pages, config, today, &selection);
         laps.mark("render");
         let note_pages = selection
             .notes
             .as_ref()
             .map_or(index.notes.len(), |s| s.len());
         let other_pages = rendered.pages.len().saturating_sub(note_pages);
-        let pages = std::mem::take(&mut rendered.pages);
-        let made: HashSet<String> = pages.iter().map(|p| p.path.clone()).collect();
+        let made_pages = std::mem::take(&mut rendered.pages);
+        let made: HashSet<String> = made_pages.iter().map(|p| p.path.clone()).collect();
         let files: Vec<(String, Vec<u8>)> = {
             use rayon::prelude::*;
-            pages
+            made_pages
                 .into_par_iter()
                 .map(|page| templater.page(page))
                 .collect::<Result<_, site::SiteError>>()?
@@ -289,7 +304,12 @@ impl Session {
             elapsed: start.elapsed(),
             diagnostics,
         };
-        self.prev = Some(Previous { index, crm, plan });
+        self.prev = Some(Previous {
+            index,
+            crm,
+            plan,
+            pages,
+        });
         Ok(rebuilt)
     }
 }

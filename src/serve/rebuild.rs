@@ -34,6 +34,8 @@ pub struct State<'a> {
     pub index: &'a Index,
     pub crm: &'a Crm,
     pub plan: &'a Plan,
+    /// The Dataview page data of `index`.
+    pub pages: &'a Pages,
 }
 
 /// The Dataview runs recorded per page (output path), in the order they ran.
@@ -59,13 +61,12 @@ pub struct Scope {
     pub retraced: Vec<(String, usize, Traced)>,
 }
 
-/// What a change to the notes at `changed` (vault paths) affects. `pages` and `today` are the new
-/// Index's query data and the build date, for running queries again.
+/// What a change to the notes at `changed` (vault paths) affects. `today` is the build date, for
+/// running queries again.
 pub fn affected(
     old: State<'_>,
     new: State<'_>,
     traces: &Traces,
-    pages: &Pages,
     today: NaiveDate,
     changed: &[String],
 ) -> Affected {
@@ -95,11 +96,10 @@ pub fn affected(
         notes: shown.iter().chain(&targets).copied().collect(),
         ..Scope::default()
     };
-    let data_changed =
-        page_data_changed(old.index, new.index, pages, edited.iter().chain(&targets));
+    let data_changed = page_data_changed(old, new, edited.iter().chain(&targets));
     let ctx = Context {
         index: new.index,
-        pages,
+        pages: new.pages,
         this: None,
         today,
     };
@@ -160,6 +160,15 @@ fn shown_elsewhere(old: &Index, new: &Index, edited: &BTreeSet<NoteIdx>) -> BTre
     out
 }
 
+/// The notes whose Dataview page data an edit of `edited` (same notes before and after) can change:
+/// the edited notes and the notes they link to, before or after (their inlinks). For [`Pages::carry`].
+pub fn stale_pages(old: &Index, new: &Index, edited: &[NoteIdx]) -> BTreeSet<NoteIdx> {
+    let edited: BTreeSet<NoteIdx> = edited.iter().copied().collect();
+    let mut out = link_targets(old, new, &edited);
+    out.extend(edited);
+    out
+}
+
 /// The notes the edited notes link to, before or after: their inlinks and backlinks panels moved.
 fn link_targets(old: &Index, new: &Index, edited: &BTreeSet<NoteIdx>) -> BTreeSet<NoteIdx> {
     let mut out = BTreeSet::new();
@@ -176,21 +185,20 @@ fn link_targets(old: &Index, new: &Index, edited: &BTreeSet<NoteIdx>) -> BTreeSe
 
 /// Of `notes`, those whose Dataview page data (fields, `file.*`, tasks) differs between the two
 /// Indexes, with the keys that differ: an edit that leaves a note's links alone leaves its targets'
-/// inlinks, and so their page data, as they were. `new_pages` are the new Index's, which the queries
-/// run again then reuse.
+/// inlinks, and so their page data, as they were. The new page data is what the queries run again
+/// then read.
 fn page_data_changed<'n>(
-    old: &Index,
-    new: &Index,
-    new_pages: &Pages,
+    old: State<'_>,
+    new: State<'_>,
     notes: impl Iterator<Item = &'n NoteIdx>,
 ) -> BTreeMap<NoteIdx, PageDiff> {
-    let old_pages = Pages::build(old);
     notes
         .copied()
         .filter_map(|n| {
-            let mut diff = PageDiff::between(old_pages.value(old, n), new_pages.value(new, n));
+            let mut diff =
+                PageDiff::between(old.pages.value(old.index, n), new.pages.value(new.index, n));
             // TASK results are built from the list items themselves.
-            if old.notes[n].list_items != new.notes[n].list_items {
+            if old.index.notes[n].list_items != new.index.notes[n].list_items {
                 let d = diff.get_or_insert_with(PageDiff::default);
                 d.file.extend(["lists".to_string(), "tasks".to_string()]);
             }
@@ -385,6 +393,7 @@ mod tests {
         index: Index,
         crm: Crm,
         plan: Plan,
+        pages: Pages,
         traces: Traces,
     }
 
@@ -417,10 +426,12 @@ mod tests {
             for (page, run) in rendered.traces {
                 traces.entry(page).or_default().push(run);
             }
+            let pages = Pages::build(&index);
             Built {
                 index,
                 crm,
                 plan,
+                pages,
                 traces,
             }
         }
@@ -430,21 +441,14 @@ mod tests {
                 index: &self.index,
                 crm: &self.crm,
                 plan: &self.plan,
+                pages: &self.pages,
             }
         }
 
         /// What editing the notes at `paths` into `after` affects.
         fn edit(&self, after: &Built, paths: &[&str]) -> Affected {
-            let pages = Pages::build(&after.index);
             let changed: Vec<String> = paths.iter().map(|p| p.to_string()).collect();
-            affected(
-                self.state(),
-                after.state(),
-                &self.traces,
-                &pages,
-                today(),
-                &changed,
-            )
+            affected(self.state(), after.state(), &self.traces, today(), &changed)
         }
     }
 
