@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-note edits under `dossier serve` on the 10,000-note vault: starts the server on a copy of the
-# vault, appends a line to notes of each kind in turn, and prints the server's "rebuilt in" line for
-# each (see BENCHMARKS.md).
+# vault, appends a line to notes of each kind in turn, and prints for each the rebuild time the server
+# reports and, from benches/edit_latency.py, the time from the save to the live-reload event and to the
+# page fetched again (see BENCHMARKS.md). ROUNDS=3 by default.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source benches/common.sh
@@ -17,11 +18,12 @@ PID=$!
 trap 'kill $PID 2>/dev/null' EXIT
 for _ in $(seq 1 1200); do grep -q "serving on" "$LOG" && break; sleep 0.5; done
 grep -m1 "^built " "$LOG"
-edit() { # file, line to append
-  local n; n=$(grep -c "rebuilt in" "$LOG" || true)
-  printf '\n%s\n' "$2" >>"$V/$1"
+edit() { # file, line to append: the server's rebuild time, and save-to-reload as a browser sees it
+  local n latency
+  n=$(grep -c "rebuilt in" "$LOG" || true)
+  latency=$(python3 benches/edit_latency.py "$PORT" "$V/$1" "$2" /index.html)
   for _ in $(seq 1 600); do [ "$(grep -c 'rebuilt in' "$LOG" || true)" -gt "$n" ] && break; sleep 0.05; done
-  echo "$1: $(grep 'rebuilt in' "$LOG" | tail -1)"
+  echo "$1: $(grep 'rebuilt in' "$LOG" | tail -1 | sed 's/: [0-9]* of .*//'); $latency"
   sleep 1
 }
 M=$(ls "$V/Meetings" | sed -n 1p); P=$(ls "$V/People" | sed -n 1p); J=$(ls "$V/Projects" | sed -n 1p); C=$(ls "$V/Customers" | sed -n 1p)

@@ -330,7 +330,25 @@ fn inline<'n>(note: &'n Note, name: &str) -> impl Iterator<Item = &'n crate::vau
     let wanted = name.to_lowercase();
     note.fields
         .iter()
-        .filter(move |f| f.key.trim().to_lowercase().replace(' ', "-") == wanted)
+        .filter(move |f| field_key_is(&f.key, &wanted))
+}
+
+/// Whether a field key, trimmed, lower-cased and with spaces as `-`, is `wanted` (without allocating:
+/// every meeting's fields are compared with several names).
+fn field_key_is(key: &str, wanted: &str) -> bool {
+    let mut have =
+        key.trim()
+            .chars()
+            .flat_map(char::to_lowercase)
+            .map(|c| if c == ' ' { '-' } else { c });
+    let mut want = wanted.chars();
+    loop {
+        match (have.next(), want.next()) {
+            (None, None) => return true,
+            (Some(a), Some(b)) if a == b => {}
+            _ => return false,
+        }
+    }
 }
 
 /// A value as one line of text (links by their display or name).
@@ -537,7 +555,9 @@ pub fn build_reusing(
 ) -> Crm {
     let crm_config = &config.crm;
     let n = index.notes.len();
+    let mut laps = crate::timing::Laps::new("crm");
     let structures = structures(index, prior);
+    laps.mark("structures");
     let mut b = Builder {
         index,
         config,
@@ -626,6 +646,7 @@ pub fn build_reusing(
         });
     }
 
+    laps.mark("accounts+meetings");
     // People: person notes first, then everyone named as a contact or attendee.
     for i in 0..n {
         if is(b.type_of(i), &crm_config.person_types) {
@@ -634,23 +655,34 @@ pub fn build_reusing(
         }
     }
     read_people_notes(&mut b);
+    laps.mark("people notes");
     for a in 0..b.crm.accounts.len() {
         read_contact_sections(&mut b, a);
     }
+    laps.mark("contact sections");
     for i in 0..n {
         read_tables(&mut b, i);
     }
+    laps.mark("tables");
     for m in 0..b.crm.meetings.len() {
         read_attendees(&mut b, m);
     }
+    laps.mark("attendees");
     settle_people(&mut b);
+    laps.mark("settle");
 
     connect_meetings(&mut b);
+    laps.mark("connect meetings");
     account_tasks(&mut b);
+    laps.mark("tasks");
     account_projects(&mut b);
+    laps.mark("projects");
     build_topics(&mut b);
+    laps.mark("topics");
     staleness(&mut b);
+    laps.mark("staleness");
     task_query_hints(&mut b);
+    laps.mark("hints");
 
     let Builder {
         mut crm, contacts, ..
@@ -681,6 +713,7 @@ pub fn build_reusing(
     crm.person_of.values_mut().for_each(|p| *p = new_of[*p]);
     crm.person_by_key.values_mut().for_each(|p| *p = new_of[*p]);
     crm.diagnostics.sort();
+    laps.mark("people order");
     crm
 }
 
@@ -987,6 +1020,14 @@ fn settle_people(b: &mut Builder<'_>) {
         SourceKind::Table => 2,
         SourceKind::ContactList => 3,
     };
+    // Unresolved names by key, for the people without a note.
+    let mut unresolved: HashMap<String, Vec<NoteIdx>> = HashMap::new();
+    for (name, places) in &b.index.unresolved {
+        unresolved
+            .entry(key(name))
+            .or_default()
+            .extend(places.iter().map(|bl| bl.from));
+    }
     for p in 0..b.crm.people.len() {
         let mut roles = std::mem::take(&mut b.roles[p]);
         roles.sort_by_key(|s| (rank(s.source.kind), s.source.note, s.source.line));
@@ -998,13 +1039,10 @@ fn settle_people(b: &mut Builder<'_>) {
         let person = &b.crm.people[p];
         let mut mentions: Vec<NoteIdx> = match person.note {
             Some(note) => b.index.inlinks(note),
-            None => b
-                .index
-                .unresolved
-                .iter()
-                .filter(|(name, _)| key(name) == key(&person.name))
-                .flat_map(|(_, places)| places.iter().map(|bl| bl.from))
-                .collect(),
+            None => unresolved
+                .get(&key(&person.name))
+                .cloned()
+                .unwrap_or_default(),
         };
         mentions.sort_unstable();
         mentions.dedup();
@@ -1024,35 +1062,44 @@ fn settle_people(b: &mut Builder<'_>) {
 
 /// Which accounts each meeting is about, the account's own line on it, and each account's meetings.
 fn connect_meetings(b: &mut Builder<'_>) {
+    use rayon::prelude::*;
     let index = b.index;
-    for m in 0..b.crm.meetings.len() {
-        let n = b.crm.meetings[m].note;
-        let mut accounts: BTreeSet<AccountIdx> = index.links[n]
-            .iter()
-            .filter_map(|l| match l.target {
-                Target::Note(t) => b.crm.account_of.get(&t).copied(),
-                _ => None,
-            })
-            .collect();
-        for from in index.inlinks(n) {
-            if let Some(&a) = b.crm.account_of.get(&from) {
-                accounts.insert(a);
-            }
-        }
-        let note = &index.notes[n];
-        for field in ["customer", "account", "company"] {
-            let values: Vec<Value> = fm(note, field)
-                .cloned()
-                .into_iter()
-                .chain(inline(note, field).map(|f| f.value.clone()))
-                .collect();
-            for v in values {
-                if let Some(Company::Account(a)) = b.company(&v) {
-                    accounts.insert(a);
+    let accounts_of: Vec<Vec<AccountIdx>> = {
+        let b = &*b;
+        b.crm
+            .meetings
+            .par_iter()
+            .map(|meeting| {
+                let n = meeting.note;
+                let mut accounts: BTreeSet<AccountIdx> = index.links[n]
+                    .iter()
+                    .filter_map(|l| match l.target {
+                        Target::Note(t) => b.crm.account_of.get(&t).copied(),
+                        _ => None,
+                    })
+                    .collect();
+                for from in index.inlinks(n) {
+                    if let Some(&a) = b.crm.account_of.get(&from) {
+                        accounts.insert(a);
+                    }
                 }
-            }
-        }
-        b.crm.meetings[m].accounts = accounts.into_iter().collect();
+                let note = &index.notes[n];
+                for field in ["customer", "account", "company"] {
+                    let values = fm(note, field)
+                        .into_iter()
+                        .chain(inline(note, field).map(|f| &f.value));
+                    for v in values {
+                        if let Some(Company::Account(a)) = b.company(v) {
+                            accounts.insert(a);
+                        }
+                    }
+                }
+                accounts.into_iter().collect()
+            })
+            .collect()
+    };
+    for (meeting, accounts) in b.crm.meetings.iter_mut().zip(accounts_of) {
+        meeting.accounts = accounts;
     }
     // Context lines: `- 2026-11-12: [[Meeting]] - gist (via Name)` in the account's context sections.
     for a in 0..b.crm.accounts.len() {

@@ -6,6 +6,9 @@
 //! 2. `resolve`: each link of each note resolved once (in parallel), with its subpath's anchor.
 //! 3. Link values inside front matter and inline fields are resolved in place (DATAVIEW.md §9.9).
 //! 4. Backlinks, the tag tree, unresolved names and used attachments are gathered, sorted.
+//!
+//! Notes are shared (`Arc`): `dossier serve` makes the next index with [`Index::update`], which resolves
+//! again only the edited notes and the notes linking to them, and shares the rest with the last one.
 
 pub mod names;
 pub mod resolve;

@@ -1,7 +1,9 @@
 //! `dossier serve`: the site built in memory, served on loopback, rebuilt when the vault, theme or
 //! config changes, and reloaded in open browsers (server-sent events). Not a second pipeline: the same
 //! stages run, with parsed notes cached between builds (`vault::NoteCache`) and only the note pages a
-//! change can affect rendered again (`rebuild::affected`).
+//! change can affect rendered again (`rebuild::affected`). An edit that keeps every note and name
+//! updates the last index (`Index::update`) and carries over the Dataview page data of the notes it
+//! cannot reach (`Pages::carry`) instead of making them again.
 //!
 //! 1. [`Session::rebuild`] runs the pipeline and merges the changed files into the in-memory site.
 //! 2. `server` answers HTTP from the latest snapshot and injects the live-reload script into HTML.
