@@ -74,6 +74,22 @@ impl Claims {
 
 impl Plan {
     pub fn build(index: &Index, crm: &Crm) -> Plan {
+        use rayon::prelude::*;
+        // Slugs are made in parallel; paths are claimed in order, so collisions resolve the same way
+        // whatever the thread count.
+        let note_slugs: Vec<String> = index
+            .notes
+            .par_iter()
+            .map(|n| path_slug(n.id.as_str()))
+            .collect();
+        let person_slugs: Vec<String> = crm.people.par_iter().map(|p| slug(&p.name)).collect();
+        let stub_slugs: Vec<String> = index
+            .unresolved
+            .keys()
+            .collect::<Vec<_>>()
+            .par_iter()
+            .map(|name| slug(name))
+            .collect();
         let mut claims = Claims(RESERVED.iter().map(|s| s.to_string()).collect());
         // Generated pages first: a note cannot take them.
         let briefs = crm
@@ -86,10 +102,9 @@ impl Plan {
                 )
             })
             .collect();
-        let people: Vec<String> = crm
-            .people
+        let people: Vec<String> = person_slugs
             .iter()
-            .map(|p| claims.claim(&format!("crm/people/{}", slug(&p.name)), "html"))
+            .map(|s| claims.claim(&format!("crm/people/{s}"), "html"))
             .collect();
         let topics = crm
             .topics
@@ -116,11 +131,7 @@ impl Plan {
             let path = claims.claim(&format!("{}/index", slugged.join("/")), "html");
             folders.insert(folder, path);
         }
-        let notes = index
-            .notes
-            .iter()
-            .map(|n| claims.claim(&path_slug(n.id.as_str()), "html"))
-            .collect();
+        let notes = note_slugs.iter().map(|s| claims.claim(s, "html")).collect();
         let mut attachments = BTreeMap::new();
         for &a in &index.used_attachments {
             if let Some(att) = index.attachments.get(a) {
@@ -137,10 +148,10 @@ impl Plan {
             );
         }
         let mut stubs = BTreeMap::new();
-        for name in index.unresolved.keys() {
+        for (name, slugged) in index.unresolved.keys().zip(&stub_slugs) {
             let page = match crm.person_named(name) {
                 Some(p) if crm.people[p].note.is_none() => people[p].clone(),
-                _ => claims.claim(&format!("unresolved/{}", slug(name)), "html"),
+                _ => claims.claim(&format!("unresolved/{slugged}"), "html"),
             };
             stubs.insert(name.clone(), page);
         }

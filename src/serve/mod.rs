@@ -115,14 +115,27 @@ impl Session {
     /// again are no longer "changed" for the cache, so comparing against the last good build would miss
     /// them.
     pub fn rebuild(&mut self, all: bool) -> Result<Rebuilt, BuildError> {
+        self.rebuild_changed(all, None)
+    }
+
+    /// [`Session::rebuild`], told which files changed (absolute paths, as the watcher reports
+    /// modifications): when they are all files of the last build, the vault is not walked again.
+    pub fn rebuild_changed(
+        &mut self,
+        all: bool,
+        changed: Option<&[PathBuf]>,
+    ) -> Result<Rebuilt, BuildError> {
         let start = Instant::now();
         let mut laps = crate::timing::Laps::new("serve");
         let prev = self.prev.take();
         let config = &self.config;
+        let changed = changed.filter(|_| !all && prev.is_some());
         let (vault, reread) =
-            vault::load_cached(config, &mut self.cache).map_err(|source| BuildError::Vault {
-                path: config.vault.clone(),
-                source,
+            vault::load_changed(config, &mut self.cache, changed).map_err(|source| {
+                BuildError::Vault {
+                    path: config.vault.clone(),
+                    source,
+                }
             })?;
         laps.mark("load");
         let mut diagnostics = vault.diagnostics.clone();
@@ -478,13 +491,32 @@ fn watch_loop(
     let mut failed = false;
     while let Ok(first) = rx.recv() {
         let mut kind = ChangeKind::Ignored;
+        // The vault files written in place, while every event is such a write; `None` once a file
+        // was created, removed or renamed (or an event was lost): the vault is then walked again.
+        let mut modified: Option<Vec<PathBuf>> = Some(Vec::new());
         let mut note = |event: notify::Result<notify::Event>| {
-            if let Ok(event) = event {
-                if matches!(event.kind, notify::EventKind::Access(_)) {
-                    return;
-                }
-                for path in &event.paths {
-                    kind = kind.max(watch::classify(roots, path));
+            let Ok(event) = event else {
+                modified = None;
+                return;
+            };
+            if matches!(event.kind, notify::EventKind::Access(_)) {
+                return;
+            }
+            use notify::event::ModifyKind;
+            let in_place = matches!(
+                event.kind,
+                notify::EventKind::Modify(
+                    ModifyKind::Data(_) | ModifyKind::Metadata(_) | ModifyKind::Any
+                )
+            ) && !event.need_rescan();
+            for path in &event.paths {
+                let k = watch::classify(roots, path);
+                kind = kind.max(k);
+                if k == ChangeKind::Vault {
+                    match (&mut modified, in_place) {
+                        (Some(list), true) => list.push(path.clone()),
+                        _ => modified = None,
+                    }
                 }
             }
         };
@@ -506,7 +538,11 @@ fn watch_loop(
                 }
             }
         }
-        match session.rebuild(kind >= ChangeKind::Theme) {
+        if let Some(list) = &mut modified {
+            list.sort();
+            list.dedup();
+        }
+        match session.rebuild_changed(kind >= ChangeKind::Theme, modified.as_deref()) {
             Ok(r) => {
                 let fresh: Vec<Diagnostic> = r
                     .diagnostics

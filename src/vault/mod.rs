@@ -69,6 +69,8 @@ type Stamp = (Option<std::time::SystemTime>, u64);
 #[derive(Debug, Default)]
 pub struct NoteCache {
     notes: std::collections::HashMap<String, (Stamp, ReadNote)>,
+    /// What the last walk found (and said), for a load told which files changed.
+    walked: Option<(Vec<walk::Found>, Vec<Diagnostic>)>,
 }
 
 type ReadNote = Result<std::sync::Arc<Note>, Private>;
@@ -88,10 +90,47 @@ pub fn load_cached(
     config: &Config,
     cache: &mut NoteCache,
 ) -> Result<(Vault, Vec<String>), std::io::Error> {
+    load_changed(config, cache, None)
+}
+
+/// Like [`load_cached`]; `changed`, when known, lists the only files that changed since the last load
+/// (absolute paths, as a file watcher reports them): when they are all files that load found, the vault
+/// is not walked again and only they are looked at. Otherwise (a file created, removed or renamed, or
+/// no list) the vault is walked and every file's stamp compared.
+pub fn load_changed(
+    config: &Config,
+    cache: &mut NoteCache,
+    changed: Option<&[std::path::PathBuf]>,
+) -> Result<(Vault, Vec<String>), std::io::Error> {
     use rayon::prelude::*;
-    let mut diagnostics = Vec::new();
     let mut laps = crate::timing::Laps::new("load");
-    let found = walk::walk(&config.vault, &mut diagnostics)?;
+    let known: Option<std::collections::HashSet<&std::path::Path>> = match (changed, &cache.walked)
+    {
+        (Some(paths), Some((found, _))) => {
+            let all: std::collections::HashSet<&std::path::Path> =
+                found.iter().map(|f| f.abs.as_path()).collect();
+            paths
+                .iter()
+                .all(|p| all.contains(p.as_path()) && p.exists())
+                .then(|| paths.iter().map(|p| p.as_path()).collect())
+        }
+        _ => None,
+    };
+    let (found, mut diagnostics) = match (&known, cache.walked.take()) {
+        (Some(_), Some(walked)) => walked,
+        _ => {
+            let mut diagnostics = Vec::new();
+            let found = walk::walk(&config.vault, &mut diagnostics)?;
+            (found, diagnostics)
+        }
+    };
+    cache.walked = Some((found.clone(), diagnostics.clone()));
+    // Only these files may have changed: the others keep their cached notes without a look.
+    let look_at = |f: &walk::Found| {
+        known
+            .as_ref()
+            .is_none_or(|set| set.contains(f.abs.as_path()))
+    };
     laps.mark("walk");
     let exclusions = exclude::Exclusions::new(&config.exclude);
     let mut excluded = Vec::new();
@@ -123,10 +162,14 @@ pub fn load_cached(
     let parsed: Vec<(Stamp, ReadNote, bool)> = note_files
         .par_iter()
         .map(|f| {
+            let cached = cache.notes.get(&f.rel);
+            if let Some((stamp, note)) = cached.filter(|_| !look_at(f)) {
+                return (*stamp, note.clone(), false);
+            }
             let stamp = std::fs::metadata(&f.abs)
                 .map(|m| (m.modified().ok(), m.len()))
                 .unwrap_or((None, 0));
-            match cache.notes.get(&f.rel) {
+            match cached {
                 Some((old, note)) if *old == stamp && stamp.0.is_some() => {
                     (stamp, note.clone(), false)
                 }
@@ -316,5 +359,47 @@ mod tests {
         let (vault, reread) = load_cached(&config, &mut cache).unwrap();
         assert_eq!(reread, ["B.md", "C.md"]);
         assert_eq!(vault.notes[1].text, "b changed");
+    }
+
+    #[test]
+    fn a_load_told_what_changed_looks_only_at_those_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let v = dir.path().join("vault");
+        fs::create_dir_all(v.join("Notes")).unwrap();
+        fs::write(v.join("Notes/A.md"), "alpha").unwrap();
+        fs::write(v.join("Notes/B.md"), "beta").unwrap();
+        let config = Config {
+            vault: v.clone(),
+            ..Config::default()
+        };
+        let root = v.canonicalize().unwrap();
+        let mut cache = NoteCache::default();
+        let (vault, reread) = load_changed(&config, &mut cache, None).unwrap();
+        assert_eq!((vault.notes.len(), reread.len()), (2, 2));
+        let text = |vault: &Vault, name: &str| {
+            let n = vault.notes.iter().find(|n| n.id.name() == name).unwrap();
+            n.text.clone()
+        };
+        // Written in place, and said so: only A is looked at.
+        fs::write(v.join("Notes/A.md"), "alpha, edited").unwrap();
+        let a = [root.join("Notes/A.md")];
+        let (vault, reread) = load_changed(&config, &mut cache, Some(&a)).unwrap();
+        assert_eq!(reread, ["Notes/A.md"]);
+        assert_eq!(text(&vault, "A"), "alpha, edited");
+        // B changed too but was not named: trusted as unchanged (the watcher names every write).
+        fs::write(v.join("Notes/B.md"), "beta, edited behind our back").unwrap();
+        let (vault, reread) = load_changed(&config, &mut cache, Some(&[])).unwrap();
+        assert!(reread.is_empty());
+        assert_eq!(text(&vault, "B"), "beta");
+        // A file the last walk did not find: the vault is walked again, and every stamp compared.
+        fs::write(v.join("Notes/C.md"), "gamma").unwrap();
+        let c = [root.join("Notes/C.md")];
+        let (vault, reread) = load_changed(&config, &mut cache, Some(&c)).unwrap();
+        assert_eq!(vault.notes.len(), 3);
+        assert_eq!(reread, ["Notes/B.md", "Notes/C.md"]);
+        // A named file that is gone: walked again.
+        fs::remove_file(v.join("Notes/A.md")).unwrap();
+        let (vault, _) = load_changed(&config, &mut cache, Some(&a)).unwrap();
+        assert_eq!(vault.notes.len(), 2);
     }
 }
