@@ -205,3 +205,38 @@ fn incremental_rebuilds_match_full_builds() {
         assert!(differ.is_empty(), "after {file}: {to:?}, stale: {differ:?}");
     }
 }
+
+/// A rebuild that fails (here the vault folder is gone) leaves the served site as it was; the next one
+/// renders every page, since the notes the failed one read again no longer count as changed, and it
+/// matches a fresh build.
+#[test]
+fn the_rebuild_after_a_failed_one_renders_everything() {
+    use dossier::serve::Session;
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    copy_tree(&super::harness::repo().join("content"), &vault);
+    let mut config = super::harness::example_config();
+    config.vault = vault.clone();
+    config.out = dir.path().join("public");
+    let mut session = Session::new(config.clone());
+    session.rebuild(true).unwrap();
+    let before = session.snapshot().files;
+    let aside = dir.path().join("aside");
+    std::fs::rename(&vault, &aside).unwrap();
+    assert!(session.rebuild(false).is_err(), "a missing vault fails");
+    assert_eq!(
+        session.snapshot().files,
+        before,
+        "the last good site is kept"
+    );
+    std::fs::rename(&aside, &vault).unwrap();
+    let path = vault.join("Meetings/2026-11-12 - Halcyon QBR.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("usage up 38%", "usage up 41%", 1)).unwrap();
+    let written = [path.canonicalize().unwrap()];
+    let r = session.rebuild_changed(false, Some(&written)).unwrap();
+    assert!(r.full, "the rebuild after a failure renders every page");
+    let mut fresh = Session::new(config);
+    fresh.rebuild(true).unwrap();
+    assert!(session.snapshot().files == fresh.snapshot().files);
+}
