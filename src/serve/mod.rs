@@ -147,29 +147,19 @@ impl Session {
         );
         // An edit that keeps every note and name updates the last index instead of building one, and
         // keeps the page data of the notes it cannot reach.
-        let mut updated = None;
-        let index = match prev.as_ref().filter(|_| !all) {
-            Some(p) => {
-                let edited: Option<Vec<usize>> =
-                    reread.iter().map(|r| p.index.note_by_path(r)).collect();
-                match edited {
-                    Some(edited) => match Index::update(&p.index, vault, &edited) {
-                        Ok(index) => {
-                            updated = Some(edited);
-                            index
-                        }
-                        Err(vault) => Index::build(vault),
-                    },
-                    None => Index::build(vault),
+        let last = prev.as_ref().filter(|_| !all);
+        let edited: Option<Vec<usize>> =
+            last.and_then(|p| reread.iter().map(|r| p.index.note_by_path(r)).collect());
+        let (index, pages) = match (last, edited) {
+            (Some(p), Some(edited)) => match Index::update(&p.index, vault, &edited) {
+                Ok(index) => {
+                    let stale = rebuild::stale_pages(&p.index, &index, &edited);
+                    let pages = p.pages.carry(&stale);
+                    (index, pages)
                 }
-            }
-            None => Index::build(vault),
-        };
-        let pages = match (&prev, &updated) {
-            (Some(p), Some(edited)) => p
-                .pages
-                .carry(&rebuild::stale_pages(&p.index, &index, edited)),
-            _ => crate::dataview::Pages::build(&index),
+                Err(vault) => fresh_index(vault),
+            },
+            _ => fresh_index(vault),
         };
         laps.mark("index");
         diagnostics.extend(index.diagnostics.iter().cloned());
@@ -327,6 +317,13 @@ impl Session {
         });
         Ok(rebuilt)
     }
+}
+
+/// An index built from scratch, with its page data (made as queries ask).
+fn fresh_index(vault: vault::Vault) -> (Index, crate::dataview::Pages) {
+    let index = Index::build(vault);
+    let pages = crate::dataview::Pages::build(&index);
+    (index, pages)
 }
 
 /// Documents equal but for their number.

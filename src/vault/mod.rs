@@ -104,19 +104,18 @@ pub fn load_changed(
 ) -> Result<(Vault, Vec<String>), std::io::Error> {
     use rayon::prelude::*;
     let mut laps = crate::timing::Laps::new("load");
-    let known: Option<std::collections::HashSet<&std::path::Path>> = match (changed, &cache.walked)
-    {
-        (Some(paths), Some((found, _))) => {
-            let all: std::collections::HashSet<&std::path::Path> =
-                found.iter().map(|f| f.abs.as_path()).collect();
-            paths
+    // The changed files, when every one of them is a file the last walk found and is still there.
+    let known = match (changed, &cache.walked) {
+        (Some(paths), Some((found, _)))
+            if paths
                 .iter()
-                .all(|p| all.contains(p.as_path()) && p.exists())
-                .then(|| paths.iter().map(|p| p.as_path()).collect())
+                .all(|p| p.exists() && found.iter().any(|f| f.abs == *p)) =>
+        {
+            Some(paths)
         }
         _ => None,
     };
-    let (found, mut diagnostics) = match (&known, cache.walked.take()) {
+    let (found, walk_diagnostics) = match (known, cache.walked.take()) {
         (Some(_), Some(walked)) => walked,
         _ => {
             let mut diagnostics = Vec::new();
@@ -124,20 +123,16 @@ pub fn load_changed(
             (found, diagnostics)
         }
     };
-    cache.walked = Some((found.clone(), diagnostics.clone()));
+    let mut diagnostics = walk_diagnostics.clone();
     // Only these files may have changed: the others keep their cached notes without a look.
-    let look_at = |f: &walk::Found| {
-        known
-            .as_ref()
-            .is_none_or(|set| set.contains(f.abs.as_path()))
-    };
+    let look_at = |f: &walk::Found| known.is_none_or(|paths| paths.contains(&f.abs));
     laps.mark("walk");
     let exclusions = exclude::Exclusions::new(&config.exclude);
     let mut excluded = Vec::new();
     let mut excluded_notes = Vec::new();
     let mut attachments = Vec::new();
     let mut note_files = Vec::new();
-    for f in found {
+    for f in &found {
         // A symlink into an excluded folder is as private as its target.
         if exclusions.excludes(&f.rel)
             || f.target.as_deref().is_some_and(|t| exclusions.excludes(t))
@@ -145,20 +140,23 @@ pub fn load_changed(
             if f.is_note {
                 excluded_notes.push(f);
             } else {
-                excluded.push(f.rel);
+                excluded.push(f.rel.clone());
             }
         } else if f.is_note {
             note_files.push(f);
         } else {
             let size = std::fs::metadata(&f.abs).map(|m| m.len()).unwrap_or(0);
-            attachments.push(Attachment { path: f.rel, size });
+            attachments.push(Attachment {
+                path: f.rel.clone(),
+                size,
+            });
         }
     }
     let mut excluded_aliases: Vec<String> = excluded_notes
         .par_iter()
-        .flat_map_iter(private_aliases)
+        .flat_map_iter(|f| private_aliases(f))
         .collect();
-    excluded.extend(excluded_notes.into_iter().map(|f| f.rel));
+    excluded.extend(excluded_notes.into_iter().map(|f| f.rel.clone()));
     let parsed: Vec<(Stamp, ReadNote, bool)> = note_files
         .par_iter()
         .map(|f| {
@@ -184,12 +182,19 @@ pub fn load_changed(
     laps.mark("stat+read");
     let mut notes = Vec::with_capacity(parsed.len());
     let mut reread = Vec::new();
-    let mut kept = std::collections::HashMap::with_capacity(parsed.len());
+    // After a walk the cache holds exactly the notes found (removed ones go); otherwise only the
+    // notes read again replace theirs.
+    let mut kept = match known {
+        Some(_) => std::mem::take(&mut cache.notes),
+        None => std::collections::HashMap::with_capacity(parsed.len()),
+    };
     for (f, (stamp, p, fresh)) in note_files.iter().zip(parsed) {
         if fresh {
             reread.push(f.rel.clone());
         }
-        kept.insert(f.rel.clone(), (stamp, p.clone()));
+        if fresh || known.is_none() {
+            kept.insert(f.rel.clone(), (stamp, p.clone()));
+        }
         match p {
             Ok(note) => notes.push(note),
             Err(private) => {
@@ -200,6 +205,7 @@ pub fn load_changed(
         }
     }
     cache.notes = kept;
+    cache.walked = Some((found, walk_diagnostics));
     laps.mark("keep");
     excluded.sort();
     excluded_aliases.sort();

@@ -168,19 +168,25 @@ const EDITS: [(&str, &str, &str, bool); 8] = [
     ),
 ];
 
+/// A serving session on a copy of the example vault in `dir`, built once, and its settings.
+fn example_session(dir: &Path) -> (dossier::serve::Session, dossier::config::Config) {
+    let vault = dir.join("vault");
+    copy_tree(&super::harness::repo().join("content"), &vault);
+    let mut config = super::harness::example_config();
+    config.vault = vault;
+    config.out = dir.join("public");
+    let mut session = dossier::serve::Session::new(config.clone());
+    session.rebuild(true).unwrap();
+    (session, config)
+}
+
 /// After every edit, the site a serving session holds after its incremental rebuild is byte for byte
 /// the site a new session builds from scratch: what `rebuild::affected` leaves out could not change.
 #[test]
 fn incremental_rebuilds_match_full_builds() {
-    use dossier::serve::Session;
     let dir = tempfile::tempdir().unwrap();
-    let vault = dir.path().join("vault");
-    copy_tree(&super::harness::repo().join("content"), &vault);
-    let mut config = super::harness::example_config();
-    config.vault = vault.clone();
-    config.out = dir.path().join("public");
-    let mut session = Session::new(config.clone());
-    session.rebuild(true).unwrap();
+    let (mut session, config) = example_session(dir.path());
+    let vault = config.vault.clone();
     for (file, from, to, partial) in EDITS {
         let path = vault.join(file);
         let text = std::fs::read_to_string(&path).unwrap();
@@ -193,7 +199,7 @@ fn incremental_rebuilds_match_full_builds() {
         if partial {
             assert!(r.note_pages < r.notes, "{file}: {to:?} rendered every note");
         }
-        let mut fresh = Session::new(config.clone());
+        let mut fresh = dossier::serve::Session::new(config.clone());
         fresh.rebuild(true).unwrap();
         let (got, want) = (session.snapshot().files, fresh.snapshot().files);
         let differ: Vec<&String> = want
@@ -211,15 +217,9 @@ fn incremental_rebuilds_match_full_builds() {
 /// matches a fresh build.
 #[test]
 fn the_rebuild_after_a_failed_one_renders_everything() {
-    use dossier::serve::Session;
     let dir = tempfile::tempdir().unwrap();
-    let vault = dir.path().join("vault");
-    copy_tree(&super::harness::repo().join("content"), &vault);
-    let mut config = super::harness::example_config();
-    config.vault = vault.clone();
-    config.out = dir.path().join("public");
-    let mut session = Session::new(config.clone());
-    session.rebuild(true).unwrap();
+    let (mut session, config) = example_session(dir.path());
+    let vault = config.vault.clone();
     let before = session.snapshot().files;
     let aside = dir.path().join("aside");
     std::fs::rename(&vault, &aside).unwrap();
@@ -236,7 +236,7 @@ fn the_rebuild_after_a_failed_one_renders_everything() {
     let written = [path.canonicalize().unwrap()];
     let r = session.rebuild_changed(false, Some(&written)).unwrap();
     assert!(r.full, "the rebuild after a failure renders every page");
-    let mut fresh = Session::new(config);
+    let mut fresh = dossier::serve::Session::new(config);
     fresh.rebuild(true).unwrap();
     assert!(session.snapshot().files == fresh.snapshot().files);
 }
