@@ -292,22 +292,33 @@ pub fn index_pages(r: &Renderer<'_>, only: &super::Selection) -> Vec<Page> {
     // Home.
     if only.other("index.html") {
         let page = "index.html";
-        let mut dated: Vec<NoteItem> = (0..idx.notes.len())
-            .map(|i| note_item(r, page, i))
-            .filter(|n| n.date.is_some())
+        // The 15 latest dated notes: dates compared first, items made for those 15 only.
+        let mut dated: Vec<(chrono::NaiveDate, NoteIdx)> = (0..idx.notes.len())
+            .filter_map(|i| crate::crm::note_date(&idx.notes[i]).map(|d| (d, i)))
             .collect();
-        dated.sort_by(|a, b| b.date.cmp(&a.date).then(a.title.cmp(&b.title)));
-        dated.truncate(15);
+        let latest = |a: &(chrono::NaiveDate, NoteIdx), b: &(chrono::NaiveDate, NoteIdx)| {
+            b.0.cmp(&a.0)
+                .then_with(|| idx.notes[a.1].title.cmp(&idx.notes[b.1].title))
+                .then(a.1.cmp(&b.1))
+        };
+        if dated.len() > 15 {
+            dated.select_nth_unstable_by(14, latest);
+            dated.truncate(15);
+        }
+        dated.sort_by(latest);
+        let dated: Vec<NoteItem> = dated.iter().map(|&(_, i)| note_item(r, page, i)).collect();
         let top_folders: Vec<serde_json::Value> = r
             .plan
             .folders
             .iter()
             .filter(|(f, _)| !f.contains('/'))
             .map(|(f, p)| {
-                let count = idx
-                    .notes
+                // Notes are sorted by path: a folder's are one run.
+                let prefix = format!("{f}/");
+                let start = idx.notes.partition_point(|n| n.id.as_str() < prefix.as_str());
+                let count = idx.notes[start..]
                     .iter()
-                    .filter(|n| n.id.as_str().starts_with(&format!("{f}/")))
+                    .take_while(|n| n.id.as_str().starts_with(&prefix))
                     .count();
                 json!({"name": f, "url": r.url(page, p, None), "count": count})
             })
@@ -368,11 +379,7 @@ pub fn index_pages(r: &Renderer<'_>, only: &super::Selection) -> Vec<Page> {
             .filter(|&i| idx.notes[i].id.folder() == folder)
             .map(|i| note_item(r, page, i))
             .collect();
-        notes.sort_by(|a, b| {
-            b.date
-                .cmp(&a.date)
-                .then_with(|| a.title.to_lowercase().cmp(&b.title.to_lowercase()))
-        });
+        notes.sort_by_cached_key(|n| (std::cmp::Reverse(n.date.clone()), n.title.to_lowercase()));
         let name = folder.rsplit('/').next().unwrap_or(folder);
         let parent = folder.rsplit_once('/').map_or("", |(p, _)| p);
         pages.push(Page {
@@ -419,7 +426,7 @@ pub fn index_pages(r: &Renderer<'_>, only: &super::Selection) -> Vec<Page> {
             .iter()
             .map(|&i| note_item(r, page, i))
             .collect();
-        notes.sort_by_key(|n| n.title.to_lowercase());
+        notes.sort_by_cached_key(|n| n.title.to_lowercase());
         pages.push(Page {
             path: page.clone(),
             template: "tag.html",

@@ -28,7 +28,7 @@ pub const TOPICS: &str = "crm/topics.html";
 pub const TIMELINE: &str = "crm/timeline.html";
 
 /// Output paths of everything the site holds. Paths are site-relative with `/`.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Plan {
     /// Per note (same order as `Index::notes`).
     pub notes: Vec<String>,
@@ -169,6 +169,35 @@ impl Plan {
         }
     }
 
+    /// Whether [`Plan::build`] gives the same plan for `new` as for `old`: it reads only what is compared
+    /// here (note paths, used attachments, tags, unresolved names, accounts, people and topics). Cheaper
+    /// than building it, so that `serve` keeps the plan across an edit that moves no page.
+    pub fn same_inputs(old: (&Index, &Crm), new: (&Index, &Crm)) -> bool {
+        let ((oi, oc), (ni, nc)) = (old, new);
+        fn person(p: &crate::crm::Person) -> (&str, bool) {
+            (&p.name, p.note.is_none())
+        }
+        oi.notes.len() == ni.notes.len()
+            && oi
+                .notes
+                .iter()
+                .zip(&ni.notes)
+                .all(|(a, b)| std::sync::Arc::ptr_eq(a, b) || a.id == b.id)
+            && oi.used_attachments == ni.used_attachments
+            && oi.attachments == ni.attachments
+            && oi.tags.len() == ni.tags.len()
+            && oi.tags.keys().eq(ni.tags.keys())
+            && oi.unresolved.len() == ni.unresolved.len()
+            && oi.unresolved.keys().eq(ni.unresolved.keys())
+            && oc.accounts.len() == nc.accounts.len()
+            && oc.accounts.iter().zip(&nc.accounts).all(|(a, b)| a.note == b.note)
+            && oc.people.len() == nc.people.len()
+            && oc.people.iter().map(person).eq(nc.people.iter().map(person))
+            && oc.person_by_key == nc.person_by_key
+            && oc.topics.len() == nc.topics.len()
+            && oc.topics.iter().zip(&nc.topics).all(|(a, b)| a.key == b.key)
+    }
+
     /// The stub page of an unresolved name (looked up case-insensitively, as the Index groups them).
     pub fn stub(&self, name: &str) -> Option<&String> {
         self.stubs.get(name).or_else(|| {
@@ -236,5 +265,63 @@ mod tests {
             plan.stub("nobody").map(String::as_str),
             Some("unresolved/nobody.html")
         );
+    }
+
+    fn vault(notes: &[(&str, &str)]) -> Vault {
+        let mut notes: Vec<_> = notes
+            .iter()
+            .map(|(p, t)| {
+                parse_note(
+                    NoteId(p.to_string()),
+                    t.to_string(),
+                    FileMeta::default(),
+                    vec![],
+                )
+            })
+            .collect();
+        notes.sort_by(|a, b| a.id.cmp(&b.id));
+        Vault {
+            notes: notes.into_iter().map(std::sync::Arc::new).collect(),
+            attachments: vec![],
+            excluded: vec![],
+            excluded_aliases: vec![],
+            diagnostics: vec![],
+        }
+    }
+
+    /// The plan a rebuild keeps is the plan it would build: `same_inputs` says no whenever a page moves.
+    #[test]
+    fn a_plan_is_kept_only_when_it_would_be_built_alike() {
+        let config = crate::config::Config::default();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let base = [
+            ("Customers/Acme.md", "---\ntype: customer\n---\n## Contacts\n- [[Ann Lee]] - CTO\n"),
+            ("Meetings/2026-11-02.md", "---\ntype: meeting\ncustomer: \"[[Acme]]\"\n---\nAttendees:: [[Ann Lee]]\n#pilot\n"),
+            ("People/Ann Lee.md", "---\ntype: person\n---\nCTO at [[Acme]]\n"),
+        ];
+        let edits = [
+            ("Meetings/2026-11-02.md", "---\ntype: meeting\ncustomer: \"[[Acme]]\"\n---\nAttendees:: [[Ann Lee]]\n#pilot\nMore prose.\n", true),
+            ("Meetings/2026-11-02.md", "---\ntype: meeting\ncustomer: \"[[Acme]]\"\n---\nAttendees:: [[Ann Lee]]\n#pilot #renewal\n", false),
+            ("Meetings/2026-11-02.md", "---\ntype: meeting\ncustomer: \"[[Acme]]\"\n---\nAttendees:: [[Ann Lee]], [[Bo Park]]\n#pilot\n", false),
+            ("Customers/Acme.md", "---\ntype: customer\n---\n## Contacts\n- [[Ann Lee]] - CTO\n- [[Cy Dee]] - CFO\n", false),
+            ("Customers/Acme.md", "---\ntype: note\n---\n## Contacts\n- [[Ann Lee]] - CTO\n", false),
+        ];
+        let old_index = Index::build(vault(&base));
+        let old_crm = crate::crm::build(&old_index, &config, today);
+        for (path, text, kept) in edits {
+            let notes: Vec<(&str, &str)> = base
+                .iter()
+                .map(|&(p, t)| (p, if p == path { text } else { t }))
+                .collect();
+            let index = Index::build(vault(&notes));
+            let crm = crate::crm::build(&index, &config, today);
+            let same = Plan::same_inputs((&old_index, &old_crm), (&index, &crm));
+            assert_eq!(same, kept, "{path}: {text:?}");
+            if same {
+                assert_eq!(Plan::build(&old_index, &old_crm), Plan::build(&index, &crm));
+            } else {
+                assert_ne!(Plan::build(&old_index, &old_crm), Plan::build(&index, &crm), "{text:?}");
+            }
+        }
     }
 }

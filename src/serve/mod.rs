@@ -57,7 +57,8 @@ pub struct Rebuilt {
 struct Previous {
     index: Index,
     crm: crm::Crm,
-    plan: Plan,
+    /// Shared with the next build when the edit moved no page (`Plan::same_inputs`).
+    plan: Arc<Plan>,
     /// The page data made for `index` so far (grows as queries ask).
     pages: crate::dataview::Pages,
 }
@@ -75,6 +76,8 @@ pub struct Session {
     traces: rebuild::Traces,
     /// The search documents: one per note (in note order), then the people without a note.
     search: Vec<SearchDoc>,
+    /// Each of `search` as the index script holds it (`site::search::doc_json`).
+    search_json: Vec<String>,
     /// Problems found while rendering, kept for the pages not rendered again.
     render_diagnostics: Vec<Diagnostic>,
 }
@@ -97,6 +100,7 @@ impl Session {
             templater: None,
             traces: rebuild::Traces::new(),
             search: Vec::new(),
+            search_json: Vec::new(),
             render_diagnostics: Vec::new(),
         }
     }
@@ -168,7 +172,10 @@ impl Session {
         let crm = crm::build_reusing(&index, config, today, prior);
         laps.mark("crm");
         diagnostics.extend(crm.diagnostics.iter().cloned());
-        let plan = Plan::build(&index, &crm);
+        let plan = match prev.as_ref().filter(|_| !all) {
+            Some(p) if Plan::same_inputs((&p.index, &p.crm), (&index, &crm)) => p.plan.clone(),
+            _ => Arc::new(Plan::build(&index, &crm)),
+        };
         laps.mark("plan");
         let templater = match (&self.templater, all) {
             (Some(t), false) => t.clone(),
@@ -233,6 +240,10 @@ impl Session {
             self.traces.clear();
             self.render_diagnostics.clear();
             self.search = std::mem::take(&mut rendered.search);
+            self.search_json = {
+                use rayon::prelude::*;
+                self.search.par_iter().map(site::search::doc_json).collect()
+            };
             for (path, bytes) in templater.statics() {
                 self.site.insert(path, Arc::from(bytes));
             }
@@ -261,10 +272,16 @@ impl Session {
                 }
             }
             let fresh = std::mem::take(&mut rendered.search);
-            let search_changed =
-                merge_search(&mut self.search, &s.search, fresh, index.notes.len());
-            if search_changed {
+            let note_count = index.notes.len();
+            let merged = merge_search(&mut self.search, &s.search, fresh, note_count);
+            if merged.notes || merged.people {
                 changed += 1;
+                self.search_json.resize(self.search.len(), String::new());
+                let redo = s.search.iter().copied().filter(|&i| i < note_count);
+                let people = (note_count..self.search.len()).filter(|_| merged.people);
+                for i in redo.chain(people) {
+                    self.search_json[i] = site::search::doc_json(&self.search[i]);
+                }
             }
         }
         for (path, run) in std::mem::take(&mut rendered.traces) {
@@ -273,7 +290,7 @@ impl Session {
         if full || changed > 0 {
             self.site.insert(
                 site::search::INDEX_PATH.into(),
-                Arc::from(site::search::index_script(&self.search)),
+                Arc::from(site::search::script(&self.search_json)),
             );
         }
         for (path, bytes) in files {
@@ -334,14 +351,22 @@ fn same_doc(a: &SearchDoc, b: &SearchDoc) -> bool {
     } == *a
 }
 
+/// Which documents [`merge_search`] changed.
+struct Merged {
+    /// A note's document.
+    notes: bool,
+    /// The documents of people without a note (all renumbered when one came or went).
+    people: bool,
+}
+
 /// Puts the documents of a partial render (those of `notes`, in order, then every person without a
-/// note) into the full list `docs` and numbers them; whether any document changed.
+/// note) into the full list `docs` and numbers them.
 fn merge_search(
     docs: &mut Vec<SearchDoc>,
     notes: &std::collections::BTreeSet<usize>,
     fresh: Vec<SearchDoc>,
     note_count: usize,
-) -> bool {
+) -> Merged {
     let mut fresh = fresh.into_iter();
     let mut changed = false;
     for &i in notes.iter().filter(|&&i| i < note_count) {
@@ -353,12 +378,16 @@ fn merge_search(
     }
     let people: Vec<SearchDoc> = fresh.collect();
     let tail = docs.split_off(note_count.min(docs.len()));
-    changed |= tail.len() != people.len() || tail.iter().zip(&people).any(|(a, b)| !same_doc(a, b));
+    let people_changed =
+        tail.len() != people.len() || tail.iter().zip(&people).any(|(a, b)| !same_doc(a, b));
     docs.extend(people);
     for (k, d) in docs.iter_mut().enumerate() {
         d.id = k;
     }
-    changed
+    Merged {
+        notes: changed,
+        people: people_changed,
+    }
 }
 
 /// How `serve` was asked to run.

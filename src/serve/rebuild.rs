@@ -8,12 +8,15 @@
 //! - **Shown elsewhere.** Their pages; the pages of the notes embedding them, transitively (they show
 //!   their content), and of the notes linking to a heading or block of them (the anchor may have
 //!   gone); the pages of the notes they link to, before or after (their backlinks panels quote them).
+//!   A new title or date also reaches the notes linking to them and the CRM pages of the notes they
+//!   are linked with, which list them by title.
 //! - **Dataview.** Every query run recorded while rendering ([`Traced`]) that read a note whose page
 //!   data changed (an edited note, or one whose inlinks moved), or whose `FROM` selects by tag or link
 //!   and now selects an edited note, is run again against the new Index; its page is rendered again
 //!   only when the outcome differs.
-//! - **Lists.** The home page and tags index; the folder page and the tag pages (old and new tags, with
-//!   their parents) of each edited note; the stub pages of names an edited note links to.
+//! - **Lists.** When an edited note's title, date or tags changed: the home page, its folder page and
+//!   its tag pages (old and new tags, with their parents), and the tags index for new tags; the home
+//!   page also when the CRM counts it shows changed. The stub pages of names an edited note links to.
 //! - **CRM.** An account, person, meeting or topic record has changed when the derived record differs; a
 //!   brief, person or topic page is rendered again when its record or one it shows (contacts, meetings,
 //!   accounts, topics) has changed, or when a note it quotes (its own, tasks, mentions) is shown
@@ -90,7 +93,21 @@ pub fn affected(
         }
         edited.insert(i);
     }
-    let shown = shown_elsewhere(old.index, new.index, &edited);
+    let mut shown = shown_elsewhere(old.index, new.index, &edited);
+    // A note is listed by its title and date wherever it is linked with another: in the outlinks
+    // panels of the notes linking to it, and on the CRM pages of the notes it is linked with.
+    for &i in edited
+        .iter()
+        .filter(|&&i| relisted(&old.index.notes[i], &new.index.notes[i]))
+    {
+        for index in [old.index, new.index] {
+            shown.extend(index.backlinks[i].iter().map(|b| b.from));
+            shown.extend(index.links[i].iter().filter_map(|l| match l.target {
+                Target::Note(t) => Some(t),
+                _ => None,
+            }));
+        }
+    }
     let targets = link_targets(old.index, new.index, &edited);
     let mut scope = Scope {
         notes: shown.iter().chain(&targets).copied().collect(),
@@ -104,7 +121,7 @@ pub fn affected(
         today,
     };
     queries(new, traces, &ctx, &data_changed, &edited, &mut scope);
-    lists(old.index, new, &edited, &mut scope);
+    lists(old, new, &edited, &mut scope);
     crm(old.crm, new, &shown, &mut scope);
     scope.search.extend(&edited);
     Affected::Some(scope)
@@ -270,14 +287,23 @@ fn queries(
     }
 }
 
-/// Home, tags index, and the folder, tag and stub pages listing the notes.
-fn lists(old: &Index, new: State<'_>, edited: &BTreeSet<NoteIdx>, scope: &mut Scope) {
-    scope.others.insert("index.html".into());
-    scope.others.insert("tags/index.html".into());
+/// Home, tags index, and the folder, tag and stub pages listing the notes. The lists show a note's
+/// title, date and tags (and the home page the CRM's counts): an edit that keeps those renders none of
+/// them again.
+fn lists(old: State<'_>, new: State<'_>, edited: &BTreeSet<NoteIdx>, scope: &mut Scope) {
+    let mut listed_changed = false;
+    let mut tags_changed = false;
     for &i in edited {
-        let folder = new.index.notes[i].id.folder();
+        let (before, after) = (&old.index.notes[i], &new.index.notes[i]);
+        let retagged = before.tags != after.tags;
+        if !relisted(before, after) && !retagged {
+            continue;
+        }
+        listed_changed = true;
+        tags_changed |= retagged;
+        let folder = after.id.folder();
         scope.others.extend(new.plan.folders.get(folder).cloned());
-        for tag in old.notes[i].tags.iter().chain(&new.index.notes[i].tags) {
+        for tag in before.tags.iter().chain(&after.tags) {
             let tag = tag.to_lowercase();
             let mut end = tag.len();
             loop {
@@ -289,14 +315,38 @@ fn lists(old: &Index, new: State<'_>, edited: &BTreeSet<NoteIdx>, scope: &mut Sc
             }
         }
     }
+    if listed_changed || home_counts(old.crm) != home_counts(new.crm) {
+        scope.others.insert("index.html".into());
+    }
+    if tags_changed {
+        scope.others.insert("tags/index.html".into());
+    }
     // A stub quotes the notes mentioning the name: only an edited note's quote can change.
-    for index in [old, new.index] {
+    for index in [old.index, new.index] {
         for (name, places) in &index.unresolved {
             if places.iter().any(|b| edited.contains(&b.from)) {
                 scope.others.extend(new.plan.stubs.get(name).cloned());
             }
         }
     }
+}
+
+/// Whether a note is listed differently: lists of notes (`render::context::note_item`) show its title
+/// and date.
+fn relisted(before: &crate::vault::Note, after: &crate::vault::Note) -> bool {
+    before.title != after.title || crate::crm::note_date(before) != crate::crm::note_date(after)
+}
+
+/// The CRM figures the home page shows (`render::context::index_pages`).
+fn home_counts(crm: &Crm) -> [usize; 6] {
+    [
+        crm.accounts.len(),
+        crm.accounts.iter().filter(|a| a.stale).count(),
+        crm.accounts.iter().map(|a| a.overdue).sum(),
+        crm.people.len(),
+        crm.topics.len(),
+        crm.meetings.len(),
+    ]
 }
 
 /// Brief, person, topic and CRM list pages whose records or quoted notes changed. A record is what the
@@ -671,6 +721,36 @@ mod tests {
             assert!(pages.iter().any(|p| p == page), "{page} not in {pages:?}");
         }
         assert!(!pages.iter().any(|p| p.contains("elsewhere")), "{pages:?}");
+
+        // (Topic pages quote the note: the CRM part decides those.)
+        let lists = |a: &Affected| -> Vec<String> {
+            others(a)
+                .into_iter()
+                .filter(|p| !p.starts_with("crm/"))
+                .collect()
+        };
+        // Prose only: no list shows it, but the stub quotes the line.
+        let new = Built::new(&with(
+            &vault,
+            &[("Work/Note.md", "About [[Nowhere]] today. #area/infra")],
+        ));
+        assert_eq!(lists(&old.edit(&new, &["Work/Note.md"])), ["unresolved/nowhere.html"]);
+
+        // A new title: the lists naming the note, not the tags index (its counts are the same).
+        let new = Built::new(&with(
+            &vault,
+            &[("Work/Note.md", "---\ntitle: Renamed\n---\nAbout [[Nowhere]]. #area/infra")],
+        ));
+        assert_eq!(
+            lists(&old.edit(&new, &["Work/Note.md"])),
+            [
+                "index.html",
+                "tags/area.html",
+                "tags/area/infra.html",
+                "unresolved/nowhere.html",
+                "work/index.html"
+            ]
+        );
     }
 
     #[test]

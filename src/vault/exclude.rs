@@ -31,7 +31,7 @@ impl Exclusions {
 
     /// Is this vault-relative path (with `/`) excluded, or inside an excluded folder?
     pub fn excludes(&self, path: &str) -> bool {
-        self.set.is_match(fold(path))
+        !self.set.is_empty() && self.set.is_match(fold(path))
     }
 }
 
@@ -39,6 +39,10 @@ impl Exclusions {
 /// lower case in every script, as Obsidian compares names.
 fn fold(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
+    if text.is_ascii() {
+        // Already NFC; the common case, on every load of every path.
+        return text.to_ascii_lowercase();
+    }
     text.nfc().collect::<String>().to_lowercase()
 }
 

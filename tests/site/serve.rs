@@ -122,7 +122,7 @@ fn an_edit_on_disk_reloads_the_open_page_and_errors_show_over_it() {
 
 /// Edits to the example vault, applied one after another: (file, text replaced, replacement, whether
 /// the rebuild may render only part of the site).
-const EDITS: [(&str, &str, &str, bool); 8] = [
+const EDITS: [(&str, &str, &str, bool); 9] = [
     (
         "Meetings/2026-11-12 - Halcyon QBR.md",
         "usage up 38%",
@@ -158,6 +158,13 @@ const EDITS: [(&str, &str, &str, bool); 8] = [
         "People/Elena Voss.md",
         "Executive sponsor",
         "Executive sponsor #meeting",
+        true,
+    ),
+    // A new title: the folder, tag and home lists show it.
+    (
+        "People/Elena Voss.md",
+        "role: CEO",
+        "role: CEO\ntitle: Elena Voss (CEO)",
         true,
     ),
     (
