@@ -100,7 +100,7 @@ fn load(config: &Config, progress: &mut dyn FnMut(Progress)) -> Result<Loaded, B
     );
     let index = Index::build(vault);
     progress(Progress::Indexed {
-        links: index.links.iter().map(Vec::len).sum(),
+        links: index.links.iter().map(|l| l.len()).sum(),
     });
     diagnostics.extend(index.diagnostics.iter().cloned());
     let today = crate::build_date(config);

@@ -192,9 +192,9 @@ pub struct Crm {
     pub topics: Vec<Topic>,
     /// Per note: its type, when it has one.
     pub types: Vec<Option<String>>,
-    pub account_of: HashMap<NoteIdx, AccountIdx>,
-    pub person_of: HashMap<NoteIdx, PersonIdx>,
-    pub meeting_of: HashMap<NoteIdx, MeetingIdx>,
+    pub account_of: NoteMap,
+    pub person_of: NoteMap,
+    pub meeting_of: NoteMap,
     /// Lookup key of a person's name → the person.
     pub person_by_key: HashMap<String, PersonIdx>,
     pub diagnostics: Vec<Diagnostic>,
@@ -204,11 +204,62 @@ pub struct Crm {
     pub structures: Vec<std::sync::Arc<NoteStructure>>,
 }
 
+/// Note → record number (account, person or meeting): a slot per note, since every stage looks notes
+/// up in it, many times per note.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NoteMap(Vec<Option<usize>>);
+
+impl NoteMap {
+    pub fn get(&self, note: &NoteIdx) -> Option<&usize> {
+        self.0.get(*note)?.as_ref()
+    }
+
+    pub fn contains_key(&self, note: &NoteIdx) -> bool {
+        self.get(note).is_some()
+    }
+
+    pub fn insert(&mut self, note: NoteIdx, record: usize) {
+        if self.0.len() <= note {
+            self.0.resize(note + 1, None);
+        }
+        self.0[note] = Some(record);
+    }
+
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut usize> {
+        self.0.iter_mut().flatten()
+    }
+
+    /// (note, record), by note.
+    pub fn iter(&self) -> impl Iterator<Item = (NoteIdx, usize)> + '_ {
+        self.0
+            .iter()
+            .enumerate()
+            .filter_map(|(n, r)| r.map(|r| (n, r)))
+    }
+}
+
+impl std::ops::Index<&NoteIdx> for NoteMap {
+    type Output = usize;
+    fn index(&self, note: &NoteIdx) -> &usize {
+        self.get(note).expect("a note with a record")
+    }
+}
+
+impl Serialize for NoteMap {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
+
 /// What the CRM reads of a note's markdown: its tables, and (when asked) its first sentence. Parsing
 /// every note for these was most of the CRM stage; they depend on the note's text alone.
 #[derive(Debug, Default)]
 pub struct NoteStructure {
     tables: Vec<structure::Table>,
+    /// The phrases of its topic sections (`[crm] topic_headings`), each with its topic key.
+    phrases: Vec<(String, String)>,
+    /// The topic key of its title (a note named like a topic is the topic's note).
+    title_key: String,
     lead: std::sync::OnceLock<Option<String>>,
 }
 
@@ -373,15 +424,15 @@ fn text_of(v: &Value) -> Option<String> {
 }
 
 /// The notes or names a value links to (a link, a list of links, or names separated by commas).
-fn who_of(index: &Index, v: &Value) -> Vec<Who> {
+fn who_of(paths: &HashMap<&str, NoteIdx>, v: &Value) -> Vec<Who> {
     match v {
-        Value::Link(l) if l.resolved => index
-            .note_by_path(&l.path)
-            .map(Who::Note)
+        Value::Link(l) if l.resolved => paths
+            .get(l.path.as_str())
+            .map(|&n| Who::Note(n))
             .into_iter()
             .collect(),
         Value::Link(l) => vec![Who::Name(unresolved_name(&l.path))],
-        Value::List(items) => items.iter().flat_map(|i| who_of(index, i)).collect(),
+        Value::List(items) => items.iter().flat_map(|i| who_of(paths, i)).collect(),
         Value::String(s) => s
             .split(',')
             .map(|p| scan::plain_text(p).trim().to_string())
@@ -416,12 +467,16 @@ pub fn topic_key(text: &str) -> String {
 
 struct Builder<'a> {
     index: &'a Index,
+    /// Note path → note: resolved link values name their note by path, thousands of times per build.
+    paths: HashMap<&'a str, NoteIdx>,
     config: &'a Config,
     today: NaiveDate,
     /// Comment-free text per note, computed when first needed.
     texts: Vec<std::sync::OnceLock<String>>,
     /// Line starts per note, computed when first needed.
     lines: Vec<std::sync::OnceLock<Vec<usize>>>,
+    /// Per note: [`note_date`].
+    dates: Vec<Option<NaiveDate>>,
     crm: Crm,
     /// Role and company candidates per person, in the order sources were read.
     roles: Vec<Vec<Sourced<String>>>,
@@ -442,6 +497,12 @@ impl Builder<'_> {
     }
 
     fn line(&self, note: NoteIdx, offset: usize) -> u32 {
+        // Near the top (front matter, the first table) counting is cheaper than indexing the note.
+        if offset <= 2048 && self.lines[note].get().is_none() {
+            let text = self.text(note).as_bytes();
+            let upto = &text[..offset.min(text.len())];
+            return upto.iter().filter(|&&c| c == b'\n').count() as u32;
+        }
         let starts =
             self.lines[note].get_or_init(|| crate::diagnostics::line_starts(self.text(note)));
         (starts.partition_point(|&s| s <= offset).max(1) - 1) as u32
@@ -509,7 +570,7 @@ impl Builder<'_> {
     fn company(&self, v: &Value) -> Option<Company> {
         match v {
             Value::Link(l) if l.resolved => {
-                let n = self.index.note_by_path(&l.path)?;
+                let n = *self.paths.get(l.path.as_str())?;
                 Some(match self.crm.account_of.get(&n) {
                     Some(&a) => Company::Account(a),
                     None => Company::Note(n),
@@ -556,7 +617,7 @@ pub fn build_reusing(
     let crm_config = &config.crm;
     let n = index.notes.len();
     let mut laps = crate::timing::Laps::new("crm");
-    let structures = structures(index, prior);
+    let structures = structures(index, config, prior);
     laps.mark("structures");
     let mut b = Builder {
         index,
@@ -564,12 +625,25 @@ pub fn build_reusing(
         today,
         texts: (0..n).map(|_| std::sync::OnceLock::new()).collect(),
         lines: (0..n).map(|_| std::sync::OnceLock::new()).collect(),
+        paths: index
+            .notes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id.as_str(), i))
+            .collect(),
+        dates: {
+            use rayon::prelude::*;
+            index.notes.par_iter().map(|n| note_date(n)).collect()
+        },
         crm: Crm {
-            types: index
-                .notes
-                .iter()
-                .map(|note| note_type(note, config))
-                .collect(),
+            types: {
+                use rayon::prelude::*;
+                index
+                    .notes
+                    .par_iter()
+                    .map(|note| note_type(note, config))
+                    .collect()
+            },
             structures,
             ..Crm::default()
         },
@@ -625,7 +699,7 @@ pub fn build_reusing(
             let t = b.type_of(i);
             let meeting = is(t, &crm_config.meeting_types) || t.is_none();
             meeting
-                .then(|| note_date(&index.notes[i]).map(|d| (d, i)))
+                .then(|| b.dates[i].map(|d| (d, i)))
                 .flatten()
         })
         .collect();
@@ -664,9 +738,7 @@ pub fn build_reusing(
         read_tables(&mut b, i);
     }
     laps.mark("tables");
-    for m in 0..b.crm.meetings.len() {
-        read_attendees(&mut b, m);
-    }
+    read_attendees(&mut b);
     laps.mark("attendees");
     settle_people(&mut b);
     laps.mark("settle");
@@ -889,15 +961,26 @@ fn read_contact_sections(b: &mut Builder<'_>, a: AccountIdx) {
 }
 
 /// Each note's structure, in parallel: taken from `prior` where the note's text is the same.
-fn structures(index: &Index, prior: Option<(&Index, &Crm)>) -> Vec<std::sync::Arc<NoteStructure>> {
+fn structures(
+    index: &Index,
+    config: &Config,
+    prior: Option<(&Index, &Crm)>,
+) -> Vec<std::sync::Arc<NoteStructure>> {
     use rayon::prelude::*;
     index
         .notes
         .par_iter()
-        .map(|note| {
+        .enumerate()
+        .map(|(i, note)| {
             let kept = prior.and_then(|(old, crm)| {
-                let j = old.note_by_path(note.id.as_str())?;
-                (old.notes[j].text == note.text).then(|| crm.structures.get(j).cloned())?
+                // Usually the same note at the same place, shared with the last index.
+                let j = match old.notes.get(i) {
+                    Some(o) if o.id == note.id => i,
+                    _ => old.note_by_path(note.id.as_str())?,
+                };
+                let same = std::sync::Arc::ptr_eq(&old.notes[j], note)
+                    || old.notes[j].text == note.text;
+                same.then(|| crm.structures.get(j).cloned())?
             });
             kept.unwrap_or_else(|| {
                 let text = if note.text.contains("%%") {
@@ -905,8 +988,18 @@ fn structures(index: &Index, prior: Option<(&Index, &Crm)>) -> Vec<std::sync::Ar
                 } else {
                     std::borrow::Cow::Borrowed(note.text.as_str())
                 };
+                let phrases = structure::sections(note, &config.crm.topic_headings)
+                    .into_iter()
+                    .flat_map(|range| structure::phrases(&text[range]))
+                    .filter_map(|phrase| {
+                        let k = topic_key(&phrase);
+                        (!k.is_empty()).then_some((phrase, k))
+                    })
+                    .collect();
                 std::sync::Arc::new(NoteStructure {
                     tables: structure::tables(&text, note.body_start..note.text.len()),
+                    phrases,
+                    title_key: topic_key(&note.title),
                     lead: std::sync::OnceLock::new(),
                 })
             })
@@ -993,22 +1086,35 @@ fn read_tables(b: &mut Builder<'_>, n: NoteIdx) {
 }
 
 /// `Attendees::` (inline or front matter) of a meeting.
-fn read_attendees(b: &mut Builder<'_>, m: MeetingIdx) {
-    let n = b.crm.meetings[m].note;
-    let note = &b.index.notes[n];
-    let mut values: Vec<Value> = inline(note, "attendees").map(|f| f.value.clone()).collect();
-    values.extend(fm(note, "attendees").cloned());
-    let mut attendees = Vec::new();
-    for v in values {
-        for who in who_of(b.index, &v) {
+fn read_attendees(b: &mut Builder<'_>) {
+    use rayon::prelude::*;
+    // Who each meeting names, in parallel; then the people registered in meeting order.
+    let named: Vec<Vec<Who>> = {
+        let b = &*b;
+        b.crm
+            .meetings
+            .par_iter()
+            .map(|meeting| {
+                let note = &b.index.notes[meeting.note];
+                inline(note, "attendees")
+                    .map(|f| &f.value)
+                    .chain(fm(note, "attendees"))
+                    .flat_map(|v| who_of(&b.paths, v))
+                    .collect()
+            })
+            .collect()
+    };
+    for (m, named) in named.into_iter().enumerate() {
+        let mut attendees = Vec::new();
+        for who in named {
             if let Some(p) = b.person(&who) {
                 if !attendees.contains(&p) {
                     attendees.push(p);
                 }
             }
         }
+        b.crm.meetings[m].attendees = attendees;
     }
-    b.crm.meetings[m].attendees = attendees;
 }
 
 /// Picks each person's role and company (their own note wins, then the first table row, then contact
@@ -1325,28 +1431,20 @@ fn build_topics(b: &mut Builder<'_>) {
         entry.0.entry(format!("#{tag}")).or_insert(0);
     }
     for n in 0..index.notes.len() {
-        let note = &index.notes[n];
-        for range in structure::sections(note, &b.config.crm.topic_headings) {
-            let text = &b.text(n)[range];
-            for phrase in structure::phrases(text) {
-                let k = topic_key(&phrase);
-                if k.is_empty() {
-                    continue;
-                }
-                let entry = found.entry(k).or_default();
-                *entry.0.entry(phrase).or_insert(0) += 1;
-                entry.1.insert(n);
-            }
+        for (phrase, k) in &b.crm.structures[n].phrases {
+            let entry = found.entry(k.clone()).or_default();
+            *entry.0.entry(phrase.clone()).or_insert(0) += 1;
+            entry.1.insert(n);
         }
     }
     // A note named like a topic is its note.
     let mut topic_notes: HashMap<String, NoteIdx> = HashMap::new();
-    for (n, note) in index.notes.iter().enumerate() {
-        let k = topic_key(&note.title);
-        if found.contains_key(&k)
-            && (b.crm.types[n].as_deref() == Some("topic") || !topic_notes.contains_key(&k))
+    for n in 0..index.notes.len() {
+        let k = &b.crm.structures[n].title_key;
+        if found.contains_key(k)
+            && (b.crm.types[n].as_deref() == Some("topic") || !topic_notes.contains_key(k))
         {
-            topic_notes.insert(k, n);
+            topic_notes.insert(k.clone(), n);
         }
     }
     for (k, (spellings, notes)) in found {
@@ -1421,7 +1519,7 @@ fn staleness(b: &mut Builder<'_>) {
                 .chain(index.inlinks(n))
                 .filter(|&t| t != n)
                 .filter_map(|t| {
-                    let d = note_date(&index.notes[t]).or_else(|| {
+                    let d = b.dates[t].or_else(|| {
                         ["updated", "modified", "created"].iter().find_map(|f| {
                             match fm(&index.notes[t], f) {
                                 Some(Value::Date(d)) => Some(d.local.date()),

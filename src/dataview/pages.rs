@@ -353,7 +353,7 @@ fn page_object(index: &Index, n: NoteIdx, item_objs: &[Object]) -> Object {
     let outlinks: Vec<Value> = note
         .links
         .iter()
-        .zip(&index.links[n])
+        .zip(index.links[n].iter())
         .filter(|(_, r)| !matches!(r.target, Target::Excluded))
         .map(|(l, r)| {
             let (kind, subpath) = match &l.subpath {

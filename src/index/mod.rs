@@ -57,8 +57,9 @@ pub struct Index {
     /// Published notes sorted by path.
     pub notes: Vec<std::sync::Arc<Note>>,
     pub attachments: Vec<Attachment>,
-    /// Per note, per `LinkRef` (same order as `Note::links`): what it resolves to.
-    pub links: Vec<Vec<Resolved>>,
+    /// Per note, per `LinkRef` (same order as `Note::links`): what it resolves to. Shared between the
+    /// indexes `serve` updates, like the notes.
+    pub links: Vec<std::sync::Arc<[Resolved]>>,
     /// Per note: the links pointing at it, sorted by (from, link).
     pub backlinks: Vec<Vec<Backlink>>,
     /// Lower-cased tag (no `#`) → notes carrying it or a sub-tag of it (`a` holds the notes of `a/b`).
@@ -100,7 +101,7 @@ impl Index {
         let mut links = Vec::with_capacity(notes.len());
         let mut diagnostics = Vec::new();
         for (l, d) in per_note {
-            links.push(l);
+            links.push(std::sync::Arc::from(l));
             diagnostics.extend(d);
         }
         diagnostics.sort();
@@ -176,7 +177,7 @@ impl Index {
             .cloned()
             .collect();
         for (&i, (l, d)) in again.iter().zip(redone) {
-            links[i] = l;
+            links[i] = std::sync::Arc::from(l);
             diagnostics.extend(d);
         }
         diagnostics.sort();
@@ -195,15 +196,25 @@ impl Index {
     fn gather(
         notes: Vec<std::sync::Arc<Note>>,
         attachments: Vec<Attachment>,
-        links: Vec<Vec<Resolved>>,
+        links: Vec<std::sync::Arc<[Resolved]>>,
         excluded: Vec<String>,
         excluded_aliases: Vec<String>,
         diagnostics: Vec<Diagnostic>,
         names: std::sync::Arc<names::Names>,
     ) -> Index {
-        let mut backlinks = vec![Vec::new(); notes.len()];
+        // Sized first: most notes are linked to, and growing 10,000 lists one push at a time showed.
+        let mut counts = vec![0usize; notes.len()];
+        for r in links.iter().flat_map(|l| l.iter()) {
+            if let Target::Note(t) = r.target {
+                counts[t] += 1;
+            }
+        }
+        let mut backlinks: Vec<Vec<Backlink>> =
+            counts.into_iter().map(Vec::with_capacity).collect();
         let mut unresolved: BTreeMap<String, Vec<Backlink>> = BTreeMap::new();
-        let mut unresolved_keys: std::collections::HashMap<String, String> = Default::default();
+        // Lookup key → the first spelling seen; and each spelling seen → that first spelling.
+        let mut unresolved_keys: std::collections::HashMap<String, &str> = Default::default();
+        let mut spelled: std::collections::HashMap<&str, &str> = Default::default();
         let mut used_attachments = Vec::new();
         for (from, resolved) in links.iter().enumerate() {
             for (link, r) in resolved.iter().enumerate() {
@@ -211,18 +222,25 @@ impl Index {
                     Target::Note(t) => backlinks[*t].push(Backlink { from, link }),
                     Target::Attachment(a) => used_attachments.push(*a),
                     Target::Unresolved(name) => {
-                        let display = unresolved_keys
-                            .entry(names::key(name))
-                            .or_insert_with(|| name.clone());
-                        unresolved
-                            .entry(display.clone())
-                            .or_default()
-                            .push(Backlink { from, link });
+                        let display = *spelled.entry(name.as_str()).or_insert_with(|| {
+                            unresolved_keys
+                                .entry(names::key(name))
+                                .or_insert(name.as_str())
+                        });
+                        let place = Backlink { from, link };
+                        match unresolved.get_mut(display) {
+                            Some(list) => list.push(place),
+                            None => {
+                                unresolved.insert(display.to_string(), vec![place]);
+                            }
+                        }
                     }
                     Target::Excluded | Target::SameNote => {}
                 }
             }
         }
+        drop(spelled);
+        drop(unresolved_keys);
         used_attachments.sort_unstable();
         used_attachments.dedup();
 
