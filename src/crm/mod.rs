@@ -202,6 +202,9 @@ pub struct Crm {
     /// the notes an edit left as they were ([`build_reusing`]).
     #[serde(skip)]
     pub structures: Vec<std::sync::Arc<NoteStructure>>,
+    /// The build date it was made for (staleness and overdue tasks count from it).
+    #[serde(skip)]
+    pub today: NaiveDate,
 }
 
 /// Note → record number (account, person or meeting): a slot per note, since every stage looks notes
@@ -260,6 +263,11 @@ pub struct NoteStructure {
     phrases: Vec<(String, String)>,
     /// The topic key of its title (a note named like a topic is the topic's note).
     title_key: String,
+    /// [`note_type`], [`note_date`] and [`meeting_title`]: they read the front matter, tags, headings
+    /// and path, which are the same when the text and path are.
+    kind: Option<String>,
+    date: Option<NaiveDate>,
+    meeting_title: String,
     lead: std::sync::OnceLock<Option<String>>,
 }
 
@@ -369,9 +377,14 @@ pub fn task_display_text(text: &str) -> String {
 
 /// A front matter field by case-insensitive key.
 fn fm<'n>(note: &'n Note, name: &str) -> Option<&'n Value> {
+    // Every spelling of `name` sorts between its upper- and lower-case forms: look only there.
+    let (low, high) = (name.to_ascii_uppercase(), name.to_ascii_lowercase());
     note.frontmatter
         .fields
-        .iter()
+        .range::<str, _>((
+            std::ops::Bound::Included(low.as_str()),
+            std::ops::Bound::Included(high.as_str()),
+        ))
         .find(|(k, _)| k.eq_ignore_ascii_case(name))
         .map(|(_, v)| v)
 }
@@ -619,6 +632,15 @@ pub fn build_reusing(
     let mut laps = crate::timing::Laps::new("crm");
     let structures = structures(index, config, prior);
     laps.mark("structures");
+    if let Some((old, crm)) = prior {
+        if crm.today == today && reads_alike(old, &crm.structures, index, &structures) {
+            laps.mark("kept");
+            return Crm {
+                structures,
+                ..crm.clone()
+            };
+        }
+    }
     let mut b = Builder {
         index,
         config,
@@ -631,20 +653,11 @@ pub fn build_reusing(
             .enumerate()
             .map(|(i, n)| (n.id.as_str(), i))
             .collect(),
-        dates: {
-            use rayon::prelude::*;
-            index.notes.par_iter().map(|n| note_date(n)).collect()
-        },
+        dates: structures.iter().map(|s| s.date).collect(),
         crm: Crm {
-            types: {
-                use rayon::prelude::*;
-                index
-                    .notes
-                    .par_iter()
-                    .map(|note| note_type(note, config))
-                    .collect()
-            },
+            types: structures.iter().map(|s| s.kind.clone()).collect(),
             structures,
+            today,
             ..Crm::default()
         },
         roles: Vec::new(),
@@ -698,9 +711,7 @@ pub fn build_reusing(
         .filter_map(|i| {
             let t = b.type_of(i);
             let meeting = is(t, &crm_config.meeting_types) || t.is_none();
-            meeting
-                .then(|| b.dates[i].map(|d| (d, i)))
-                .flatten()
+            meeting.then(|| b.dates[i].map(|d| (d, i))).flatten()
         })
         .collect();
     meetings.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
@@ -710,7 +721,7 @@ pub fn build_reusing(
         b.crm.meetings.push(Meeting {
             note: i,
             date,
-            title: meeting_title(note),
+            title: b.crm.structures[i].meeting_title.clone(),
             gist: None,
             via: None,
             accounts: Vec::new(),
@@ -978,8 +989,8 @@ fn structures(
                     Some(o) if o.id == note.id => i,
                     _ => old.note_by_path(note.id.as_str())?,
                 };
-                let same = std::sync::Arc::ptr_eq(&old.notes[j], note)
-                    || old.notes[j].text == note.text;
+                let same =
+                    std::sync::Arc::ptr_eq(&old.notes[j], note) || old.notes[j].text == note.text;
                 same.then(|| crm.structures.get(j).cloned())?
             });
             kept.unwrap_or_else(|| {
@@ -1000,11 +1011,117 @@ fn structures(
                     tables: structure::tables(&text, note.body_start..note.text.len()),
                     phrases,
                     title_key: topic_key(&note.title),
+                    kind: note_type(note, config),
+                    date: note_date(note),
+                    meeting_title: meeting_title(note),
                     lead: std::sync::OnceLock::new(),
                 })
             })
         })
         .collect()
+}
+
+/// How many changed notes [`reads_alike`] compares before giving up: past a handful, building the
+/// view again is as quick.
+const COMPARED_AT_MOST: usize = 64;
+
+/// Whether the CRM view made of `old` holds for `new` too: the same names (an index updated by
+/// `Index::update` shares them), and every note either shared with `old` or changed only where the
+/// CRM does not read ([`note_reads_alike`]). Typing prose into a meeting note changes nothing the
+/// CRM shows, and `serve` then skips this stage.
+fn reads_alike(
+    old: &Index,
+    old_structures: &[std::sync::Arc<NoteStructure>],
+    new: &Index,
+    new_structures: &[std::sync::Arc<NoteStructure>],
+) -> bool {
+    use std::sync::Arc;
+    if !old.shares_names(new)
+        || old.notes.len() != new.notes.len()
+        || old_structures.len() != old.notes.len()
+        || new_structures.len() != new.notes.len()
+    {
+        return false;
+    }
+    let mut compared = 0;
+    (0..new.notes.len()).all(|i| {
+        let shared = Arc::ptr_eq(&old.notes[i], &new.notes[i]);
+        if shared && Arc::ptr_eq(&old.links[i], &new.links[i]) {
+            return true;
+        }
+        compared += 1;
+        compared <= COMPARED_AT_MOST
+            && old.links[i] == new.links[i]
+            && (shared
+                || note_reads_alike(
+                    (&old.notes[i], &old_structures[i]),
+                    (&new.notes[i], &new_structures[i]),
+                ))
+    })
+}
+
+/// Whether the CRM reads the same of two versions of a note: front matter, title, aliases, tags,
+/// links, headings, inline fields, list items and queries (with their places), what `structures`
+/// found (tables, topic phrases, type, date, title, first sentence), the whole line of every link
+/// (contact and context lines read the text after a link), and the text up to the last table (the
+/// line numbers of its cells).
+fn note_reads_alike(a: (&Note, &NoteStructure), b: (&Note, &NoteStructure)) -> bool {
+    let ((na, sa), (nb, sb)) = (a, b);
+    let same_note = na.id == nb.id
+        && na.title == nb.title
+        && na.body_start == nb.body_start
+        && na.frontmatter == nb.frontmatter
+        && na.aliases == nb.aliases
+        && na.tags == nb.tags
+        && na.links == nb.links
+        && na.headings == nb.headings
+        && na.fields == nb.fields
+        && na.list_items == nb.list_items
+        && na.queries == nb.queries;
+    let same_structure = same_note
+        && sa.tables == sb.tables
+        && sa.phrases == sb.phrases
+        && sa.title_key == sb.title_key
+        && sa.kind == sb.kind
+        && sa.date == sb.date
+        && sa.meeting_title == sb.meeting_title;
+    if !same_structure {
+        return false;
+    }
+    let (ta, tb) = (comment_free(&na.text), comment_free(&nb.text));
+    let line_of = |text: &str, at: usize| -> (usize, usize) {
+        let at = at.min(text.len());
+        let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        (start, end)
+    };
+    let same_lines = na.links.iter().all(|l| {
+        let (a, b) = (line_of(&ta, l.span.start), line_of(&tb, l.span.start));
+        ta.get(a.0..a.1) == tb.get(b.0..b.1)
+    });
+    let tables_end = sa
+        .tables
+        .iter()
+        .flat_map(|t| t.rows.iter().flatten())
+        .map(|c| c.span.end)
+        .max();
+    let same_top = tables_end.is_none_or(|end| ta.get(..end) == tb.get(..end));
+    same_lines && same_top && lead(sa, na, &ta) == lead(sb, nb, &tb)
+}
+
+/// A note's text without `%%comments%%`, as the CRM reads it.
+fn comment_free(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains("%%") {
+        std::borrow::Cow::Owned(scan::strip_comments(text))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// A note's first sentence (the gist of a meeting without a context line), made once per text.
+fn lead<'s>(s: &'s NoteStructure, note: &Note, text: &str) -> &'s Option<String> {
+    s.lead
+        .get_or_init(|| structure::first_sentence(note, text, 160))
 }
 
 /// `Person | Role | Company` tables anywhere: each row a source of role and company; in an account
@@ -1248,10 +1365,7 @@ fn connect_meetings(b: &mut Builder<'_>) {
     for m in 0..b.crm.meetings.len() {
         if b.crm.meetings[m].gist.is_none() {
             let n = b.crm.meetings[m].note;
-            b.crm.meetings[m].gist = b.crm.structures[n]
-                .lead
-                .get_or_init(|| structure::first_sentence(&index.notes[n], b.text(n), 160))
-                .clone();
+            b.crm.meetings[m].gist = lead(&b.crm.structures[n], &index.notes[n], b.text(n)).clone();
         }
         for &a in &b.crm.meetings[m].accounts.clone() {
             b.crm.accounts[a].meetings.push(m);

@@ -422,3 +422,155 @@ fn meeting_titles() {
         "2026-11-19"
     );
 }
+
+/// `fm` looks only between a name's upper- and lower-case spellings; it finds what a scan of every
+/// key in order finds: the first spelling in byte order.
+#[test]
+fn front_matter_keys_match_in_any_case_the_first_spelling_winning() {
+    let note = parse_note(
+        NoteId("a.md".into()),
+        "---\nstatus: low\nStatus: Upper\nstatus_x: other\nSTATUSES: plural\nsTaTuS: mixed\nrole: r\n---\n"
+            .into(),
+        FileMeta::default(),
+        vec![],
+    );
+    let scan = |name: &str| {
+        note.frontmatter
+            .fields
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    };
+    for name in [
+        "status", "STATUS", "Status", "role", "ROLE", "statuses", "missing", "status_x",
+    ] {
+        assert_eq!(fm(&note, name), scan(name), "{name}");
+    }
+    assert_eq!(fm(&note, "status"), Some(&Value::String("Upper".into())));
+}
+
+/// `build_reusing` keeps the last CRM view when an edit changes nothing the CRM reads, and whatever it
+/// decides, its view is the one built from scratch.
+#[test]
+fn a_kept_view_is_the_view_built_again() {
+    let vault: Vec<(&str, String)> = vec![
+        (
+            "Customers/Acme.md",
+            "---\ntype: customer\nstatus: active\n---\nIntro line one.\nIntro line two.\n\n| Person | Role |\n|---|---|\n| Cy Dee | VP Ops |\n\n## Contacts\n- [[Bo Park]] — CFO\n\n## Recent Context\n2026-11-02: [[2026-11-02 Acme sync]] - pilot scoped\n\n## Topics\nGPU pipelines, storage\n".into(),
+        ),
+        (
+            "Meetings/2026-11-02 Acme sync.md",
+            "---\ntype: meeting\ncustomer: \"[[Acme]]\"\n---\nAttendees:: [[Ann Lee]]\n\n- [ ] Send the quote\n\nThe pilot starts in May. More later.\n".into(),
+        ),
+        ("People/Ann Lee.md", "---\ntype: person\nrole: CTO\n---\nAt [[Acme]].\n".into()),
+        ("Notes/Org.md", "Line one.\nLine two.\n\n| Person | Role |\n|---|---|\n| Dee Fox | VP Ops |\n".into()),
+    ];
+    let edits: [(&str, &str, &str, bool); 10] = [
+        (
+            "Meetings/2026-11-02 Acme sync.md",
+            "More later.\n",
+            "More later.\n\nTyped during the call.\n",
+            true,
+        ),
+        (
+            "Meetings/2026-11-02 Acme sync.md",
+            "The pilot starts in May.",
+            "The pilot starts in June.",
+            false,
+        ),
+        (
+            "Meetings/2026-11-02 Acme sync.md",
+            "Send the quote",
+            "Send the quote\n- [ ] Book the room",
+            false,
+        ),
+        ("Customers/Acme.md", "— CFO", "— CEO", false),
+        // Not a list item: only the line of its link says so.
+        (
+            "Customers/Acme.md",
+            "- pilot scoped",
+            "- pilot signed",
+            false,
+        ),
+        // Same length, one line fewer above the table: its cells' line numbers move.
+        (
+            "Customers/Acme.md",
+            "Intro line one.\nIntro",
+            "Intro line one. Intro",
+            false,
+        ),
+        ("Notes/Org.md", "Line one.\nLine", "Line one. Line", false),
+        (
+            "Customers/Acme.md",
+            "GPU pipelines, storage",
+            "GPU pipelines, backup",
+            false,
+        ),
+        (
+            "Customers/Acme.md",
+            "status: active",
+            "status: at-risk",
+            false,
+        ),
+        (
+            "People/Ann Lee.md",
+            "At [[Acme]].\n",
+            "At [[Acme]].\nLikes trains.\n",
+            true,
+        ),
+    ];
+    let config = Config::default();
+    let today = NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
+    let index_of = |notes: &[(&str, String)]| {
+        let mut notes: Vec<Note> = notes
+            .iter()
+            .map(|(p, t)| {
+                parse_note(
+                    NoteId(p.to_string()),
+                    t.clone(),
+                    FileMeta::default(),
+                    vec![],
+                )
+            })
+            .collect();
+        notes.sort_by(|a, b| a.id.cmp(&b.id));
+        Vault {
+            notes: notes.into_iter().map(std::sync::Arc::new).collect(),
+            attachments: vec![],
+            excluded: vec![],
+            excluded_aliases: vec![],
+            diagnostics: vec![],
+        }
+    };
+    let old = Index::build(index_of(&vault));
+    let old_crm = build(&old, &config, today);
+    let view = |c: &Crm| serde_json::to_value(c).unwrap();
+    for (path, from, to, kept) in edits {
+        let edited: Vec<(&str, String)> = vault
+            .iter()
+            .map(|(p, t)| {
+                (
+                    *p,
+                    if *p == path {
+                        t.replacen(from, to, 1)
+                    } else {
+                        t.clone()
+                    },
+                )
+            })
+            .collect();
+        assert_ne!(edited, vault, "{to:?} edits nothing");
+        let i = old.note_by_path(path).unwrap();
+        let new = Index::update(&old, index_of(&edited), &[i]).expect("same names");
+        let reused = build_reusing(&new, &config, today, Some((&old, &old_crm)));
+        let fresh = build(&new, &config, today);
+        assert_eq!(view(&reused), view(&fresh), "{path}: {to:?}");
+        let same = reads_alike(&old, &old_crm.structures, &new, &reused.structures);
+        assert_eq!(same, kept, "{path}: {to:?}");
+    }
+    // Another day: staleness counts from it.
+    let tomorrow = today.succ_opt().unwrap();
+    let reused = build_reusing(&old, &config, tomorrow, Some((&old, &old_crm)));
+    assert_eq!(reused.today, tomorrow);
+    assert_eq!(view(&reused), view(&build(&old, &config, tomorrow)));
+}

@@ -289,6 +289,13 @@ impl Index {
         .target
     }
 
+    /// Whether both indexes share one name table: `other` is `self` updated by [`Index::update`] (or
+    /// the other way round), so the notes, aliases, attachments and excluded names are the same and
+    /// every name resolves alike.
+    pub fn shares_names(&self, other: &Index) -> bool {
+        std::sync::Arc::ptr_eq(&self.names, &other.names)
+    }
+
     /// The note with this vault path (`Customers/Acme Corp.md`).
     pub fn note_by_path(&self, path: &str) -> Option<NoteIdx> {
         self.notes

@@ -315,7 +315,9 @@ pub fn index_pages(r: &Renderer<'_>, only: &super::Selection) -> Vec<Page> {
             .map(|(f, p)| {
                 // Notes are sorted by path: a folder's are one run.
                 let prefix = format!("{f}/");
-                let start = idx.notes.partition_point(|n| n.id.as_str() < prefix.as_str());
+                let start = idx
+                    .notes
+                    .partition_point(|n| n.id.as_str() < prefix.as_str());
                 let count = idx.notes[start..]
                     .iter()
                     .take_while(|n| n.id.as_str().starts_with(&prefix))

@@ -190,12 +190,24 @@ impl Plan {
             && oi.unresolved.len() == ni.unresolved.len()
             && oi.unresolved.keys().eq(ni.unresolved.keys())
             && oc.accounts.len() == nc.accounts.len()
-            && oc.accounts.iter().zip(&nc.accounts).all(|(a, b)| a.note == b.note)
+            && oc
+                .accounts
+                .iter()
+                .zip(&nc.accounts)
+                .all(|(a, b)| a.note == b.note)
             && oc.people.len() == nc.people.len()
-            && oc.people.iter().map(person).eq(nc.people.iter().map(person))
+            && oc
+                .people
+                .iter()
+                .map(person)
+                .eq(nc.people.iter().map(person))
             && oc.person_by_key == nc.person_by_key
             && oc.topics.len() == nc.topics.len()
-            && oc.topics.iter().zip(&nc.topics).all(|(a, b)| a.key == b.key)
+            && oc
+                .topics
+                .iter()
+                .zip(&nc.topics)
+                .all(|(a, b)| a.key == b.key)
     }
 
     /// The stub page of an unresolved name (looked up case-insensitively, as the Index groups them).
@@ -320,7 +332,11 @@ mod tests {
             if same {
                 assert_eq!(Plan::build(&old_index, &old_crm), Plan::build(&index, &crm));
             } else {
-                assert_ne!(Plan::build(&old_index, &old_crm), Plan::build(&index, &crm), "{text:?}");
+                assert_ne!(
+                    Plan::build(&old_index, &old_crm),
+                    Plan::build(&index, &crm),
+                    "{text:?}"
+                );
             }
         }
     }

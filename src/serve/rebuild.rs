@@ -734,12 +734,18 @@ mod tests {
             &vault,
             &[("Work/Note.md", "About [[Nowhere]] today. #area/infra")],
         ));
-        assert_eq!(lists(&old.edit(&new, &["Work/Note.md"])), ["unresolved/nowhere.html"]);
+        assert_eq!(
+            lists(&old.edit(&new, &["Work/Note.md"])),
+            ["unresolved/nowhere.html"]
+        );
 
         // A new title: the lists naming the note, not the tags index (its counts are the same).
         let new = Built::new(&with(
             &vault,
-            &[("Work/Note.md", "---\ntitle: Renamed\n---\nAbout [[Nowhere]]. #area/infra")],
+            &[(
+                "Work/Note.md",
+                "---\ntitle: Renamed\n---\nAbout [[Nowhere]]. #area/infra",
+            )],
         ));
         assert_eq!(
             lists(&old.edit(&new, &["Work/Note.md"])),

@@ -74,7 +74,11 @@ mod tests {
             meta: String::new(),
             body: "a <b> c".into(),
         };
-        for docs in [vec![], vec![doc(0, "One")], vec![doc(0, "One"), doc(1, "Two \"2\"")]] {
+        for docs in [
+            vec![],
+            vec![doc(0, "One")],
+            vec![doc(0, "One"), doc(1, "Two \"2\"")],
+        ] {
             let s = String::from_utf8(index_script(&docs)).unwrap();
             let json = s
                 .strip_prefix("window.dossierSearchDocs=")
