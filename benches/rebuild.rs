@@ -4,9 +4,9 @@
 //!
 //!     cargo bench --bench rebuild -- VAULT [ROUNDS]
 //!
-//! VAULT is copied to a temporary folder (the original is never touched). Each round appends a line to
-//! a meeting, a person, a project and a customer note in turn and rebuilds; the median per kind is
-//! printed. Run with `DOSSIER_TIMINGS=1` for the time of each phase.
+//! VAULT is copied to a temporary folder (the original is never touched). Each round appends a line of
+//! prose, then an open task, to a meeting, a person, a project and a customer note in turn, rebuilding
+//! after each; the median per kind of note and of edit is printed. Run with `DOSSIER_TIMINGS=1` for the time of each phase.
 
 use dossier::config::Config;
 use dossier::serve::Session;
@@ -48,38 +48,48 @@ fn main() {
     };
     let kinds = ["Meetings", "People", "Projects", "Customers"];
     let files: Vec<PathBuf> = kinds.iter().map(|k| pick(k)).collect();
-    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); kinds.len()];
+    // Two edits per note: a line of prose (what typing during a meeting does), which the CRM does not
+    // read, and a new open task, which it does (account task lists, overdue counts).
+    let edits: [(&str, fn(usize) -> String); 2] = [
+        ("prose", |round| format!("\nEdited in round {round}.")),
+        ("task", |round| format!("\n- [ ] Follow up {round}")),
+    ];
+    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); kinds.len() * edits.len()];
     for round in 0..rounds {
-        for (k, file) in files.iter().enumerate() {
-            let mut f = std::fs::OpenOptions::new()
-                .append(true)
-                .open(file)
-                .expect("open note");
-            writeln!(f, "\nEdited in round {round}.").expect("append");
-            drop(f);
-            // As `serve` does: the watcher names the file written in place.
-            let written = [file.canonicalize().expect("note path")];
-            let r = session
-                .rebuild_changed(false, Some(&written))
-                .expect("rebuild");
-            assert!(!r.full, "a one-note edit rebuilt everything");
-            times[k].push(r.elapsed);
-            println!(
-                "{:<10} {:>7.1} ms  {} note pages, {} other pages, {} files changed",
-                kinds[k],
-                r.elapsed.as_secs_f64() * 1e3,
-                r.note_pages,
-                r.other_pages,
-                r.changed
-            );
+        for (e, (edit, line)) in edits.iter().enumerate() {
+            for (k, file) in files.iter().enumerate() {
+                let mut f = std::fs::OpenOptions::new()
+                    .append(true)
+                    .open(file)
+                    .expect("open note");
+                writeln!(f, "{}", line(round)).expect("append");
+                drop(f);
+                // As `serve` does: the watcher names the file written in place.
+                let written = [file.canonicalize().expect("note path")];
+                let r = session
+                    .rebuild_changed(false, Some(&written))
+                    .expect("rebuild");
+                assert!(!r.full, "a one-note edit rebuilt everything");
+                times[e * kinds.len() + k].push(r.elapsed);
+                println!(
+                    "{:<10} {:<6} {:>7.1} ms  {} note pages, {} other pages, {} files changed",
+                    kinds[k],
+                    edit,
+                    r.elapsed.as_secs_f64() * 1e3,
+                    r.note_pages,
+                    r.other_pages,
+                    r.changed
+                );
+            }
         }
     }
     println!("median of {rounds} rounds:");
-    for (k, t) in times.iter_mut().enumerate() {
+    for (i, t) in times.iter_mut().enumerate() {
         t.sort();
         println!(
-            "{:<10} {:>7.1} ms",
-            kinds[k],
+            "{:<10} {:<6} {:>7.1} ms",
+            kinds[i % kinds.len()],
+            edits[i / kinds.len()].0,
             t[t.len() / 2].as_secs_f64() * 1e3
         );
     }

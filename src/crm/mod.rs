@@ -1076,7 +1076,7 @@ fn note_reads_alike(a: (&Note, &NoteStructure), b: (&Note, &NoteStructure)) -> b
         && na.links == nb.links
         && na.headings == nb.headings
         && na.fields == nb.fields
-        && na.list_items == nb.list_items
+        && items_alike(&na.list_items, &nb.list_items)
         && na.queries == nb.queries;
     let same_structure = same_note
         && sa.tables == sb.tables
@@ -1107,6 +1107,41 @@ fn note_reads_alike(a: (&Note, &NoteStructure), b: (&Note, &NoteStructure)) -> b
         .max();
     let same_top = tables_end.is_none_or(|end| ta.get(..end) == tb.get(..end));
     same_lines && same_top && lead(sa, na, &ta) == lead(sb, nb, &tb)
+}
+
+/// List items alike but for where they end: the last item of a list runs on over the blank lines
+/// after it, so typing a paragraph below a task list moves its end, and nothing the CRM reads (a
+/// contact line is cut at the end of its own line first).
+fn items_alike(a: &[crate::vault::ListItem], b: &[crate::vault::ListItem]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            // Named field by field, so that a new one is compared or left out on purpose.
+            let crate::vault::ListItem {
+                line,
+                line_count: _,
+                parent,
+                children,
+                status,
+                text,
+                block_id,
+                section,
+                tags,
+                links,
+                fields,
+                span,
+            } = x;
+            span.start == y.span.start
+                && *line == y.line
+                && *parent == y.parent
+                && *children == y.children
+                && *status == y.status
+                && *text == y.text
+                && *block_id == y.block_id
+                && *section == y.section
+                && *tags == y.tags
+                && *links == y.links
+                && *fields == y.fields
+        })
 }
 
 /// A note's text without `%%comments%%`, as the CRM reads it.

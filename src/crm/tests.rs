@@ -462,10 +462,10 @@ fn a_kept_view_is_the_view_built_again() {
             "Meetings/2026-11-02 Acme sync.md",
             "---\ntype: meeting\ncustomer: \"[[Acme]]\"\n---\nAttendees:: [[Ann Lee]]\n\n- [ ] Send the quote\n\nThe pilot starts in May. More later.\n".into(),
         ),
-        ("People/Ann Lee.md", "---\ntype: person\nrole: CTO\n---\nAt [[Acme]].\n".into()),
+        ("People/Ann Lee.md", "---\ntype: person\nrole: CTO\n---\nAt [[Acme]].\n\n- [ ] Ask about trains\n".into()),
         ("Notes/Org.md", "Line one.\nLine two.\n\n| Person | Role |\n|---|---|\n| Dee Fox | VP Ops |\n".into()),
     ];
-    let edits: [(&str, &str, &str, bool); 10] = [
+    let edits: [(&str, &str, &str, bool); 11] = [
         (
             "Meetings/2026-11-02 Acme sync.md",
             "More later.\n",
@@ -477,6 +477,13 @@ fn a_kept_view_is_the_view_built_again() {
             "The pilot starts in May.",
             "The pilot starts in June.",
             false,
+        ),
+        // Below a task list: the last item's end moves, nothing the CRM reads.
+        (
+            "People/Ann Lee.md",
+            "Ask about trains\n",
+            "Ask about trains\n\nAfter the list.\n",
+            true,
         ),
         (
             "Meetings/2026-11-02 Acme sync.md",
@@ -512,11 +519,12 @@ fn a_kept_view_is_the_view_built_again() {
             "status: at-risk",
             false,
         ),
+        // The task below moves down a line.
         (
             "People/Ann Lee.md",
             "At [[Acme]].\n",
             "At [[Acme]].\nLikes trains.\n",
-            true,
+            false,
         ),
     ];
     let config = Config::default();

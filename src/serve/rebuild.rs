@@ -20,7 +20,9 @@
 //! - **CRM.** An account, person, meeting or topic record has changed when the derived record differs; a
 //!   brief, person or topic page is rendered again when its record or one it shows (contacts, meetings,
 //!   accounts, topics) has changed, or when a note it quotes (its own, tasks, mentions) is shown
-//!   elsewhere; the accounts, people, topics and timeline lists when a record they show has.
+//!   elsewhere; the accounts, people, topics and timeline lists when a record they show has. Pages
+//!   that only link to an account (people, timeline, meetings, person pages) show its name and status:
+//!   a new task on an account re-renders its brief, its topics and the accounts index, not those.
 //! - **Search.** The documents of the edited notes and of notes whose account or person record changed.
 
 use crate::crm::Crm;
@@ -368,11 +370,27 @@ fn crm(old: &Crm, new: State<'_>, shown: &BTreeSet<NoteIdx>, scope: &mut Scope) 
     let topics: Vec<bool> = (0..crm.topics.len())
         .map(|t| old.topics[t] != crm.topics[t])
         .collect();
+    // What pages other than its brief, its topics' pages and the accounts index show of an account:
+    // its name and status (`render::crm::account_link`). A new task moves neither.
+    let linked: Vec<bool> = (0..crm.accounts.len())
+        .map(|a| {
+            let (before, after) = (&old.accounts[a], &crm.accounts[a]);
+            before.name != after.name || before.status != after.status
+        })
+        .collect();
+    // A meeting is shown with its accounts' links.
+    let meeting_shown =
+        |m: &usize| meetings[*m] || crm.meetings[*m].accounts.iter().any(|&a| linked[a]);
+    let company_shown = |c: Option<&crate::crm::Company>| match c {
+        Some(crate::crm::Company::Note(n)) => quoted(n),
+        Some(crate::crm::Company::Account(a)) => linked[*a],
+        _ => false,
+    };
     for (a, account) in crm.accounts.iter().enumerate() {
         let dirty = accounts[a]
             || quoted(&account.note)
             || account.contacts.iter().any(|c| people[c.person])
-            || account.meetings.iter().any(|&m| meetings[m])
+            || account.meetings.iter().any(meeting_shown)
             || account.topics.iter().any(|&t| topics[t])
             || account.tasks.iter().any(|t| quoted(&t.note))
             || account.projects.iter().any(quoted)
@@ -384,17 +402,15 @@ fn crm(old: &Crm, new: State<'_>, shown: &BTreeSet<NoteIdx>, scope: &mut Scope) 
             scope.search.insert(account.note);
         }
     }
+    let mut companies_shown = false;
     for (p, person) in crm.people.iter().enumerate() {
-        let company = match person.company.as_ref().map(|c| &c.value) {
-            Some(crate::crm::Company::Note(n)) => quoted(n),
-            Some(crate::crm::Company::Account(a)) => accounts[*a],
-            _ => false,
-        };
+        let company = company_shown(person.company.as_ref().map(|c| &c.value));
+        companies_shown |= company;
         let dirty = people[p]
             || company
             || person.note.as_ref().is_some_and(quoted)
-            || person.accounts.iter().any(|&a| accounts[a])
-            || person.meetings.iter().any(|&m| meetings[m])
+            || person.accounts.iter().any(|&a| linked[a])
+            || person.meetings.iter().any(meeting_shown)
             || person.mentions.iter().any(quoted);
         if dirty {
             scope.others.insert(plan.people[p].clone());
@@ -407,7 +423,7 @@ fn crm(old: &Crm, new: State<'_>, shown: &BTreeSet<NoteIdx>, scope: &mut Scope) 
         let dirty = topics[t]
             || topic.note.as_ref().is_some_and(quoted)
             || topic.accounts.iter().any(|&a| accounts[a])
-            || topic.meetings.iter().any(|&m| meetings[m])
+            || topic.meetings.iter().any(meeting_shown)
             || topic.notes.iter().any(quoted);
         if dirty {
             scope.others.insert(plan.topics[t].clone());
@@ -416,9 +432,12 @@ fn crm(old: &Crm, new: State<'_>, shown: &BTreeSet<NoteIdx>, scope: &mut Scope) 
     let any = |v: &[bool]| v.iter().any(|&b| b);
     let lists = [
         (plan::ACCOUNTS, any(&accounts)),
-        (plan::PEOPLE, any(&people) || any(&accounts)),
+        (
+            plan::PEOPLE,
+            any(&people) || any(&linked) || companies_shown,
+        ),
         (plan::TOPICS, any(&topics)),
-        (plan::TIMELINE, any(&meetings) || any(&accounts)),
+        (plan::TIMELINE, any(&meetings) || any(&linked)),
     ];
     for (path, dirty) in lists {
         if dirty {

@@ -122,7 +122,7 @@ fn an_edit_on_disk_reloads_the_open_page_and_errors_show_over_it() {
 
 /// Edits to the example vault, applied one after another: (file, text replaced, replacement, whether
 /// the rebuild may render only part of the site).
-const EDITS: [(&str, &str, &str, bool); 9] = [
+const EDITS: [(&str, &str, &str, bool); 11] = [
     (
         "Meetings/2026-11-12 - Halcyon QBR.md",
         "usage up 38%",
@@ -158,6 +158,20 @@ const EDITS: [(&str, &str, &str, bool); 9] = [
         "People/Elena Voss.md",
         "Executive sponsor",
         "Executive sponsor #meeting",
+        true,
+    ),
+    // A new task on an account: its brief, topics and the accounts index, not the pages linking it.
+    (
+        "Customers/Halcyon Robotics.md",
+        "- [ ] Send the 2U",
+        "- [ ] Book the edge lab [due:: 2026-11-01]\n- [ ] Send the 2U",
+        true,
+    ),
+    // Prose typed at the end of a meeting: the CRM view is kept.
+    (
+        "Meetings/2026-11-12 - Halcyon QBR.md",
+        "usage up 41%",
+        "usage up 41%\n\nTyped during the call.",
         true,
     ),
     // A new title: the folder, tag and home lists show it.
