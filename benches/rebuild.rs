@@ -50,7 +50,7 @@ fn main() {
     let files: Vec<PathBuf> = kinds.iter().map(|k| pick(k)).collect();
     // Two edits per note: a line of prose (what typing during a meeting does), which the CRM does not
     // read, and a new open task, which it does (account task lists, overdue counts).
-    let edits: [(&str, fn(usize) -> String); 2] = [
+    let edits: [(&str, Line); 2] = [
         ("prose", |round| format!("\nEdited in round {round}.")),
         ("task", |round| format!("\n- [ ] Follow up {round}")),
     ];
@@ -95,6 +95,9 @@ fn main() {
     }
     let _ = std::fs::remove_dir_all(&copy);
 }
+
+/// The line an edit appends in a given round.
+type Line = fn(usize) -> String;
 
 fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One-note edits under `dossier serve` on the 10,000-note vault: starts the server on a copy of the
-# vault, appends a line to notes of each kind in turn, and prints for each the rebuild time the server
+# vault, appends a line of prose, then an open task, to notes of each kind in turn, and prints for each the rebuild time the server
 # reports and, from benches/edit_latency.py, the time from the save to the live-reload event and to the
 # page fetched again (see BENCHMARKS.md). ROUNDS=3 by default.
 set -euo pipefail
@@ -32,4 +32,9 @@ for run in $(seq 1 "${ROUNDS:-3}"); do
   edit "People/$P" "Prefers email, run $run."
   edit "Projects/$J" "Status checked in run $run."
   edit "Customers/$C" "Renewal discussed in run $run."
+  # An open task: the CRM reads it (account task lists), so its view is built again.
+  edit "Meetings/$M" "- [ ] Follow up, run $run"
+  edit "People/$P" "- [ ] Send the deck, run $run"
+  edit "Projects/$J" "- [ ] Check the budget, run $run"
+  edit "Customers/$C" "- [ ] Book the review, run $run"
 done
