@@ -241,13 +241,6 @@ impl NoteMap {
     }
 }
 
-impl std::ops::Index<&NoteIdx> for NoteMap {
-    type Output = usize;
-    fn index(&self, note: &NoteIdx) -> &usize {
-        self.get(note).expect("a note with a record")
-    }
-}
-
 impl Serialize for NoteMap {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_map(self.iter())
@@ -377,14 +370,9 @@ pub fn task_display_text(text: &str) -> String {
 
 /// A front matter field by case-insensitive key.
 fn fm<'n>(note: &'n Note, name: &str) -> Option<&'n Value> {
-    // Every spelling of `name` sorts between its upper- and lower-case forms: look only there.
-    let (low, high) = (name.to_ascii_uppercase(), name.to_ascii_lowercase());
     note.frontmatter
         .fields
-        .range::<str, _>((
-            std::ops::Bound::Included(low.as_str()),
-            std::ops::Bound::Included(high.as_str()),
-        ))
+        .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case(name))
         .map(|(_, v)| v)
 }

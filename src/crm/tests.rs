@@ -6,25 +6,7 @@ use crate::vault::{parse::parse_note, FileMeta, NoteId, Vault};
 const TODAY: &str = "2026-11-20";
 
 fn crm_of(notes: &[(&str, &str)]) -> (Index, Crm) {
-    let mut notes: Vec<Note> = notes
-        .iter()
-        .map(|(p, t)| {
-            parse_note(
-                NoteId(p.to_string()),
-                t.to_string(),
-                FileMeta::default(),
-                vec![],
-            )
-        })
-        .collect();
-    notes.sort_by(|a, b| a.id.cmp(&b.id));
-    let index = Index::build(Vault {
-        notes: notes.into_iter().map(std::sync::Arc::new).collect(),
-        attachments: vec![],
-        excluded: vec![],
-        excluded_aliases: vec![],
-        diagnostics: vec![],
-    });
+    let index = Index::build(Vault::of_texts(notes));
     let today = NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
     let crm = build(&index, &Config::default(), today);
     (index, crm)
@@ -172,7 +154,10 @@ fn people_without_notes_and_roles_from_tables() {
         index.notes[role.source.note].id.as_str(),
         "Customers/Acme Corp.md"
     );
-    let acme = crm.account_of[&index.note_by_path("Customers/Acme Corp.md").unwrap()];
+    let acme = *crm
+        .account_of
+        .get(&index.note_by_path("Customers/Acme Corp.md").unwrap())
+        .unwrap();
     assert_eq!(ada.company.as_ref().unwrap().value, Company::Account(acme));
     assert_eq!(ada.meetings.len(), 1);
     // Gordon's own note wins over the table and the contacts list.
@@ -191,7 +176,10 @@ fn people_without_notes_and_roles_from_tables() {
     );
     // Cy's company is a link to an account: he is its contact.
     let cy = person(&crm, "Cy Young");
-    let beta = crm.account_of[&index.note_by_path("Customers/Beta Labs.md").unwrap()];
+    let beta = *crm
+        .account_of
+        .get(&index.note_by_path("Customers/Beta Labs.md").unwrap())
+        .unwrap();
     assert_eq!(cy.company.as_ref().unwrap().value, Company::Account(beta));
     assert_eq!(cy.role.as_ref().unwrap().source.kind, SourceKind::Field);
     // The account's contacts, in the order the note names them, with its own words on them.
@@ -423,8 +411,7 @@ fn meeting_titles() {
     );
 }
 
-/// `fm` looks only between a name's upper- and lower-case spellings; it finds what a scan of every
-/// key in order finds: the first spelling in byte order.
+/// `fm` matches a key in any case; of several spellings, the first in byte order wins.
 #[test]
 fn front_matter_keys_match_in_any_case_the_first_spelling_winning() {
     let note = parse_note(
@@ -530,25 +517,8 @@ fn a_kept_view_is_the_view_built_again() {
     let config = Config::default();
     let today = NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
     let index_of = |notes: &[(&str, String)]| {
-        let mut notes: Vec<Note> = notes
-            .iter()
-            .map(|(p, t)| {
-                parse_note(
-                    NoteId(p.to_string()),
-                    t.clone(),
-                    FileMeta::default(),
-                    vec![],
-                )
-            })
-            .collect();
-        notes.sort_by(|a, b| a.id.cmp(&b.id));
-        Vault {
-            notes: notes.into_iter().map(std::sync::Arc::new).collect(),
-            attachments: vec![],
-            excluded: vec![],
-            excluded_aliases: vec![],
-            diagnostics: vec![],
-        }
+        let texts: Vec<(&str, &str)> = notes.iter().map(|(p, t)| (*p, t.as_str())).collect();
+        Vault::of_texts(&texts)
     };
     let old = Index::build(index_of(&vault));
     let old_crm = build(&old, &config, today);

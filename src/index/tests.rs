@@ -2,23 +2,10 @@
 
 use super::*;
 use crate::value::Value;
-use crate::vault::{parse::parse_note, Attachment, FileMeta, NoteId, Vault};
+use crate::vault::{Attachment, Vault};
 
 fn vault(notes: &[(&str, &str)], attachments: &[&str], excluded: &[&str]) -> Vault {
-    let mut notes: Vec<Note> = notes
-        .iter()
-        .map(|(p, t)| {
-            parse_note(
-                NoteId(p.to_string()),
-                t.to_string(),
-                FileMeta::default(),
-                vec![],
-            )
-        })
-        .collect();
-    notes.sort_by(|a, b| a.id.cmp(&b.id));
     Vault {
-        notes: notes.into_iter().map(std::sync::Arc::new).collect(),
         attachments: attachments
             .iter()
             .map(|p| Attachment {
@@ -27,8 +14,7 @@ fn vault(notes: &[(&str, &str)], attachments: &[&str], excluded: &[&str]) -> Vau
             })
             .collect(),
         excluded: excluded.iter().map(|s| s.to_string()).collect(),
-        excluded_aliases: vec![],
-        diagnostics: vec![],
+        ..Vault::of_texts(notes)
     }
 }
 

@@ -279,28 +279,6 @@ mod tests {
         );
     }
 
-    fn vault(notes: &[(&str, &str)]) -> Vault {
-        let mut notes: Vec<_> = notes
-            .iter()
-            .map(|(p, t)| {
-                parse_note(
-                    NoteId(p.to_string()),
-                    t.to_string(),
-                    FileMeta::default(),
-                    vec![],
-                )
-            })
-            .collect();
-        notes.sort_by(|a, b| a.id.cmp(&b.id));
-        Vault {
-            notes: notes.into_iter().map(std::sync::Arc::new).collect(),
-            attachments: vec![],
-            excluded: vec![],
-            excluded_aliases: vec![],
-            diagnostics: vec![],
-        }
-    }
-
     /// The plan a rebuild keeps is the plan it would build: `same_inputs` says no whenever a page moves.
     #[test]
     fn a_plan_is_kept_only_when_it_would_be_built_alike() {
@@ -318,14 +296,14 @@ mod tests {
             ("Customers/Acme.md", "---\ntype: customer\n---\n## Contacts\n- [[Ann Lee]] - CTO\n- [[Cy Dee]] - CFO\n", false),
             ("Customers/Acme.md", "---\ntype: note\n---\n## Contacts\n- [[Ann Lee]] - CTO\n", false),
         ];
-        let old_index = Index::build(vault(&base));
+        let old_index = Index::build(Vault::of_texts(&base));
         let old_crm = crate::crm::build(&old_index, &config, today);
         for (path, text, kept) in edits {
             let notes: Vec<(&str, &str)> = base
                 .iter()
                 .map(|&(p, t)| (p, if p == path { text } else { t }))
                 .collect();
-            let index = Index::build(vault(&notes));
+            let index = Index::build(Vault::of_texts(&notes));
             let crm = crate::crm::build(&index, &config, today);
             let same = Plan::same_inputs((&old_index, &old_crm), (&index, &crm));
             assert_eq!(same, kept, "{path}: {text:?}");

@@ -98,18 +98,19 @@ pub fn affected(
     let mut shown = shown_elsewhere(old.index, new.index, &edited);
     // A note is listed by its title and date wherever it is linked with another: in the outlinks
     // panels of the notes linking to it, and on the CRM pages of the notes it is linked with.
-    for &i in edited
+    let relisted: BTreeSet<NoteIdx> = edited
         .iter()
-        .filter(|&&i| relisted(&old.index.notes[i], &new.index.notes[i]))
-    {
-        for index in [old.index, new.index] {
-            shown.extend(index.backlinks[i].iter().map(|b| b.from));
-            shown.extend(index.links[i].iter().filter_map(|l| match l.target {
-                Target::Note(t) => Some(t),
-                _ => None,
-            }));
-        }
+        .copied()
+        .filter(|&i| relisted(&old.index.notes[i], &new.index.notes[i]))
+        .collect();
+    for index in [old.index, new.index] {
+        shown.extend(
+            relisted
+                .iter()
+                .flat_map(|&i| index.backlinks[i].iter().map(|b| b.from)),
+        );
     }
+    shown.extend(link_targets(old.index, new.index, &relisted));
     let targets = link_targets(old.index, new.index, &edited);
     let mut scope = Scope {
         notes: shown.iter().chain(&targets).copied().collect(),

@@ -43,6 +43,29 @@ pub struct Vault {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+#[cfg(test)]
+impl Vault {
+    /// A vault of notes parsed from (path, text), sorted by path, for tests.
+    pub fn of_texts(notes: &[(&str, &str)]) -> Vault {
+        let mut notes: Vec<Note> = notes
+            .iter()
+            .map(|(p, t)| {
+                parse::parse_note(
+                    NoteId(p.to_string()),
+                    t.to_string(),
+                    FileMeta::default(),
+                    vec![],
+                )
+            })
+            .collect();
+        notes.sort_by(|a, b| a.id.cmp(&b.id));
+        Vault {
+            notes: notes.into_iter().map(std::sync::Arc::new).collect(),
+            ..Vault::default()
+        }
+    }
+}
+
 /// The pulldown-cmark options used wherever a note's markdown is parsed, so that `vault/` and
 /// `render/` see the same structure.
 pub fn markdown_options() -> pulldown_cmark::Options {
