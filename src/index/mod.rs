@@ -9,6 +9,8 @@
 //!
 //! Notes are shared (`Arc`): `dossier serve` makes the next index with [`Index::update`], which resolves
 //! again only the edited notes and the notes linking to them, and shares the rest with the last one.
+//! It patches only the backlink lists of the notes those links point at, and gathers unresolved names,
+//! attachments and tags again only when the notes it resolved again changed them.
 
 pub mod names;
 pub mod resolve;
@@ -181,15 +183,41 @@ impl Index {
             diagnostics.extend(d);
         }
         diagnostics.sort();
-        Ok(Index::gather(
+        // Backlinks patched; the rest kept when the notes resolved again link to the same unresolved
+        // names and attachments and the edited notes keep their tags, else gathered again.
+        let kept = |f: fn(&Target) -> bool| {
+            again
+                .iter()
+                .all(|&i| places(&prev.links[i], f).eq(places(&links[i], f)))
+        };
+        let unresolved = if kept(|t| matches!(t, Target::Unresolved(_))) {
+            prev.unresolved.clone()
+        } else {
+            unresolved_of(&links)
+        };
+        let used_attachments = if kept(|t| matches!(t, Target::Attachment(_))) {
+            prev.used_attachments.clone()
+        } else {
+            attachments_used(&links)
+        };
+        let tags = if edited.iter().all(|&i| notes[i].tags == prev.notes[i].tags) {
+            prev.tags.clone()
+        } else {
+            tags_of(&notes)
+        };
+        Ok(Index {
+            backlinks: backlinks_patched(&prev.backlinks, &prev.links, &links, &again),
+            unresolved,
+            used_attachments,
+            tags,
             notes,
             attachments,
             links,
             excluded,
             excluded_aliases,
             diagnostics,
-            table,
-        ))
+            names: table,
+        })
     }
 
     /// The index around resolved links: backlinks, unresolved names, used attachments and tags.
@@ -202,76 +230,16 @@ impl Index {
         diagnostics: Vec<Diagnostic>,
         names: std::sync::Arc<names::Names>,
     ) -> Index {
-        // Sized first: most notes are linked to, and growing 10,000 lists one push at a time showed.
-        let mut counts = vec![0usize; notes.len()];
-        for r in links.iter().flat_map(|l| l.iter()) {
-            if let Target::Note(t) = r.target {
-                counts[t] += 1;
-            }
-        }
-        let mut backlinks: Vec<Vec<Backlink>> =
-            counts.into_iter().map(Vec::with_capacity).collect();
-        let mut unresolved: BTreeMap<String, Vec<Backlink>> = BTreeMap::new();
-        // Lookup key → the first spelling seen; and each spelling seen → that first spelling.
-        let mut unresolved_keys: std::collections::HashMap<String, &str> = Default::default();
-        let mut spelled: std::collections::HashMap<&str, &str> = Default::default();
-        let mut used_attachments = Vec::new();
-        for (from, resolved) in links.iter().enumerate() {
-            for (link, r) in resolved.iter().enumerate() {
-                match &r.target {
-                    Target::Note(t) => backlinks[*t].push(Backlink { from, link }),
-                    Target::Attachment(a) => used_attachments.push(*a),
-                    Target::Unresolved(name) => {
-                        let display = *spelled.entry(name.as_str()).or_insert_with(|| {
-                            unresolved_keys
-                                .entry(names::key(name))
-                                .or_insert(name.as_str())
-                        });
-                        let place = Backlink { from, link };
-                        match unresolved.get_mut(display) {
-                            Some(list) => list.push(place),
-                            None => {
-                                unresolved.insert(display.to_string(), vec![place]);
-                            }
-                        }
-                    }
-                    Target::Excluded | Target::SameNote => {}
-                }
-            }
-        }
-        drop(spelled);
-        drop(unresolved_keys);
-        used_attachments.sort_unstable();
-        used_attachments.dedup();
-
-        let mut tags: BTreeMap<String, Vec<NoteIdx>> = BTreeMap::new();
-        for (i, note) in notes.iter().enumerate() {
-            for tag in &note.tags {
-                let lower = tag.trim_start_matches('#').to_lowercase();
-                let mut prefix = String::new();
-                for part in lower.split('/').filter(|p| !p.is_empty()) {
-                    if !prefix.is_empty() {
-                        prefix.push('/');
-                    }
-                    prefix.push_str(part);
-                    tags.entry(prefix.clone()).or_default().push(i);
-                }
-            }
-        }
-        for list in tags.values_mut() {
-            list.sort_unstable();
-            list.dedup();
-        }
         Index {
+            backlinks: backlinks_of(&links, notes.len()),
+            unresolved: unresolved_of(&links),
+            used_attachments: attachments_used(&links),
+            tags: tags_of(&notes),
             notes,
             attachments,
             links,
-            backlinks,
-            tags,
-            unresolved,
             excluded,
             excluded_aliases,
-            used_attachments,
             diagnostics,
             names,
         }
@@ -312,6 +280,137 @@ impl Index {
         from.dedup();
         from
     }
+}
+
+/// Per note, the links pointing at it, sorted by (from, link).
+fn backlinks_of(links: &[std::sync::Arc<[Resolved]>], n: usize) -> Vec<Vec<Backlink>> {
+    // Sized first: most notes are linked to, and growing 10,000 lists one push at a time showed.
+    let mut counts = vec![0usize; n];
+    for r in links.iter().flat_map(|l| l.iter()) {
+        if let Target::Note(t) = r.target {
+            counts[t] += 1;
+        }
+    }
+    let mut backlinks: Vec<Vec<Backlink>> = counts.into_iter().map(Vec::with_capacity).collect();
+    for (from, resolved) in links.iter().enumerate() {
+        for (link, r) in resolved.iter().enumerate() {
+            if let Target::Note(t) = r.target {
+                backlinks[t].push(Backlink { from, link });
+            }
+        }
+    }
+    backlinks
+}
+
+/// `prev` (the backlinks of `old_links`) with the links of the notes at `again` (sorted) replaced by
+/// theirs in `links`: only the lists of the notes they pointed at, before or after, change.
+fn backlinks_patched(
+    prev: &[Vec<Backlink>],
+    old_links: &[std::sync::Arc<[Resolved]>],
+    links: &[std::sync::Arc<[Resolved]>],
+    again: &[NoteIdx],
+) -> Vec<Vec<Backlink>> {
+    let mut backlinks = prev.to_vec();
+    let note_targets = |l: &std::sync::Arc<[Resolved]>| -> Vec<NoteIdx> {
+        l.iter()
+            .filter_map(|r| match r.target {
+                Target::Note(t) => Some(t),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut touched: Vec<NoteIdx> = again
+        .iter()
+        .flat_map(|&i| note_targets(&old_links[i]))
+        .collect();
+    touched.sort_unstable();
+    touched.dedup();
+    for &t in &touched {
+        backlinks[t].retain(|b| again.binary_search(&b.from).is_err());
+    }
+    for &from in again {
+        for (link, r) in links[from].iter().enumerate() {
+            if let Target::Note(t) = r.target {
+                backlinks[t].push(Backlink { from, link });
+                touched.push(t);
+            }
+        }
+    }
+    touched.sort_unstable();
+    touched.dedup();
+    for t in touched {
+        backlinks[t].sort_unstable_by_key(|b| (b.from, b.link));
+    }
+    backlinks
+}
+
+/// The links among `links` whose target passes `f`, with their positions.
+fn places(links: &[Resolved], f: fn(&Target) -> bool) -> impl Iterator<Item = (usize, &Resolved)> {
+    links.iter().enumerate().filter(move |(_, r)| f(&r.target))
+}
+
+/// Unresolved names, each under the first spelling met in (note, link) order, with their places.
+fn unresolved_of(links: &[std::sync::Arc<[Resolved]>]) -> BTreeMap<String, Vec<Backlink>> {
+    let mut unresolved: BTreeMap<String, Vec<Backlink>> = BTreeMap::new();
+    // Lookup key → the first spelling seen; and each spelling seen → that first spelling.
+    let mut keys: std::collections::HashMap<String, &str> = Default::default();
+    let mut spelled: std::collections::HashMap<&str, &str> = Default::default();
+    for (from, resolved) in links.iter().enumerate() {
+        for (link, r) in resolved.iter().enumerate() {
+            let Target::Unresolved(name) = &r.target else {
+                continue;
+            };
+            let display = *spelled
+                .entry(name.as_str())
+                .or_insert_with(|| keys.entry(names::key(name)).or_insert(name.as_str()));
+            let place = Backlink { from, link };
+            match unresolved.get_mut(display) {
+                Some(list) => list.push(place),
+                None => {
+                    unresolved.insert(display.to_string(), vec![place]);
+                }
+            }
+        }
+    }
+    unresolved
+}
+
+/// The attachments linked or embedded, sorted.
+fn attachments_used(links: &[std::sync::Arc<[Resolved]>]) -> Vec<usize> {
+    let mut used: Vec<usize> = links
+        .iter()
+        .flat_map(|l| l.iter())
+        .filter_map(|r| match r.target {
+            Target::Attachment(a) => Some(a),
+            _ => None,
+        })
+        .collect();
+    used.sort_unstable();
+    used.dedup();
+    used
+}
+
+/// Lower-cased tag → the notes carrying it or a sub-tag of it.
+fn tags_of(notes: &[std::sync::Arc<Note>]) -> BTreeMap<String, Vec<NoteIdx>> {
+    let mut tags: BTreeMap<String, Vec<NoteIdx>> = BTreeMap::new();
+    for (i, note) in notes.iter().enumerate() {
+        for tag in &note.tags {
+            let lower = tag.trim_start_matches('#').to_lowercase();
+            let mut prefix = String::new();
+            for part in lower.split('/').filter(|p| !p.is_empty()) {
+                if !prefix.is_empty() {
+                    prefix.push('/');
+                }
+                prefix.push_str(part);
+                tags.entry(prefix.clone()).or_default().push(i);
+            }
+        }
+    }
+    for list in tags.values_mut() {
+        list.sort_unstable();
+        list.dedup();
+    }
+    tags
 }
 
 /// Resolves, in place, the link values in the front matter and fields of the notes at `which` (§9.9).
