@@ -621,12 +621,20 @@ pub fn build_reusing(
     let structures = structures(index, config, prior);
     laps.mark("structures");
     if let Some((old, crm)) = prior {
-        if crm.today == today && reads_alike(old, &crm.structures, index, &structures) {
-            laps.mark("kept");
-            return Crm {
+        let alike = match crm.today == today {
+            true => reads_alike(old, &crm.structures, index, &structures),
+            false => Alike::No,
+        };
+        if alike != Alike::No {
+            let mut kept = Crm {
                 structures,
                 ..crm.clone()
             };
+            if alike == Alike::ButTasks {
+                account_tasks(index, &mut kept);
+            }
+            laps.mark("kept");
+            return kept;
         }
     }
     let mut b = Builder {
@@ -744,7 +752,7 @@ pub fn build_reusing(
 
     connect_meetings(&mut b);
     laps.mark("connect meetings");
-    account_tasks(&mut b);
+    account_tasks(b.index, &mut b.crm);
     laps.mark("tasks");
     account_projects(&mut b);
     laps.mark("projects");
@@ -910,6 +918,25 @@ fn read_people_notes(b: &mut Builder<'_>) {
     }
 }
 
+/// The rest of the one-link list line of `note`'s link `l` (`text` is the note's comment-free text):
+/// `- [[Elena Voss]] — CTO, executive sponsor` gives "CTO, executive sponsor".
+fn contact_line(note: &Note, text: &str, l: usize) -> Option<String> {
+    let link = &note.links[l];
+    let item = note
+        .list_items
+        .iter()
+        .find(|it| it.span.contains(&link.span.start) && it.links.len() == 1)?;
+    let line_end = text[link.span.end..]
+        .find('\n')
+        .map_or(text.len(), |e| link.span.end + e);
+    let rest =
+        scan::plain_text(&text[link.span.end..line_end.min(item.span.end.max(link.span.end))]);
+    let rest = rest
+        .trim_start_matches(['—', '–', '-', ':', ',', ' '])
+        .trim();
+    (!rest.is_empty() && !structure::is_placeholder_value(rest)).then(|| rest.to_string())
+}
+
 /// Links in an account's contact sections: each one a contact, with the rest of its list line as a note.
 fn read_contact_sections(b: &mut Builder<'_>, a: AccountIdx) {
     let n = b.crm.accounts[a].note;
@@ -924,25 +951,7 @@ fn read_contact_sections(b: &mut Builder<'_>, a: AccountIdx) {
                 continue;
             };
             let Some(p) = b.person(&who) else { continue };
-            // The rest of a one-link list line: `- [[Elena Voss]] — CTO, executive sponsor`.
-            let item = note
-                .list_items
-                .iter()
-                .find(|it| it.span.contains(&link.span.start) && it.links.len() == 1);
-            let text = b.text(n);
-            let rest = item.map(|it| {
-                let line_end = text[link.span.end..]
-                    .find('\n')
-                    .map_or(text.len(), |e| link.span.end + e);
-                scan::plain_text(&text[link.span.end..line_end.min(it.span.end.max(link.span.end))])
-            });
-            let rest = rest
-                .map(|r| {
-                    r.trim_start_matches(['—', '–', '-', ':', ',', ' '])
-                        .trim()
-                        .to_string()
-                })
-                .filter(|r| !r.is_empty() && !structure::is_placeholder_value(r));
+            let rest = contact_line(note, b.text(n), i);
             if let Some(role) = rest.clone() {
                 let line = link.line;
                 b.roles[p].push(Sourced {
@@ -1013,6 +1022,17 @@ fn structures(
 /// view again is as quick.
 const COMPARED_AT_MOST: usize = 64;
 
+/// How much of a CRM view made of one index holds for another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Alike {
+    /// All of it.
+    Yes,
+    /// All but the accounts' tasks, which [`account_tasks`] makes again: an edit changed list items
+    /// and nothing else the CRM reads (a task typed into a meeting note).
+    ButTasks,
+    No,
+}
+
 /// Whether the CRM view made of `old` holds for `new` too: the same names (an index updated by
 /// `Index::update` shares them), and every note either shared with `old` or changed only where the
 /// CRM does not read ([`note_reads_alike`]). Typing prose into a meeting note changes nothing the
@@ -1022,38 +1042,48 @@ fn reads_alike(
     old_structures: &[std::sync::Arc<NoteStructure>],
     new: &Index,
     new_structures: &[std::sync::Arc<NoteStructure>],
-) -> bool {
+) -> Alike {
     use std::sync::Arc;
     if !old.shares_names(new)
         || old.notes.len() != new.notes.len()
         || old_structures.len() != old.notes.len()
         || new_structures.len() != new.notes.len()
     {
-        return false;
+        return Alike::No;
     }
     let mut compared = 0;
-    (0..new.notes.len()).all(|i| {
+    let mut alike = Alike::Yes;
+    for i in 0..new.notes.len() {
         let shared = Arc::ptr_eq(&old.notes[i], &new.notes[i]);
         if shared && Arc::ptr_eq(&old.links[i], &new.links[i]) {
-            return true;
+            continue;
         }
         compared += 1;
-        compared <= COMPARED_AT_MOST
-            && old.links[i] == new.links[i]
-            && (shared
-                || note_reads_alike(
-                    (&old.notes[i], &old_structures[i]),
-                    (&new.notes[i], &new_structures[i]),
-                ))
-    })
+        if compared > COMPARED_AT_MOST || old.links[i] != new.links[i] {
+            return Alike::No;
+        }
+        if shared {
+            continue;
+        }
+        match note_reads_alike(
+            (&old.notes[i], &old_structures[i]),
+            (&new.notes[i], &new_structures[i]),
+        ) {
+            Alike::No => return Alike::No,
+            Alike::ButTasks => alike = Alike::ButTasks,
+            Alike::Yes => {}
+        }
+    }
+    alike
 }
 
 /// Whether the CRM reads the same of two versions of a note: front matter, title, aliases, tags,
 /// links, headings, inline fields, list items and queries (with their places), what `structures`
 /// found (tables, topic phrases, type, date, title, first sentence), the whole line of every link
 /// (contact and context lines read the text after a link), and the text up to the last table (the
-/// line numbers of its cells).
-fn note_reads_alike(a: (&Note, &NoteStructure), b: (&Note, &NoteStructure)) -> bool {
+/// line numbers of its cells). List items that differ leave all but the tasks alike when every
+/// contact line reads the same ([`contact_line`]).
+fn note_reads_alike(a: (&Note, &NoteStructure), b: (&Note, &NoteStructure)) -> Alike {
     let ((na, sa), (nb, sb)) = (a, b);
     let same_note = na.id == nb.id
         && na.title == nb.title
@@ -1064,7 +1094,6 @@ fn note_reads_alike(a: (&Note, &NoteStructure), b: (&Note, &NoteStructure)) -> b
         && na.links == nb.links
         && na.headings == nb.headings
         && na.fields == nb.fields
-        && items_alike(&na.list_items, &nb.list_items)
         && na.queries == nb.queries;
     let same_structure = same_note
         && sa.tables == sb.tables
@@ -1074,7 +1103,7 @@ fn note_reads_alike(a: (&Note, &NoteStructure), b: (&Note, &NoteStructure)) -> b
         && sa.date == sb.date
         && sa.meeting_title == sb.meeting_title;
     if !same_structure {
-        return false;
+        return Alike::No;
     }
     let (ta, tb) = (comment_free(&na.text), comment_free(&nb.text));
     let line_of = |text: &str, at: usize| -> (usize, usize) {
@@ -1094,7 +1123,16 @@ fn note_reads_alike(a: (&Note, &NoteStructure), b: (&Note, &NoteStructure)) -> b
         .map(|c| c.span.end)
         .max();
     let same_top = tables_end.is_none_or(|end| ta.get(..end) == tb.get(..end));
-    same_lines && same_top && lead(sa, na, &ta) == lead(sb, nb, &tb)
+    if !(same_lines && same_top && lead(sa, na, &ta) == lead(sb, nb, &tb)) {
+        return Alike::No;
+    }
+    if items_alike(&na.list_items, &nb.list_items) {
+        Alike::Yes
+    } else if (0..na.links.len()).all(|l| contact_line(na, &ta, l) == contact_line(nb, &tb, l)) {
+        Alike::ButTasks
+    } else {
+        Alike::No
+    }
 }
 
 /// List items alike but for where they end: the last item of a list runs on over the blank lines
@@ -1437,10 +1475,9 @@ fn due_of(item: &crate::vault::ListItem) -> Option<NaiveDate> {
 /// Tasks tied to each account: in its note; in a note that is about it alone (links to it and to no
 /// other account, or names it in `customer::`); or linking to it on the task's own line (or a parent
 /// item's).
-fn account_tasks(b: &mut Builder<'_>) {
-    let index = b.index;
+fn account_tasks(index: &Index, crm: &mut Crm) {
     let mut per_account: Vec<BTreeSet<(NoteIdx, usize)>> =
-        vec![BTreeSet::new(); b.crm.accounts.len()];
+        vec![BTreeSet::new(); crm.accounts.len()];
     for (n, note) in index.notes.iter().enumerate() {
         if !note
             .list_items
@@ -1449,16 +1486,16 @@ fn account_tasks(b: &mut Builder<'_>) {
         {
             continue;
         }
-        let own = b.crm.account_of.get(&n).copied();
+        let own = crm.account_of.get(&n).copied();
         let mut about: BTreeSet<AccountIdx> = index.links[n]
             .iter()
             .filter_map(|l| match l.target {
-                Target::Note(t) => b.crm.account_of.get(&t).copied(),
+                Target::Note(t) => crm.account_of.get(&t).copied(),
                 _ => None,
             })
             .collect();
-        if let Some(&m) = b.crm.meeting_of.get(&n) {
-            about.extend(b.crm.meetings[m].accounts.iter().copied());
+        if let Some(&m) = crm.meeting_of.get(&n) {
+            about.extend(crm.meetings[m].accounts.iter().copied());
         }
         let whole_note = match own {
             Some(a) => Some(a),
@@ -1478,7 +1515,7 @@ fn account_tasks(b: &mut Builder<'_>) {
             while let Some(j) = at {
                 for &l in &note.list_items[j].links {
                     if let Target::Note(t) = index.links[n][l].target {
-                        if let Some(&a) = b.crm.account_of.get(&t) {
+                        if let Some(&a) = crm.account_of.get(&t) {
                             if own.is_none() || own == Some(a) {
                                 per_account[a].insert((n, i));
                             }
@@ -1500,7 +1537,7 @@ fn account_tasks(b: &mut Builder<'_>) {
                     item: i,
                     status: item.status.unwrap_or(' '),
                     due,
-                    overdue: due.is_some_and(|d| d < b.today),
+                    overdue: due.is_some_and(|d| d < crm.today),
                 }
             })
             .collect();
@@ -1512,7 +1549,7 @@ fn account_tasks(b: &mut Builder<'_>) {
                 y.item,
             ))
         });
-        let account = &mut b.crm.accounts[a];
+        let account = &mut crm.accounts[a];
         account.overdue = refs.iter().filter(|t| t.overdue).count();
         account.tasks = refs;
     }

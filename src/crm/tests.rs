@@ -443,7 +443,7 @@ fn a_kept_view_is_the_view_built_again() {
     let vault: Vec<(&str, String)> = vec![
         (
             "Customers/Acme.md",
-            "---\ntype: customer\nstatus: active\n---\nIntro line one.\nIntro line two.\n\n| Person | Role |\n|---|---|\n| Cy Dee | VP Ops |\n\n## Contacts\n- [[Bo Park]] — CFO\n\n## Recent Context\n2026-11-02: [[2026-11-02 Acme sync]] - pilot scoped\n\n## Topics\nGPU pipelines, storage\n".into(),
+            "---\ntype: customer\nstatus: active\n---\nIntro line one.\nIntro line two.\n\n| Person | Role |\n|---|---|\n| Cy Dee | VP Ops |\n\n## Contacts\n- [[Bo Park]] — CFO\n\nPlain text\n[[Cy Dee]] — advisor\n\n## Recent Context\n2026-11-02: [[2026-11-02 Acme sync]] - pilot scoped\n\n## Topics\nGPU pipelines, storage\n\n## Next steps\n- [ ] Send the SOW\n".into(),
         ),
         (
             "Meetings/2026-11-02 Acme sync.md",
@@ -452,67 +452,120 @@ fn a_kept_view_is_the_view_built_again() {
         ("People/Ann Lee.md", "---\ntype: person\nrole: CTO\n---\nAt [[Acme]].\n\n- [ ] Ask about trains\n".into()),
         ("Notes/Org.md", "Line one.\nLine two.\n\n| Person | Role |\n|---|---|\n| Dee Fox | VP Ops |\n".into()),
     ];
-    let edits: [(&str, &str, &str, bool); 11] = [
+    let edits: [(&str, &str, &str, Alike); 19] = [
         (
             "Meetings/2026-11-02 Acme sync.md",
             "More later.\n",
             "More later.\n\nTyped during the call.\n",
-            true,
+            Alike::Yes,
         ),
         (
             "Meetings/2026-11-02 Acme sync.md",
             "The pilot starts in May.",
             "The pilot starts in June.",
-            false,
+            Alike::No,
         ),
         // Below a task list: the last item's end moves, nothing the CRM reads.
         (
             "People/Ann Lee.md",
             "Ask about trains\n",
             "Ask about trains\n\nAfter the list.\n",
-            true,
+            Alike::Yes,
         ),
         (
             "Meetings/2026-11-02 Acme sync.md",
             "Send the quote",
             "Send the quote\n- [ ] Book the room",
-            false,
+            Alike::ButTasks,
         ),
-        ("Customers/Acme.md", "— CFO", "— CEO", false),
+        ("Customers/Acme.md", "— CFO", "— CEO", Alike::No),
         // Not a list item: only the line of its link says so.
         (
             "Customers/Acme.md",
             "- pilot scoped",
             "- pilot signed",
-            false,
+            Alike::No,
         ),
         // Same length, one line fewer above the table: its cells' line numbers move.
         (
             "Customers/Acme.md",
             "Intro line one.\nIntro",
             "Intro line one. Intro",
-            false,
+            Alike::No,
         ),
-        ("Notes/Org.md", "Line one.\nLine", "Line one. Line", false),
+        (
+            "Notes/Org.md",
+            "Line one.\nLine",
+            "Line one. Line",
+            Alike::No,
+        ),
         (
             "Customers/Acme.md",
             "GPU pipelines, storage",
             "GPU pipelines, backup",
-            false,
+            Alike::No,
         ),
         (
             "Customers/Acme.md",
             "status: active",
             "status: at-risk",
-            false,
+            Alike::No,
         ),
         // The task below moves down a line.
         (
             "People/Ann Lee.md",
             "At [[Acme]].\n",
             "At [[Acme]].\nLikes trains.\n",
-            false,
+            Alike::ButTasks,
         ),
+        // Tasks done, due, and new in an account note, which has contact lines.
+        (
+            "Meetings/2026-11-02 Acme sync.md",
+            "- [ ] Send the quote",
+            "- [x] Send the quote",
+            Alike::ButTasks,
+        ),
+        (
+            "People/Ann Lee.md",
+            "Ask about trains",
+            "Ask about trains 📅 2020-01-01",
+            Alike::ButTasks,
+        ),
+        // An inline field on a task is a field of the note too (DATAVIEW.md), which the CRM reads.
+        (
+            "People/Ann Lee.md",
+            "Ask about trains",
+            "Ask about trains [due:: 2020-01-01]",
+            Alike::No,
+        ),
+        (
+            "Customers/Acme.md",
+            "GPU pipelines, storage\n",
+            "GPU pipelines, storage\n\n## Tasks\n- [ ] Renew [[Bo Park]]'s pass\n",
+            Alike::No,
+        ),
+        // In the topics section, whose lines are topics.
+        (
+            "Customers/Acme.md",
+            "GPU pipelines, storage\n",
+            "GPU pipelines, storage\n\n- [ ] Chase the PO\n",
+            Alike::No,
+        ),
+        // Above a link: the link moves.
+        (
+            "Customers/Acme.md",
+            "## Recent Context",
+            "- [ ] Chase the PO\n\n## Recent Context",
+            Alike::No,
+        ),
+        (
+            "Customers/Acme.md",
+            "- [ ] Send the SOW\n",
+            "- [ ] Send the SOW\n- [ ] Chase the PO\n",
+            Alike::ButTasks,
+        ),
+        // The same length of text, links in place, but the contact line now continues a task.
+        ("Customers/Acme.md", "Plain text", "- [ ] Call", Alike::No),
     ];
     let config = Config::default();
     let today = NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
@@ -543,8 +596,8 @@ fn a_kept_view_is_the_view_built_again() {
         let reused = build_reusing(&new, &config, today, Some((&old, &old_crm)));
         let fresh = build(&new, &config, today);
         assert_eq!(view(&reused), view(&fresh), "{path}: {to:?}");
-        let same = reads_alike(&old, &old_crm.structures, &new, &reused.structures);
-        assert_eq!(same, kept, "{path}: {to:?}");
+        let alike = reads_alike(&old, &old_crm.structures, &new, &reused.structures);
+        assert_eq!(alike, kept, "{path}: {to:?}");
     }
     // Another day: staleness counts from it.
     let tomorrow = today.succ_opt().unwrap();
