@@ -32,23 +32,31 @@ pub fn pages<E: Send>(
         (plan::TOPICS, topics_page),
         (plan::TIMELINE, timeline_page),
     ];
-    for (path, make) in lists {
-        if only.other(path) {
-            sink(make(r))?;
-        }
-    }
-    (0..crm.accounts.len())
-        .into_par_iter()
-        .filter(|&a| only.other(&r.plan.briefs[a]))
-        .try_for_each(|a| sink(brief_page(r, a, &r.plan.briefs[a]).0))?;
-    (0..crm.people.len())
-        .into_par_iter()
-        .filter(|&p| only.other(&r.plan.people[p]))
-        .try_for_each(|p| sink(person_page(r, p)))?;
-    (0..crm.topics.len())
-        .into_par_iter()
-        .filter(|&t| only.other(&r.plan.topics[t]))
-        .try_for_each(|t| sink(topic_page(r, t)))
+    // The list pages are the largest (the people directory of a 10,000-note vault takes a third of a
+    // second): made alongside the rest, not before it.
+    let (made_lists, made_rest) = rayon::join(
+        || {
+            lists
+                .into_par_iter()
+                .filter(|(path, _)| only.other(path))
+                .try_for_each(|(_, make)| sink(make(r)))
+        },
+        || {
+            (0..crm.accounts.len())
+                .into_par_iter()
+                .filter(|&a| only.other(&r.plan.briefs[a]))
+                .try_for_each(|a| sink(brief_page(r, a, &r.plan.briefs[a]).0))?;
+            (0..crm.people.len())
+                .into_par_iter()
+                .filter(|&p| only.other(&r.plan.people[p]))
+                .try_for_each(|p| sink(person_page(r, p)))?;
+            (0..crm.topics.len())
+                .into_par_iter()
+                .filter(|&t| only.other(&r.plan.topics[t]))
+                .try_for_each(|t| sink(topic_page(r, t)))
+        },
+    );
+    made_lists.and(made_rest)
 }
 
 /// A date in the configured format.

@@ -249,20 +249,6 @@ pub fn render_some(
 ) -> Rendered {
     let plan = Plan::build(index, crm);
     let pages = crate::dataview::Pages::build(index);
-    render_some_prepared(index, crm, &plan, &pages, config, today, only)
-}
-
-/// [`render_some`] with the page plan and the Dataview page data already made (`dossier serve` makes
-/// them to decide what to render, and carries page data over from the last build).
-pub fn render_some_prepared(
-    index: &Index,
-    crm: &Crm,
-    plan: &Plan,
-    pages: &crate::dataview::Pages,
-    config: &Config,
-    today: NaiveDate,
-    only: &Selection,
-) -> Rendered {
     let made = std::sync::Mutex::new(Vec::new());
     let collect = |page: Page| -> Result<(), std::convert::Infallible> {
         made.lock()
@@ -270,11 +256,11 @@ pub fn render_some_prepared(
             .push(page);
         Ok(())
     };
-    let mut out = match render_each_prepared(index, crm, plan, pages, config, today, only, &collect)
-    {
-        Ok(out) => out,
-        Err(never) => match never {},
-    };
+    let mut out =
+        match render_each_prepared(index, crm, &plan, &pages, config, today, only, &collect) {
+            Ok(out) => out,
+            Err(never) => match never {},
+        };
     out.pages = made
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -299,7 +285,8 @@ pub fn render_each<E: Send>(
     render_each_prepared(index, crm, &plan, &pages, config, today, only, sink)
 }
 
-/// [`render_each`] with the page plan and page data already made.
+/// [`render_each`] with the page plan and the Dataview page data already made (`dossier serve` makes
+/// them to decide what to render, and carries page data over from the last build).
 #[allow(clippy::too_many_arguments)]
 pub fn render_each_prepared<E: Send>(
     index: &Index,

@@ -215,24 +215,29 @@ impl Session {
                 trace: true,
             },
         };
-        let mut rendered =
-            render::render_some_prepared(&index, &crm, &plan, &pages, config, today, &selection);
-        laps.mark("render");
+        // Each page templated as soon as it is made, on the thread that made it: a large page (the
+        // accounts index) is then templated while the others are still rendering.
+        let files = std::sync::Mutex::new(Vec::new());
+        let template = |page: render::Page| -> Result<(), site::SiteError> {
+            let file = templater.page(page)?;
+            files
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(file);
+            Ok(())
+        };
+        let mut rendered = render::render_each_prepared(
+            &index, &crm, &plan, &pages, config, today, &selection, &template,
+        )?;
+        let files: Vec<(String, Vec<u8>)> = files
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        laps.mark("render+template");
         let note_pages = selection
             .notes
             .as_ref()
             .map_or(index.notes.len(), |s| s.len());
-        let other_pages = rendered.pages.len().saturating_sub(note_pages);
-        let made_pages = std::mem::take(&mut rendered.pages);
-        let made: HashSet<String> = made_pages.iter().map(|p| p.path.clone()).collect();
-        let files: Vec<(String, Vec<u8>)> = {
-            use rayon::prelude::*;
-            made_pages
-                .into_par_iter()
-                .map(|page| templater.page(page))
-                .collect::<Result<_, site::SiteError>>()?
-        };
-        laps.mark("template");
+        let other_pages = rendered.page_paths.len().saturating_sub(note_pages);
         let mut changed = 0;
         let full = matches!(scope, Affected::All);
         if full {
@@ -261,7 +266,7 @@ impl Session {
                 .collect();
             self.render_diagnostics
                 .retain(|d| !rerendered.contains(d.path.as_str()));
-            for path in &made {
+            for path in &rendered.page_paths {
                 self.traces.remove(path);
             }
         }
