@@ -2,7 +2,7 @@
 //! [`QueryResult`]. Rows refer to the shared page data and are copied only when a command must change
 //! them (FLATTEN, GROUP BY), so queries stay cheap on large vaults.
 
-use super::ast::{Command, Header, Query, Source};
+use super::ast::{Command, Expr, Header, Query, Source};
 use super::eval::{Eval, RowLookup};
 use super::pages::Object;
 use super::result::{QueryResult, TaskGroup, TaskItem};
@@ -93,9 +93,13 @@ pub(super) fn source_notes(src: &Source, ctx: &Context<'_>) -> BTreeSet<NoteIdx>
             if p.is_empty() {
                 return all();
             }
+            // Notes are sorted by path, so a folder's notes are one run of them.
             let prefix = format!("{p}/");
-            let in_folder: BTreeSet<NoteIdx> = (0..index.notes.len())
-                .filter(|&i| index.notes[i].id.as_str().starts_with(&prefix))
+            let first = index
+                .notes
+                .partition_point(|n| n.id.as_str() < prefix.as_str());
+            let in_folder: BTreeSet<NoteIdx> = (first..index.notes.len())
+                .take_while(|&i| index.notes[i].id.as_str().starts_with(&prefix))
                 .collect();
             if !in_folder.is_empty() {
                 return in_folder;
@@ -163,16 +167,70 @@ pub fn this_value<'a>(ctx: &Context<'a>) -> std::borrow::Cow<'a, Value> {
     }
 }
 
+/// Whether `e` is `contains(file.outlinks, this.file.link)`, the usual "pages linking here" filter.
+/// It is true of a page only when one of its links leads to this note ([`may_link_to`]), so a query
+/// whose first command is `WHERE` it evaluates it on those pages alone: on a vault with 500 accounts
+/// and 1,000 projects, `LIST FROM "Projects" WHERE …` on every account note was half a million
+/// evaluations, growing with the square of the vault.
+fn links_here(e: &Expr) -> bool {
+    let field = |e: &Expr, name: &str| matches!(e, Expr::Field(f) if f == name);
+    let key = |e: &Expr, base: &dyn Fn(&Expr) -> bool, name: &str| {
+        matches!(e, Expr::Index(b, k)
+            if base(b) && matches!(k.as_ref(), Expr::Literal(Value::String(s)) if s == name))
+    };
+    let Expr::Call(f, args) = e else {
+        return false;
+    };
+    let [outlinks, link] = args.as_slice() else {
+        return false;
+    };
+    let file = |e: &Expr| field(e, "file");
+    let this_file = |e: &Expr| key(e, &|b| field(b, "this"), "file");
+    field(f, "contains") && key(outlinks, &file, "outlinks") && key(link, &this_file, "link")
+}
+
+/// Whether `contains(file.outlinks, this.file.link)` can hold on note `n` with `this` the note
+/// `t`: one of its outlinks (`pages.rs`) is exactly `t`'s file link (links compare equal only when
+/// their paths are the same string, both without subpath), or the note has a field named `this`,
+/// which its rows read instead of the query's `this` (§7.1).
+fn may_link_to(index: &crate::index::Index, n: NoteIdx, t: NoteIdx) -> bool {
+    let note = &index.notes[n];
+    let path = index.notes[t].id.as_str();
+    let own_this = note
+        .frontmatter
+        .fields
+        .keys()
+        .chain(note.fields.iter().map(|f| &f.key))
+        .any(|k| k.eq_ignore_ascii_case("this") || super::pages::normalize_key(k) == "this");
+    own_this
+        || note
+            .links
+            .iter()
+            .zip(index.links[n].iter())
+            .any(|(l, r)| match &r.target {
+                Target::Note(x) => *x == t,
+                Target::SameNote => n == t,
+                Target::Attachment(a) => index.attachments[*a].path == path,
+                Target::Unresolved(_) => l.target == path,
+                Target::Excluded => false,
+            })
+}
+
 /// Runs a parsed query.
 pub fn execute(query: &Query, ctx: &Context<'_>) -> Result<QueryResult, ExecError> {
     let this = this_value(ctx);
-    let notes: Vec<NoteIdx> = match &query.source {
+    let mut notes: Vec<NoteIdx> = match &query.source {
         Some(src) => source_notes(src, ctx).into_iter().collect(),
         None => (0..ctx.index.notes.len()).collect(),
     };
     // Every candidate counts as read: whether it is listed can turn on its data.
     notes.iter().for_each(|&n| super::trace::read(n));
     let is_task = matches!(query.header, Header::Task);
+    if let (Some(t), false, Some(Command::Where(e))) = (ctx.this, is_task, query.commands.first()) {
+        if links_here(e) {
+            notes.retain(|&n| may_link_to(ctx.index, n, t));
+        }
+    }
     let mut rows: Vec<Row> = Vec::new();
     for n in notes {
         let link = Value::Link(super::pages::file_link(&ctx.index.notes[n]));
@@ -519,5 +577,89 @@ fn task_item(
         fields: item.fields.clone(),
         matched: matched.contains(&(n, i)),
         children,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::dataview::{execute, output, parse, Context, Pages};
+    use crate::index::Index;
+    use crate::vault::Vault;
+
+    /// `WHERE contains(file.outlinks, this.file.link)` skips the pages that cannot link here without
+    /// evaluating them; the same filter in a form that is evaluated on every page (`AND true`) must
+    /// list the same pages, for every note as `this`.
+    #[test]
+    fn pages_linking_here_are_those_the_full_filter_keeps() {
+        let index = Index::build(Vault::of_texts(&[
+            ("Acme.md", "# Acme\n## Plan\nSee [[P/Solo]].\n"),
+            ("Other.md", "Nothing.\n"),
+            ("P/Direct.md", "For [[Acme]].\n"),
+            ("P/Embed.md", "![[Acme]]\n"),
+            ("P/Heading.md", "Only [[Acme#Plan]].\n"),
+            ("P/Path.md", "By path [[Acme.md]] and [[Other]].\n"),
+            ("P/Markdown.md", "A [link](../Acme.md).\n"),
+            ("P/Missing.md", "To [[Nowhere]].\n"),
+            ("P/Solo.md", "Self [[P/Solo]] and [[#Top]].\n# Top\n"),
+            // Its own `this` field is what its row reads as `this` (§7.1).
+            ("P/Shadow.md", "this:: [[Other]]\nAbout [[Other]].\n"),
+            (
+                "P/Shadow Front.md",
+                "---\nThis: \"[[Other]]\"\n---\nAbout [[Other]].\n",
+            ),
+        ]));
+        let pages = Pages::build(&index);
+        let run = |this: usize, q: &str| {
+            let ctx = Context {
+                index: &index,
+                pages: &pages,
+                this: Some(this),
+                today: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+            };
+            let result = execute(&parse(q).unwrap(), &ctx).unwrap();
+            output::to_json(&result)
+        };
+        for this in 0..index.notes.len() {
+            for from in ["", "FROM \"P\" "] {
+                let fast = run(
+                    this,
+                    &format!("LIST {from}WHERE contains(file.outlinks, this.file.link)"),
+                );
+                let full = run(
+                    this,
+                    &format!("LIST {from}WHERE contains(file.outlinks, this.file.link) AND true"),
+                );
+                assert_eq!(fast, full, "this = {}", index.notes[this].id.as_str());
+            }
+        }
+        let listed = |this: &str| {
+            let json = run(
+                index.note_by_path(this).unwrap(),
+                "LIST WHERE contains(file.outlinks, this.file.link)",
+            );
+            json["rows"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|r| r[0]["link"].as_str().unwrap_or_default().to_string())
+                .collect::<Vec<_>>()
+        };
+        // Not Heading (a subpath) nor Solo; the two with their own `this` read it, and link to Other.
+        assert_eq!(
+            listed("Acme.md"),
+            [
+                "P/Direct",
+                "P/Embed",
+                "P/Markdown",
+                "P/Path",
+                "P/Shadow Front",
+                "P/Shadow"
+            ]
+        );
+        assert_eq!(listed("Other.md"), ["P/Path", "P/Shadow Front", "P/Shadow"]);
+        assert_eq!(
+            listed("P/Solo.md"),
+            ["Acme", "P/Shadow Front", "P/Shadow", "P/Solo"]
+        );
     }
 }
