@@ -78,6 +78,31 @@ fn fail(message: impl Into<String>) -> ExecError {
     }
 }
 
+/// The notes of a folder, or the note at a path when no folder has it (§3.2), sorted.
+fn path_notes(index: &crate::index::Index, p: &str) -> Vec<NoteIdx> {
+    let p = p.trim_matches('/');
+    if p.is_empty() {
+        return (0..index.notes.len()).collect();
+    }
+    // Notes are sorted by path, so a folder's notes are one run of them.
+    let prefix = format!("{p}/");
+    let first = index
+        .notes
+        .partition_point(|n| n.id.as_str() < prefix.as_str());
+    let in_folder: Vec<NoteIdx> = (first..index.notes.len())
+        .take_while(|&i| index.notes[i].id.as_str().starts_with(&prefix))
+        .collect();
+    if !in_folder.is_empty() {
+        return in_folder;
+    }
+    let file = if p.ends_with(".md") {
+        p.to_string()
+    } else {
+        format!("{p}.md")
+    };
+    index.note_by_path(&file).into_iter().collect()
+}
+
 /// The notes a source selects (§3), sorted.
 pub(super) fn source_notes(src: &Source, ctx: &Context<'_>) -> BTreeSet<NoteIdx> {
     let index = ctx.index;
@@ -88,29 +113,7 @@ pub(super) fn source_notes(src: &Source, ctx: &Context<'_>) -> BTreeSet<NoteIdx>
             .get(&tag.to_lowercase())
             .map(|v| v.iter().copied().collect())
             .unwrap_or_default(),
-        Source::Path(p) => {
-            let p = p.trim_matches('/');
-            if p.is_empty() {
-                return all();
-            }
-            // Notes are sorted by path, so a folder's notes are one run of them.
-            let prefix = format!("{p}/");
-            let first = index
-                .notes
-                .partition_point(|n| n.id.as_str() < prefix.as_str());
-            let in_folder: BTreeSet<NoteIdx> = (first..index.notes.len())
-                .take_while(|&i| index.notes[i].id.as_str().starts_with(&prefix))
-                .collect();
-            if !in_folder.is_empty() {
-                return in_folder;
-            }
-            let file = if p.ends_with(".md") {
-                p.to_string()
-            } else {
-                format!("{p}.md")
-            };
-            index.note_by_path(&file).into_iter().collect()
-        }
+        Source::Path(p) => path_notes(index, p).into_iter().collect(),
         Source::Link { target, outgoing } => {
             let resolved = match target {
                 None => ctx
@@ -168,7 +171,7 @@ pub fn this_value<'a>(ctx: &Context<'a>) -> std::borrow::Cow<'a, Value> {
 }
 
 /// Whether `e` is `contains(file.outlinks, this.file.link)`, the usual "pages linking here" filter.
-/// It is true of a page only when one of its links leads to this note ([`may_link_to`]), so a query
+/// It is true of a page only when one of its links leads to this note, so a query
 /// whose first command is `WHERE` it evaluates it on those pages alone: on a vault with 500 accounts
 /// and 1,000 projects, `LIST FROM "Projects" WHERE …` on every account note was half a million
 /// evaluations, growing with the square of the vault.
@@ -189,37 +192,11 @@ fn links_here(e: &Expr) -> bool {
     field(f, "contains") && key(outlinks, &file, "outlinks") && key(link, &this_file, "link")
 }
 
-/// Whether `contains(file.outlinks, this.file.link)` can hold on note `n` with `this` the note
-/// `t`: one of its outlinks (`pages.rs`) is exactly `t`'s file link (links compare equal only when
-/// their paths are the same string, both without subpath), or the note has a field named `this`,
-/// which its rows read instead of the query's `this` (§7.1).
-fn may_link_to(index: &crate::index::Index, n: NoteIdx, t: NoteIdx) -> bool {
-    let note = &index.notes[n];
-    let path = index.notes[t].id.as_str();
-    let own_this = note
-        .frontmatter
-        .fields
-        .keys()
-        .chain(note.fields.iter().map(|f| &f.key))
-        .any(|k| k.eq_ignore_ascii_case("this") || super::pages::normalize_key(k) == "this");
-    own_this
-        || note
-            .links
-            .iter()
-            .zip(index.links[n].iter())
-            .any(|(l, r)| match &r.target {
-                Target::Note(x) => *x == t,
-                Target::SameNote => n == t,
-                Target::Attachment(a) => index.attachments[*a].path == path,
-                Target::Unresolved(_) => l.target == path,
-                Target::Excluded => false,
-            })
-}
-
 /// Runs a parsed query.
 pub fn execute(query: &Query, ctx: &Context<'_>) -> Result<QueryResult, ExecError> {
     let this = this_value(ctx);
     let mut notes: Vec<NoteIdx> = match &query.source {
+        Some(Source::Path(p)) => path_notes(ctx.index, p),
         Some(src) => source_notes(src, ctx).into_iter().collect(),
         None => (0..ctx.index.notes.len()).collect(),
     };
@@ -228,7 +205,17 @@ pub fn execute(query: &Query, ctx: &Context<'_>) -> Result<QueryResult, ExecErro
     let is_task = matches!(query.header, Header::Task);
     if let (Some(t), false, Some(Command::Where(e))) = (ctx.this, is_task, query.commands.first()) {
         if links_here(e) {
-            notes.retain(|&n| may_link_to(ctx.index, n, t));
+            // The filter holds only on a page with a link to this note, this note itself (a link to
+            // itself), or one of the few pages `Pages::linking_oddly` lists.
+            let mut linked = ctx.index.inlinks(t);
+            linked.push(t);
+            linked.extend_from_slice(ctx.pages.linking_oddly(ctx.index));
+            linked.sort_unstable();
+            linked.dedup();
+            notes = linked
+                .into_iter()
+                .filter(|n| notes.binary_search(n).is_ok())
+                .collect();
         }
     }
     let mut rows: Vec<Row> = Vec::new();

@@ -20,6 +20,8 @@ pub struct Pages {
     pages: Vec<OnceLock<Arc<Value>>>,
     /// Per note, its list items as objects (tasks and bullets, line order); `file.lists`.
     items: Vec<OnceLock<Arc<Vec<Object>>>>,
+    /// [`Pages::linking_oddly`], made on first use.
+    odd: OnceLock<Vec<NoteIdx>>,
 }
 
 /// §9.4: lower case, whitespace runs as `-`, other punctuation removed.
@@ -423,6 +425,7 @@ impl Pages {
         Pages {
             pages: (0..n).map(|_| OnceLock::new()).collect(),
             items: (0..n).map(|_| OnceLock::new()).collect(),
+            odd: OnceLock::new(),
         }
     }
 
@@ -447,6 +450,7 @@ impl Pages {
         Pages {
             pages: cells(&self.pages, stale),
             items: cells(&self.items, stale),
+            odd: OnceLock::new(),
         }
     }
 
@@ -460,6 +464,38 @@ impl Pages {
                 Arc::new(Value::Object(page_object(index, n, self.items(index, n))))
             }),
         )
+    }
+
+    /// The notes on which `contains(file.outlinks, this.file.link)` may hold for a `this` they have
+    /// no resolved link to (usually none): a note with a field named `this`, which its row reads
+    /// instead of the query's (§7.1), and a note with an unresolved link or an attachment link whose
+    /// path is spelled as a note's path (its outlink then equals that note's link). Links compare
+    /// equal only when their paths are the same string (`ops::compare_links`).
+    pub fn linking_oddly(&self, index: &Index) -> &[NoteIdx] {
+        use rayon::prelude::*;
+        self.odd.get_or_init(|| {
+            let is_note = |path: &str| index.note_by_path(path).is_some();
+            (0..index.notes.len())
+                .into_par_iter()
+                .filter(|&n| {
+                    let note = &index.notes[n];
+                    let own_this = note
+                        .frontmatter
+                        .fields
+                        .keys()
+                        .chain(note.fields.iter().map(|f| &f.key))
+                        .any(|k| normalize_key(k) == "this");
+                    own_this
+                        || note.links.iter().zip(index.links[n].iter()).any(|(l, r)| {
+                            match &r.target {
+                                Target::Unresolved(_) => is_note(&l.target),
+                                Target::Attachment(a) => is_note(&index.attachments[*a].path),
+                                Target::Note(_) | Target::SameNote | Target::Excluded => false,
+                            }
+                        })
+                })
+                .collect()
+        })
     }
 
     /// Note `n`'s page object.
