@@ -9,6 +9,9 @@
 //!    the person's own note first, then from tables, then from contact list lines.
 //! 4. Meetings connect to accounts by links in either direction or a `customer::`/`account::` field.
 //! 5. Tasks, topics, staleness and "changed since the last meeting" follow from those.
+//!
+//! `dossier serve` keeps the last view when an edit changes nothing it reads, and makes only the
+//! accounts' task lists again when an edit changed list items alone ([`build_reusing`]).
 
 pub mod structure;
 #[cfg(test)]
@@ -621,9 +624,10 @@ pub fn build_reusing(
     let structures = structures(index, config, prior);
     laps.mark("structures");
     if let Some((old, crm)) = prior {
-        let alike = match crm.today == today {
-            true => reads_alike(old, &crm.structures, index, &structures),
-            false => Alike::No,
+        let alike = if crm.today == today {
+            reads_alike(old, &crm.structures, index, &structures)
+        } else {
+            Alike::No
         };
         if alike != Alike::No {
             let mut kept = Crm {
