@@ -358,7 +358,14 @@ fn home_counts(crm: &Crm) -> [usize; 6] {
 fn crm(old: &Crm, new: State<'_>, shown: &BTreeSet<NoteIdx>, scope: &mut Scope) {
     let crm = new.crm;
     let plan = new.plan;
-    let quoted = |n: &NoteIdx| shown.contains(n);
+    // Looked up for every quote of every record: a slot per note, not a tree.
+    let mut is_shown = vec![false; new.index.notes.len()];
+    for &n in shown {
+        if let Some(slot) = is_shown.get_mut(n) {
+            *slot = true;
+        }
+    }
+    let quoted = |n: &NoteIdx| is_shown.get(*n).copied().unwrap_or(false);
     let accounts: Vec<bool> = (0..crm.accounts.len())
         .map(|a| old.accounts[a] != crm.accounts[a])
         .collect();
