@@ -479,8 +479,6 @@ struct Builder<'a> {
     texts: Vec<std::sync::OnceLock<String>>,
     /// Line starts per note, computed when first needed.
     lines: Vec<std::sync::OnceLock<Vec<usize>>>,
-    /// Per note: [`note_date`].
-    dates: Vec<Option<NaiveDate>>,
     crm: Crm,
     /// Role and company candidates per person, in the order sources were read.
     roles: Vec<Vec<Sourced<String>>>,
@@ -653,7 +651,6 @@ pub fn build_reusing(
             .enumerate()
             .map(|(i, n)| (n.id.as_str(), i))
             .collect(),
-        dates: structures.iter().map(|s| s.date).collect(),
         crm: Crm {
             types: structures.iter().map(|s| s.kind.clone()).collect(),
             structures,
@@ -711,7 +708,9 @@ pub fn build_reusing(
         .filter_map(|i| {
             let t = b.type_of(i);
             let meeting = is(t, &crm_config.meeting_types) || t.is_none();
-            meeting.then(|| b.dates[i].map(|d| (d, i))).flatten()
+            meeting
+                .then(|| b.crm.structures[i].date.map(|d| (d, i)))
+                .flatten()
         })
         .collect();
     meetings.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
@@ -995,11 +994,7 @@ fn structures(
                 same.then(|| crm.structures.get(j).cloned())?
             });
             kept.unwrap_or_else(|| {
-                let text = if note.text.contains("%%") {
-                    std::borrow::Cow::Owned(scan::strip_comments(&note.text))
-                } else {
-                    std::borrow::Cow::Borrowed(note.text.as_str())
-                };
+                let text = comment_free(&note.text);
                 let phrases = structure::sections(note, &config.crm.topic_headings)
                     .into_iter()
                     .flat_map(|range| structure::phrases(&text[range]))
@@ -1697,7 +1692,7 @@ fn staleness(b: &mut Builder<'_>) {
                 .chain(index.inlinks(n))
                 .filter(|&t| t != n)
                 .filter_map(|t| {
-                    let d = b.dates[t].or_else(|| {
+                    let d = b.crm.structures[t].date.or_else(|| {
                         ["updated", "modified", "created"].iter().find_map(|f| {
                             match fm(&index.notes[t], f) {
                                 Some(Value::Date(d)) => Some(d.local.date()),
