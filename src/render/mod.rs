@@ -248,7 +248,7 @@ pub fn render_some(
     only: &Selection,
 ) -> Rendered {
     let plan = Plan::build(index, crm);
-    let pages = crate::dataview::Pages::build(index);
+    let pages = crate::dataview::Pages::transient();
     let made = std::sync::Mutex::new(Vec::new());
     let collect = |page: Page| -> Result<(), std::convert::Infallible> {
         made.lock()
@@ -281,7 +281,7 @@ pub fn render_each<E: Send>(
     sink: &(dyn Fn(Page) -> Result<(), E> + Sync),
 ) -> Result<Rendered, E> {
     let plan = Plan::build(index, crm);
-    let pages = crate::dataview::Pages::build(index);
+    let pages = crate::dataview::Pages::transient();
     render_each_prepared(index, crm, &plan, &pages, config, today, only, sink)
 }
 

@@ -152,10 +152,14 @@ impl Renderer<'_> {
         super::dataview::value_html(v, &PageValues { r: self, frame })
     }
 
-    fn context(&self, frame: &Frame<'_>) -> crate::dataview::Context<'_> {
+    fn context<'p>(
+        &'p self,
+        frame: &Frame<'_>,
+        pages: &'p crate::dataview::Pages,
+    ) -> crate::dataview::Context<'p> {
         crate::dataview::Context {
             index: self.index,
-            pages: self.pages,
+            pages,
             this: Some(frame.note),
             today: self.today,
         }
@@ -167,7 +171,8 @@ impl Renderer<'_> {
         frame: &Frame<'_>,
         query: crate::dataview::Query,
     ) -> Result<crate::dataview::QueryResult, crate::dataview::ExecError> {
-        let ctx = self.context(frame);
+        let pages = self.pages.scope();
+        let ctx = self.context(frame, &pages);
         let Some(log) = &self.traces else {
             return crate::dataview::execute(&query, &ctx);
         };
@@ -184,7 +189,8 @@ impl Renderer<'_> {
         frame: &Frame<'_>,
         expr: &str,
     ) -> Result<crate::value::Value, crate::dataview::ExecError> {
-        let ctx = self.context(frame);
+        let pages = self.pages.scope();
+        let ctx = self.context(frame, &pages);
         let Some(log) = &self.traces else {
             return crate::dataview::evaluate_inline(expr, &ctx);
         };
