@@ -61,24 +61,34 @@ impl std::ops::Deref for Scope<'_> {
 
 /// §9.4: lower case, whitespace runs as `-`, other punctuation removed.
 pub fn normalize_key(key: &str) -> String {
-    let mut out = String::new();
-    let mut dash = false;
-    for c in key.trim().chars() {
-        if c.is_whitespace() {
-            dash = true;
-        } else if c.is_alphanumeric()
+    normalized(key).collect()
+}
+
+/// The characters of [`normalize_key`]'s result, made as they are read (nothing allocated).
+fn normalized(key: &str) -> impl Iterator<Item = char> + '_ {
+    let kept = |c: char| {
+        c.is_alphanumeric()
             || c == '-'
             || c == '_'
             || (c as u32) > 0x2000 && !c.is_ascii() && !c.is_alphanumeric() && is_emoji(c)
-        {
-            if dash && !out.is_empty() {
-                out.push('-');
+    };
+    // (whitespace since the last kept character, any kept yet)
+    key.trim()
+        .chars()
+        .scan((false, false), move |(dash, started), c| {
+            if c.is_whitespace() {
+                *dash = true;
+                return Some(None);
             }
-            dash = false;
-            out.extend(c.to_lowercase());
-        }
-    }
-    out
+            if !kept(c) {
+                return Some(None);
+            }
+            let sep = (*dash && *started).then_some('-');
+            (*dash, *started) = (false, true);
+            Some(Some(sep.into_iter().chain(c.to_lowercase())))
+        })
+        .flatten()
+        .flatten()
 }
 
 fn is_emoji(c: char) -> bool {
@@ -557,7 +567,7 @@ impl Pages {
                         .fields
                         .keys()
                         .chain(note.fields.iter().map(|f| &f.key))
-                        .any(|k| normalize_key(k) == "this");
+                        .any(|k| normalized(k).eq("this".chars()));
                     own_this
                         || note.links.iter().zip(index.links[n].iter()).any(|(l, r)| {
                             match &r.target {

@@ -94,6 +94,22 @@ pub(super) fn site(r: &Renderer<'_>, page: &str) -> serde_json::Value {
     })
 }
 
+/// `object` with `fields` moved in. `json!` serialises every value it is given, a `serde_json::Value`
+/// too, so a tree written into it is copied whole and the original dropped: a page's lists and its
+/// `site` part, made first, are moved into its context with this instead (on the 10,000-note vault the
+/// copies were half the time of the accounts index).
+pub(super) fn with(
+    mut object: serde_json::Value,
+    fields: impl IntoIterator<Item = (&'static str, serde_json::Value)>,
+) -> serde_json::Value {
+    if let serde_json::Value::Object(map) = &mut object {
+        for (key, value) in fields {
+            map.insert(key.to_string(), value);
+        }
+    }
+    object
+}
+
 /// The date a note is about: `date` front matter, else a `YYYY-MM-DD` in its file name.
 pub fn note_day(r: &Renderer<'_>, i: NoteIdx) -> Option<String> {
     crate::crm::note_date(&r.index.notes[i]).map(|d| d.format("%Y-%m-%d").to_string())

@@ -2,7 +2,7 @@
 //! and topic pages, the meeting timeline. Contexts only: the theme lays them out (`accounts.html`,
 //! `brief.html`, `people.html`, `person.html`, `topics.html`, `topic.html`, `timeline.html`).
 
-use super::context::{mentions, note_item, site};
+use super::context::{mentions, note_item, site, with};
 use super::markdown::Frame;
 use super::{plan, Page, Renderer};
 use crate::crm::{
@@ -149,7 +149,7 @@ fn account_row(r: &Renderer<'_>, page: &str, a: AccountIdx) -> Json {
         .iter()
         .map(|c| json!({"field": c.field, "shown": c.shown, "other": c.other, "source": source_view(r, page, &c.source)}))
         .collect();
-    json!({
+    let row = json!({
         "name": account.name,
         "url": r.url(page, &r.plan.briefs[a], None),
         "note_url": r.url(page, &r.plan.notes[account.note], None),
@@ -165,9 +165,15 @@ fn account_row(r: &Renderer<'_>, page: &str, a: AccountIdx) -> Json {
         "stale_days": r.config.crm.stale_days,
         "open": account.tasks.len(),
         "overdue": account.overdue,
-        "contacts": contacts,
-        "conflicts": conflicts,
-    })
+    });
+    with(
+        row,
+        [
+            ("tags", tags.into()),
+            ("contacts", contacts.into()),
+            ("conflicts", conflicts.into()),
+        ],
+    )
 }
 
 fn accounts_page(r: &Renderer<'_>) -> Page {
@@ -198,16 +204,17 @@ fn accounts_page(r: &Renderer<'_>) -> Page {
     Page {
         path: page.into(),
         template: "accounts.html",
-        context: json!({
-            "site": site(r, page),
-            "page": {"title": "Accounts", "path": page, "kind": "accounts"},
-            "accounts": rows,
-            "statuses": statuses,
-            "tags": tags,
-            "stale_days": r.config.crm.stale_days,
-            "today": day(r, r.today),
-            "script": r.url(page, "static/filter.js", None),
-        }),
+        context: with(
+            json!({
+                "page": {"title": "Accounts", "path": page, "kind": "accounts"},
+                "statuses": statuses,
+                "tags": tags,
+                "stale_days": r.config.crm.stale_days,
+                "today": day(r, r.today),
+                "script": r.url(page, "static/filter.js", None),
+            }),
+            [("site", site(r, page)), ("accounts", rows.into())],
+        ),
     }
 }
 
@@ -223,7 +230,7 @@ fn meeting_view(r: &Renderer<'_>, page: &str, m: MeetingIdx) -> Json {
         .iter()
         .map(|&p| person_link(r, page, p))
         .collect();
-    json!({
+    let view = json!({
         "date": day(r, meeting.date),
         "iso": meeting.date.to_string(),
         "title": meeting.title,
@@ -231,9 +238,14 @@ fn meeting_view(r: &Renderer<'_>, page: &str, m: MeetingIdx) -> Json {
         "gist": meeting.gist,
         "via": meeting.via,
         "internal": meeting.internal,
-        "accounts": accounts,
-        "attendees": attendees,
-    })
+    });
+    with(
+        view,
+        [
+            ("accounts", accounts.into()),
+            ("attendees", attendees.into()),
+        ],
+    )
 }
 
 /// A note as a link; meetings by their meeting title.
@@ -278,15 +290,24 @@ pub fn brief_page(r: &Renderer<'_>, a: AccountIdx, page: &str) -> (Page, Vec<Dia
         .iter()
         .map(|c| {
             let person = &crm.people[c.person];
-            json!({
+            let contact = json!({
                 "name": person.name,
                 "url": r.url(page, &r.plan.people[c.person], None),
-                "role": sourced_text(r, page, &person.role),
-                "company": person.company.as_ref().map(|s| company_view(r, page, &s.value)),
                 "note": c.note,
                 "last_meeting": person.last_meeting.map(|d| day(r, d)),
                 "has_note": person.note.is_some(),
-            })
+            });
+            let company = person
+                .company
+                .as_ref()
+                .map(|s| company_view(r, page, &s.value));
+            with(
+                contact,
+                [
+                    ("role", sourced_text(r, page, &person.role)),
+                    ("company", company.unwrap_or(Json::Null)),
+                ],
+            )
         })
         .collect();
     let tasks: Vec<Json> = account
@@ -300,14 +321,19 @@ pub fn brief_page(r: &Renderer<'_>, a: AccountIdx, page: &str) -> (Page, Vec<Dia
                 page,
                 stack: Vec::new(),
             };
-            json!({
+            let from = if t.note == account.note {
+                Json::Null
+            } else {
+                note_link(r, page, t.note)
+            };
+            let task = json!({
                 "html": r.author_html(r.task_html(&task_frame, &crate::crm::task_display_text(&item.text), n.id.as_str())),
                 "status": t.status.to_string(),
                 "due": t.due.map(|d| day(r, d)),
                 "overdue": t.overdue,
-                "from": if t.note == account.note { Json::Null } else { note_link(r, page, t.note) },
                 "url": r.url(page, &r.plan.notes[t.note], None),
-            })
+            });
+            with(task, [("from", from)])
         })
         .collect();
     let shown = r.config.crm.brief_meetings;
@@ -344,22 +370,27 @@ pub fn brief_page(r: &Renderer<'_>, a: AccountIdx, page: &str) -> (Page, Vec<Dia
         .collect();
     let last_meeting = account.last_meeting.map(|m| meeting_view(r, page, m));
     let context = json!({
-        "site": site(r, page),
         "page": {"title": format!("{} — brief", account.name), "path": page, "kind": "brief"},
-        "account": account_row(r, page, a),
         "aliases": note.aliases,
-        "sections": sections,
-        "contacts": contacts,
-        "tasks": tasks,
-        "meetings": meetings,
         "more_meetings": account.meetings.len().saturating_sub(shown),
-        "last_meeting": last_meeting,
-        "changed": changed,
-        "projects": projects,
-        "topics": topics,
-        "backlinks": backlinks,
         "today": day(r, r.today),
     });
+    let context = with(
+        context,
+        [
+            ("site", site(r, page)),
+            ("account", account_row(r, page, a)),
+            ("sections", sections.into()),
+            ("contacts", contacts.into()),
+            ("tasks", tasks.into()),
+            ("meetings", meetings.into()),
+            ("last_meeting", last_meeting.unwrap_or(Json::Null)),
+            ("changed", changed.into()),
+            ("projects", projects.into()),
+            ("topics", topics.into()),
+            ("backlinks", backlinks.into()),
+        ],
+    );
     (
         Page {
             path: page.to_string(),
@@ -390,30 +421,31 @@ fn people_page(r: &Renderer<'_>) -> Page {
             .map(|&a| account_link(r, page, a))
             .collect();
         let entry = groups.entry(sort).or_insert_with(|| (view, Vec::new()));
-        entry.1.push(json!({
+        let row = json!({
             "name": person.name,
             "url": r.url(page, &r.plan.people[p], None),
             "role": person.role.as_ref().map(|s| s.value.clone()),
-            "accounts": accounts,
             "last_meeting": person.last_meeting.map(|d| day(r, d)),
             "ago": person.last_meeting.map(|d| ago((r.today - d).num_days())),
             "stale": person.stale,
             "has_note": person.note.is_some(),
-        }));
+        });
+        entry.1.push(with(row, [("accounts", accounts.into())]));
     }
     let groups: Vec<Json> = groups
         .into_values()
-        .map(|(company, people)| json!({"company": company, "people": people}))
+        .map(|(company, people)| with(json!({}), [("company", company), ("people", people.into())]))
         .collect();
     Page {
         path: page.into(),
         template: "people.html",
-        context: json!({
-            "site": site(r, page),
-            "page": {"title": "People", "path": page, "kind": "people"},
-            "groups": groups,
-            "count": crm.people.len(),
-        }),
+        context: with(
+            json!({
+                "page": {"title": "People", "path": page, "kind": "people"},
+                "count": crm.people.len(),
+            }),
+            [("site", site(r, page)), ("groups", groups.into())],
+        ),
     }
 }
 
@@ -448,24 +480,30 @@ fn person_page(r: &Renderer<'_>, p: PersonIdx) -> Page {
     Page {
         path: page.into(),
         template: "person.html",
-        context: json!({
-            "site": site(r, page),
-            "page": {"title": person.name, "path": page, "kind": "person"},
-            "person": {
-                "name": person.name,
-                "note_url": person.note.map(|n| r.url(page, &r.plan.notes[n], None)),
-                "role": sourced_text(r, page, &person.role),
-                "company": person.company.as_ref().map(|s| json!({"value": company_view(r, page, &s.value), "source": source_view(r, page, &s.source)})),
-                "accounts": accounts,
-                "meetings": meetings,
-                "mentions": mentions,
-                "last_meeting": person.last_meeting.map(|d| day(r, d)),
-                "ago": person.last_meeting.map(|d| ago((r.today - d).num_days())),
-                "stale": person.stale,
-                "stale_days": r.config.crm.stale_days,
-                "directory": r.url(page, plan::PEOPLE, None),
-            },
-        }),
+        context: with(
+            json!({"page": {"title": person.name, "path": page, "kind": "person"}}),
+            [
+                ("site", site(r, page)),
+                (
+                    "person",
+                    with(
+                        json!({
+                            "name": person.name,
+                            "note_url": person.note.map(|n| r.url(page, &r.plan.notes[n], None)),
+                            "role": sourced_text(r, page, &person.role),
+                            "company": person.company.as_ref().map(|s| json!({"value": company_view(r, page, &s.value), "source": source_view(r, page, &s.source)})),
+                            "mentions": mentions,
+                            "last_meeting": person.last_meeting.map(|d| day(r, d)),
+                            "ago": person.last_meeting.map(|d| ago((r.today - d).num_days())),
+                            "stale": person.stale,
+                            "stale_days": r.config.crm.stale_days,
+                            "directory": r.url(page, plan::PEOPLE, None),
+                        }),
+                        [("accounts", accounts.into()), ("meetings", meetings.into())],
+                    ),
+                ),
+            ],
+        ),
     }
 }
 
@@ -520,18 +558,27 @@ fn topic_page(r: &Renderer<'_>, t: usize) -> Page {
     Page {
         path: page.into(),
         template: "topic.html",
-        context: json!({
-            "site": site(r, page),
-            "page": {"title": topic.name, "path": page, "kind": "topic"},
-            "topic": {
-                "name": topic.name,
-                "note_url": topic.note.map(|n| r.url(page, &r.plan.notes[n], None)),
-                "accounts": accounts,
-                "meetings": meetings,
-                "notes": notes,
-                "index": r.url(page, plan::TOPICS, None),
-            },
-        }),
+        context: with(
+            json!({"page": {"title": topic.name, "path": page, "kind": "topic"}}),
+            [
+                ("site", site(r, page)),
+                (
+                    "topic",
+                    with(
+                        json!({
+                            "name": topic.name,
+                            "note_url": topic.note.map(|n| r.url(page, &r.plan.notes[n], None)),
+                            "index": r.url(page, plan::TOPICS, None),
+                        }),
+                        [
+                            ("accounts", accounts.into()),
+                            ("meetings", meetings.into()),
+                            ("notes", notes.into()),
+                        ],
+                    ),
+                ),
+            ],
+        ),
     }
 }
 
@@ -548,17 +595,18 @@ fn timeline_page(r: &Renderer<'_>) -> Page {
     }
     let months: Vec<Json> = months
         .into_iter()
-        .map(|(label, meetings)| json!({"label": label, "meetings": meetings}))
+        .map(|(label, meetings)| with(json!({"label": label}), [("meetings", meetings.into())]))
         .collect();
     Page {
         path: page.into(),
         template: "timeline.html",
-        context: json!({
-            "site": site(r, page),
+        context: with(
+            json!({
             "page": {"title": "Timeline", "path": page, "kind": "timeline"},
-            "months": months,
             "count": r.crm.meetings.len(),
-        }),
+            }),
+            [("site", site(r, page)), ("months", months.into())],
+        ),
     }
 }
 

@@ -74,27 +74,31 @@ impl Shared {
             .unwrap_or_else(|p| p.into_inner().clone())
     }
 
-    fn set(&self, snapshot: Snapshot) {
+    /// Puts `snapshot` in place; returns the one it replaces, for the caller to drop once the pages
+    /// are told (freeing a large site takes milliseconds).
+    fn set(&self, snapshot: Snapshot) -> Arc<Snapshot> {
         let mut slot = self.snapshot.write().unwrap_or_else(|p| p.into_inner());
-        *slot = Arc::new(snapshot);
+        std::mem::replace(&mut *slot, Arc::new(snapshot))
     }
 
     /// A new site: pages reload.
     pub fn publish(&self, mut snapshot: Snapshot, error: Option<String>) {
         snapshot.error = error.clone();
-        self.set(snapshot);
+        let old = self.set(snapshot);
         let _ = self.tx.send(match error {
             Some(e) => Signal::Error(e),
             None => Signal::Reload,
         });
+        drop(old);
     }
 
     /// A failed build: the last good site stays, pages show the error.
     pub fn publish_error(&self, message: String) {
         let mut snapshot = (*self.current()).clone();
         snapshot.error = Some(message.clone());
-        self.set(snapshot);
+        let old = self.set(snapshot);
         let _ = self.tx.send(Signal::Error(message));
+        drop(old);
     }
 }
 
@@ -213,7 +217,7 @@ async fn file(State(shared): State<Shared>, uri: Uri) -> Response {
     let Some(path) = site_path(uri.path()) else {
         return (StatusCode::BAD_REQUEST, "bad path").into_response();
     };
-    if let Some(bytes) = snapshot.files.get(&path) {
+    if let Some(bytes) = snapshot.files.get(path.as_str()) {
         return respond(StatusCode::OK, &path, bytes.to_vec());
     }
     if let Some(from) = snapshot.copies.get(&path) {

@@ -223,7 +223,7 @@ fn incremental_rebuilds_match_full_builds() {
         let mut fresh = dossier::serve::Session::new(config.clone());
         fresh.rebuild(true).unwrap();
         let (got, want) = (session.snapshot().files, fresh.snapshot().files);
-        let differ: Vec<&String> = want
+        let differ: Vec<&std::sync::Arc<str>> = want
             .iter()
             .filter(|(p, b)| got.get(*p) != Some(*b))
             .map(|(p, _)| p)
