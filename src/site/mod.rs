@@ -2,8 +2,8 @@
 //!
 //! 1. `theme`: the embedded default templates and static files, shadowed by a user theme; tera compiled
 //!    once.
-//! 2. [`Templater`]: one page through its template, minified (minify-html-onepass, else minify-html)
-//!    unless it is too large to minify; `extras` adds the static files, the search index and the sitemap. `dossier build`
+//! 2. [`Templater`]: one page through its template, minified (minify-html) unless it is too large to
+//!    minify; `extras` adds the static files, the search index and the sitemap. `dossier build`
 //!    streams pages through it into their files in a [`Staging`] folder; `dossier serve` keeps its
 //!    output in memory.
 //! 3. `write`: [`Staging`], a temporary folder beside the output, swapped in atomically.
@@ -39,38 +39,32 @@ pub enum SiteError {
     Refused { path: PathBuf, reason: String },
 }
 
-/// A page minified. minify-html-onepass, which minifies in one pass over a copy of the page without
-/// building a tree, takes the pages the theme and the renderer make: it minified the 10,000-note
-/// vault's pages in less than half of minify-html's time, with no memory beyond the copy. It refuses
-/// HTML it cannot parse strictly (a note's raw HTML with a stray closing tag): such a page goes through
-/// minify-html, which takes any HTML, keeping closing tags and the `<html>` and `<head>` tags.
-fn minified(html: &str) -> Vec<u8> {
-    const ONEPASS: minify_html_onepass::Cfg = minify_html_onepass::Cfg {
+/// Minify options that keep the document well-formed for every browser and for `file://` viewing.
+/// (minify-html-onepass takes a fifth less CPU over a whole build and no tree in memory, but writes
+/// attributes without the space between them and `&LT` without its `;`: parse errors in the HTML
+/// standard, so every page would fail a validator. BENCHMARKS.md has the figures.)
+fn minify_cfg() -> minify_html::Cfg {
+    minify_html::Cfg {
+        keep_closing_tags: true,
+        keep_html_and_head_opening_tags: true,
         minify_css: true,
         minify_js: false,
-    };
-    minify_html_onepass::copy(html.as_bytes(), &ONEPASS).unwrap_or_else(|_| {
-        let cfg = minify_html::Cfg {
-            keep_closing_tags: true,
-            keep_html_and_head_opening_tags: true,
-            minify_css: true,
-            minify_js: false,
-            ..minify_html::Cfg::default()
-        };
-        minify_html::minify(html.as_bytes(), &cfg)
-    })
+        ..minify_html::Cfg::default()
+    }
 }
 
 /// A page with a text value larger than this (the body of a very large note) is written unminified,
-/// straight from the template into its file, so that it is never whole in memory: minifying needs
-/// the page as one string and a copy of it (a 50 MB note's page is 130 MB), and saves only about 5%
-/// of the bytes. The bodies of ordinary notes are far below it; index pages made of many small values
-/// (a directory of thousands of people) are minified as before.
+/// straight from the template into its file. minify-html parses a whole page into a tree before it
+/// writes anything, which costs about twenty times the page's size (a 50 MB note's 130 MB page took
+/// 2.5 GB), and minifying saves only about 5% of the bytes. The bodies of ordinary notes are far
+/// below it; index pages made of many small values (a directory of thousands of people) are minified
+/// as before.
 pub const MAX_MINIFIED_TEXT: usize = 4 << 20;
 
 /// The theme, loaded and compiled once, applied to one page at a time (from any thread).
 pub struct Templater {
     pub theme: theme::Theme,
+    cfg: minify_html::Cfg,
     minify: bool,
 }
 
@@ -78,6 +72,7 @@ impl Templater {
     pub fn new(config: &Config) -> Result<Templater, SiteError> {
         Ok(Templater {
             theme: theme::load(config.theme.as_deref())?,
+            cfg: minify_cfg(),
             minify: config.minify,
         })
     }
@@ -124,7 +119,7 @@ impl Templater {
             .tera
             .render(template, &context)
             .map_err(|e| error(&e))?;
-        out.write_all(&minified(&html))
+        out.write_all(&minify_html::minify(html.as_bytes(), &self.cfg))
             .map_err(|source| SiteError::Write {
                 path: path.clone().into(),
                 source,
@@ -187,27 +182,8 @@ pub fn standalone(page: &crate::render::Page, config: &Config) -> Result<String,
         .render(page.template, &context)
         .map_err(|e| template_error(theme::error_chain(&e)))?;
     Ok(if config.minify {
-        String::from_utf8_lossy(&minified(&html)).into_owned()
+        String::from_utf8_lossy(&minify_html::minify(html.as_bytes(), &minify_cfg())).into_owned()
     } else {
         html
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::minified;
-
-    #[test]
-    fn html_the_one_pass_minifier_refuses_is_still_minified() {
-        // What dossier's templates make: one pass.
-        assert_eq!(
-            minified("<p class=\"a\">  Some   text </p>\n<ul>\n  <li>one</li>\n</ul>\n"),
-            b"<p class=a>Some text<ul><li>one</ul>"
-        );
-        // A stray closing tag from a note's raw HTML (the one pass fails on it): the tolerant minifier.
-        assert_eq!(
-            minified("<div>\n  <p>Some   text</div>\n</p>\n"),
-            b"<div><p>Some text</div>"
-        );
-    }
 }

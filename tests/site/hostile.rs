@@ -248,7 +248,7 @@ fn a_note_parsed_in_pieces_renders_as_a_whole() {
     assert!(large.len() > 1 << 20);
 }
 
-/// Minifying needs a page whole in memory, twice: a page carrying a body over
+/// minify-html takes about twenty times a page's size in memory: a page carrying a body over
 /// `site::MAX_MINIFIED_TEXT` is written as the template made it, every other page minified.
 #[test]
 fn a_page_too_large_to_minify_is_written_as_is() {
@@ -264,7 +264,7 @@ fn a_page_too_large_to_minify_is_written_as_is() {
     });
     let (small, large_page) = (site.html("small.html"), site.html("large.html"));
     assert!(
-        small.starts_with("<!DOCTYPE html><html lang=en>"),
+        small.starts_with("<!doctype html><html lang=en>"),
         "{small}"
     );
     assert!(
