@@ -61,6 +61,21 @@ fn minify_cfg() -> minify_html::Cfg {
 /// as before.
 pub const MAX_MINIFIED_TEXT: usize = 4 << 20;
 
+/// A page whose HTML comes out larger than this (a directory of thousands of people, a timeline of
+/// every meeting) is written as the template made it, for the same reason: minifying the 5 MB people
+/// directory of a 10,000-note vault held a 100 MB tree, the build's peak memory, to save 5% of its
+/// bytes. Every other page is minified.
+pub const MAX_MINIFIED_PAGE: usize = 2 << 20;
+
+/// A rendered page's bytes: minified, unless it is larger than [`MAX_MINIFIED_PAGE`].
+fn finish(html: String, cfg: &minify_html::Cfg) -> Vec<u8> {
+    if html.len() > MAX_MINIFIED_PAGE {
+        html.into_bytes()
+    } else {
+        minify_html::minify(html.as_bytes(), cfg)
+    }
+}
+
 /// The theme, loaded and compiled once, applied to one page at a time (from any thread).
 pub struct Templater {
     pub theme: theme::Theme,
@@ -92,8 +107,8 @@ impl Templater {
         staging.put_with(&path, |out| self.write_page(page, out))
     }
 
-    /// A page through its template into `out`, minified when the config says so and the page carries
-    /// no text too large to minify ([`MAX_MINIFIED_TEXT`]).
+    /// A page through its template into `out`, minified when the config says so and the page is not
+    /// too large to minify ([`MAX_MINIFIED_TEXT`], [`MAX_MINIFIED_PAGE`]).
     pub fn write_page(&self, page: Page, out: &mut dyn std::io::Write) -> Result<(), SiteError> {
         let Page {
             path,
@@ -119,7 +134,7 @@ impl Templater {
             .tera
             .render(template, &context)
             .map_err(|e| error(&e))?;
-        out.write_all(&minify_html::minify(html.as_bytes(), &self.cfg))
+        out.write_all(&finish(html, &self.cfg))
             .map_err(|source| SiteError::Write {
                 path: path.clone().into(),
                 source,
@@ -182,8 +197,26 @@ pub fn standalone(page: &crate::render::Page, config: &Config) -> Result<String,
         .render(page.template, &context)
         .map_err(|e| template_error(theme::error_chain(&e)))?;
     Ok(if config.minify {
-        String::from_utf8_lossy(&minify_html::minify(html.as_bytes(), &minify_cfg())).into_owned()
+        String::from_utf8(finish(html, &minify_cfg()))
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     } else {
         html
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{finish, minify_cfg, MAX_MINIFIED_PAGE};
+
+    #[test]
+    fn a_page_larger_than_the_limit_is_written_as_made() {
+        let row = "<tr>\n  <td>A name</td>\n  <td>A role</td>\n</tr>\n";
+        let page = |rows: usize| format!("<table>\n{}</table>\n", row.repeat(rows));
+        let small = page(1000);
+        let minified = String::from_utf8(finish(small.clone(), &minify_cfg())).unwrap();
+        assert!(minified.len() < small.len() && minified.starts_with("<table><tr><td>A name"));
+        let large = page(MAX_MINIFIED_PAGE / row.len() + 1);
+        assert!(large.len() > MAX_MINIFIED_PAGE);
+        assert_eq!(finish(large.clone(), &minify_cfg()), large.into_bytes());
+    }
 }
