@@ -220,7 +220,7 @@ pub fn execute(query: &Query, ctx: &Context<'_>) -> Result<QueryResult, ExecErro
     }
     let mut rows: Vec<Row> = Vec::new();
     for n in notes {
-        let link = Value::Link(super::pages::file_link(&ctx.index.notes[n]));
+        let link = Value::Link(Box::new(super::pages::file_link(&ctx.index.notes[n])));
         if is_task {
             for (i, item) in ctx.index.notes[n].list_items.iter().enumerate() {
                 if item.status.is_some() {
@@ -471,7 +471,7 @@ fn extract(
                     matches!(date, Value::Date(_)).then(|| {
                         let link = match row.base {
                             Base::Page(n) | Base::Item(n, _) => {
-                                Value::Link(super::pages::file_link(&ctx.index.notes[n]))
+                                Value::Link(Box::new(super::pages::file_link(&ctx.index.notes[n])))
                             }
                             Base::None => row.id.clone(),
                         };

@@ -148,7 +148,7 @@ impl<'a> Eval<'a> {
         }
         Ok(match e {
             Expr::Literal(v) => v.clone(),
-            Expr::Link(l) => Value::Link(self.resolve_link(l)),
+            Expr::Link(l) => Value::Link(Box::new(self.resolve_link(l))),
             Expr::Date(w) => Value::Date(date_word(*w, self.ctx.today)),
             Expr::Field(name) => self.lookup(name),
             Expr::Index(base, index) => {

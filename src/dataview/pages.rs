@@ -208,7 +208,7 @@ fn item_object(
         .filter_map(|&l| {
             let r = index.links[n].get(l)?;
             let lr = &note.links[l];
-            Some(Value::Link(match &r.target {
+            Some(Value::Link(Box::new(match &r.target {
                 Target::Note(t) => Link {
                     subpath: lr
                         .subpath
@@ -224,7 +224,7 @@ fn item_object(
                     kind: LinkKind::File,
                     resolved: false,
                 },
-            }))
+            })))
         })
         .collect();
     // An item's own fields first, so the implicit ones below cannot be shadowed by them… except that
@@ -254,8 +254,8 @@ fn item_object(
     o.insert("line".into(), Value::Number(item.line as f64));
     o.insert("lineCount".into(), Value::Number(item.line_count as f64));
     o.insert("path".into(), Value::String(path));
-    o.insert("link".into(), Value::Link(link));
-    o.insert("section".into(), Value::Link(section));
+    o.insert("link".into(), Value::Link(Box::new(link)));
+    o.insert("section".into(), Value::Link(Box::new(section)));
     o.insert(
         "tags".into(),
         Value::List(item.tags.iter().map(|t| Value::String(t.clone())).collect()),
@@ -355,7 +355,7 @@ fn page_object(index: &Index, n: NoteIdx, item_objs: &[Object]) -> Object {
     file.insert("folder".into(), Value::String(note.id.folder().to_string()));
     file.insert("path".into(), Value::String(note.id.as_str().to_string()));
     file.insert("ext".into(), Value::String("md".into()));
-    file.insert("link".into(), Value::Link(link));
+    file.insert("link".into(), Value::Link(Box::new(link)));
     file.insert("size".into(), Value::Number(note.meta.size as f64));
     let ctime = date_from_secs(note.meta.ctime.or(note.meta.mtime));
     let mtime = date_from_secs(note.meta.mtime);
@@ -394,7 +394,7 @@ fn page_object(index: &Index, n: NoteIdx, item_objs: &[Object]) -> Object {
     let inlinks: Vec<Value> = index
         .inlinks(n)
         .into_iter()
-        .map(|f| Value::Link(file_link(&index.notes[f])))
+        .map(|f| Value::Link(Box::new(file_link(&index.notes[f]))))
         .collect();
     file.insert("inlinks".into(), Value::List(inlinks));
     let outlinks: Vec<Value> = note
@@ -408,7 +408,7 @@ fn page_object(index: &Index, n: NoteIdx, item_objs: &[Object]) -> Object {
                 Some(s) => (LinkKind::Header, Some(s.clone())),
                 None => (LinkKind::File, None),
             };
-            Value::Link(match &r.target {
+            Value::Link(Box::new(match &r.target {
                 Target::Note(t) => Link {
                     subpath,
                     kind,
@@ -429,7 +429,7 @@ fn page_object(index: &Index, n: NoteIdx, item_objs: &[Object]) -> Object {
                     kind,
                     resolved: false,
                 },
-            })
+            }))
         })
         .collect();
     file.insert("outlinks".into(), Value::List(outlinks));

@@ -712,7 +712,7 @@ impl<'a> Parser<'a> {
         } else {
             vparse::duration(inner)
                 .filter(|_| inner.chars().any(char::is_alphabetic))
-                .map(|d| Expr::Literal(Value::Duration(d)))
+                .map(|d| Expr::Literal(Value::Duration(Box::new(d))))
         };
         if lit.is_some() {
             self.pos += 1 + close + 1;

@@ -305,7 +305,7 @@ mod tests {
     fn list_table_and_empty_shapes() {
         let list = QueryResult::List {
             headers: vec!["File".into()],
-            rows: vec![vec![Value::Link(Link::to_note("A.md"))]],
+            rows: vec![vec![Value::Link(Box::new(Link::to_note("A.md")))]],
         };
         assert_eq!(
             result_to_html(&list, &Cx),
@@ -313,7 +313,10 @@ mod tests {
         );
         let table = QueryResult::Table {
             headers: vec!["File".into(), "status".into()],
-            rows: vec![vec![Value::Link(Link::to_note("A.md")), Value::Null]],
+            rows: vec![vec![
+                Value::Link(Box::new(Link::to_note("A.md"))),
+                Value::Null,
+            ]],
         };
         let html = result_to_html(&table, &Cx);
         assert!(
@@ -345,7 +348,10 @@ mod tests {
     #[test]
     fn calendar_grid() {
         let d = crate::value::parse::date("2026-03-04").unwrap();
-        let html = calendar(&[(Value::Date(d), Value::Link(Link::to_note("M.md")))], &Cx);
+        let html = calendar(
+            &[(Value::Date(d), Value::Link(Box::new(Link::to_note("M.md"))))],
+            &Cx,
+        );
         assert!(html.contains("<caption>March 2026</caption>"));
         assert!(html.contains("<td><span class=\"calendar-day\">4</span><span class=\"calendar-dot\" title=\"M\"><a href=\"M.md\">M.md</a></span></td>"), "{html}");
     }

@@ -95,13 +95,13 @@ mod tests {
         assert_eq!(to_json(&Value::Number(3.5)), json!(3.5));
         let mut l = Link::to_note("Customers/Acme.md");
         assert_eq!(
-            to_json(&Value::Link(l.clone())),
+            to_json(&Value::Link(Box::new(l.clone()))),
             json!({"link": "Customers/Acme"})
         );
         l.subpath = Some("Key Facts".into());
         l.display = Some("facts".into());
         assert_eq!(
-            to_json(&Value::Link(l)),
+            to_json(&Value::Link(Box::new(l))),
             json!({"link": "Customers/Acme", "subpath": "Key Facts", "display": "facts"})
         );
         assert_eq!(
@@ -113,11 +113,15 @@ mod tests {
             json!("2025-12-19T14:05:00")
         );
         assert_eq!(
-            to_json(&Value::Duration(parse::duration("3 days").unwrap())),
+            to_json(&Value::Duration(Box::new(
+                parse::duration("3 days").unwrap()
+            ))),
             json!("P3D")
         );
         assert_eq!(
-            to_json(&Value::Duration(parse::duration("2h30m").unwrap())),
+            to_json(&Value::Duration(Box::new(
+                parse::duration("2h30m").unwrap()
+            ))),
             json!("PT2H30M")
         );
     }

@@ -189,9 +189,9 @@ pub fn frontmatter_string(text: &str) -> Value {
         Value::Date(d)
     } else if let Some(d) = duration(text).filter(|_| text.chars().any(|c| c.is_ascii_alphabetic()))
     {
-        Value::Duration(normalize(d))
+        Value::Duration(Box::new(normalize(d)))
     } else if let Some(l) = link(text) {
-        Value::Link(l)
+        Value::Link(Box::new(l))
     } else {
         Value::String(text.to_string())
     }
@@ -216,10 +216,10 @@ fn typed_scalar(text: &str) -> Option<Value> {
         return Some(Value::Number(n));
     }
     if let Some(d) = duration(t).filter(|_| t.chars().any(|c| c.is_ascii_alphabetic())) {
-        return Some(Value::Duration(normalize(d)));
+        return Some(Value::Duration(Box::new(normalize(d))));
     }
     if let Some(l) = link(t) {
-        return Some(Value::Link(l));
+        return Some(Value::Link(Box::new(l)));
     }
     if t.len() >= 2 && t.starts_with('"') && t.ends_with('"') {
         let inner = &t[1..t.len() - 1];

@@ -47,7 +47,7 @@ pub fn decode(bytes: &[u8], path: &str, diags: &mut Vec<Diagnostic>) -> String {
 /// Walks the links of typed front-matter values, in key order.
 fn collect_value_links(v: &Value, out: &mut Vec<crate::value::Link>) {
     match v {
-        Value::Link(l) => out.push(l.clone()),
+        Value::Link(l) => out.push((**l).clone()),
         Value::List(items) => items.iter().for_each(|i| collect_value_links(i, out)),
         Value::Object(map) => map.values().for_each(|i| collect_value_links(i, out)),
         _ => {}

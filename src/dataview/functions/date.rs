@@ -208,8 +208,8 @@ pub fn call(name: &str, args: &[Value], env: &dyn Env) -> Option<Result<Value, S
             _ => none(),
         },
         "dur" => match a0 {
-            Some(Duration(d)) => Ok(Duration(*d)),
-            Some(String(t)) => Ok(parse::duration(t).map_or(Null, Duration)),
+            Some(Duration(d)) => Ok(Duration(d.clone())),
+            Some(String(t)) => Ok(parse::duration(t).map_or(Null, |d| Duration(Box::new(d)))),
             Some(Null) => Ok(Null),
             _ => none(),
         },
@@ -264,7 +264,7 @@ mod tests {
         assert!(run("date", vec![s("x"), s("MM/dd/yyyy")]).is_err());
         let link = crate::value::parse::link("[[2021-04-16]]").unwrap();
         assert!(matches!(
-            run("date", vec![Value::Link(link)]),
+            run("date", vec![Value::Link(Box::new(link))]),
             Ok(Value::Date(_))
         ));
         let d = crate::value::parse::date("2025-12-09").unwrap();
@@ -278,12 +278,18 @@ mod tests {
     fn duration_formatting_reexpresses_units() {
         let d = crate::value::parse::duration("14d").unwrap();
         assert_eq!(
-            run("durationformat", vec![Value::Duration(d), s("s 'seconds'")]),
+            run(
+                "durationformat",
+                vec![Value::Duration(Box::new(d)), s("s 'seconds'")]
+            ),
             Ok(s("1209600 seconds"))
         );
         let d = crate::value::parse::duration("1h 5m").unwrap();
         assert_eq!(
-            run("durationformat", vec![Value::Duration(d), s("hh:mm")]),
+            run(
+                "durationformat",
+                vec![Value::Duration(Box::new(d)), s("hh:mm")]
+            ),
             Ok(s("01:05"))
         );
         assert!(matches!(

@@ -434,26 +434,26 @@ pub fn call(name: &str, args: &[Value], env: &dyn Env) -> Option<Result<Value, S
                     _ => None,
                 };
                 let embed = matches!(args.get(2), Some(Bool(true)));
-                Ok(Link(crate::value::Link {
+                Ok(Link(Box::new(crate::value::Link {
                     path,
                     subpath: None,
                     display,
                     embed,
                     kind: LinkKind::File,
                     resolved: true,
-                }))
+                })))
             }
-            (Some(Link(l)), Some(String(d))) => Ok(Link(crate::value::Link {
+            (Some(Link(l)), Some(String(d))) => Ok(Link(Box::new(crate::value::Link {
                 display: Some(d.clone()),
-                ..l.clone()
-            })),
+                ..(**l).clone()
+            }))),
             _ => none(),
         },
         "embed" => match a0 {
-            Some(Link(l)) => Ok(Link(crate::value::Link {
+            Some(Link(l)) => Ok(Link(Box::new(crate::value::Link {
                 embed: !matches!(a1, Some(Bool(false))),
-                ..l.clone()
-            })),
+                ..(**l).clone()
+            }))),
             Some(Null) => Ok(Null),
             _ => none(),
         },
@@ -576,7 +576,7 @@ mod tests {
     #[test]
     fn meta_and_links() {
         let link = crate::value::parse::link("[[My Project#Goals|g]]").unwrap();
-        match run("meta", vec![Value::Link(link)]).unwrap() {
+        match run("meta", vec![Value::Link(Box::new(link))]).unwrap() {
             Value::Object(o) => {
                 assert_eq!(o["path"], s("My Project"));
                 assert_eq!(o["subpath"], s("Goals"));
