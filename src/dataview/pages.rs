@@ -557,9 +557,7 @@ impl Pages {
     pub fn linking_oddly(&self, index: &Index) -> &[NoteIdx] {
         use rayon::prelude::*;
         self.odd.get_or_init(|| {
-            // Every note's path ends in `.md`: most unresolved links (people without a note) are ruled
-            // out without a search.
-            let is_note = |path: &str| path.ends_with(".md") && index.note_by_path(path).is_some();
+            let is_note = |path: &str| index.note_by_path(path).is_some();
             (0..index.notes.len())
                 .into_par_iter()
                 .filter(|&n| {

@@ -266,6 +266,12 @@ impl Index {
 
     /// The note with this vault path (`Customers/Acme Corp.md`).
     pub fn note_by_path(&self, path: &str) -> Option<NoteIdx> {
+        // Every note's path ends in `.md` (in any case): anything else, such as most unresolved link
+        // text, is no note's, without a search.
+        let ext = path.get(path.len().checked_sub(3)?..)?;
+        if !ext.eq_ignore_ascii_case(".md") {
+            return None;
+        }
         self.notes
             .binary_search_by(|n| n.id.as_str().cmp(path))
             .ok()

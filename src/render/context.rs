@@ -76,7 +76,7 @@ pub(super) fn mentions<'b>(
 }
 
 /// The parts of every page: site title, the way back to the root, navigation.
-pub(super) fn site(r: &Renderer<'_>, page: &str) -> serde_json::Value {
+fn site(r: &Renderer<'_>, page: &str) -> serde_json::Value {
     let rel = |p: &str| r.url(page, p, None);
     json!({
         "title": r.config.title,
@@ -108,6 +108,22 @@ pub(super) fn with(
         }
     }
     object
+}
+
+/// A page's context: `fields`, with its `page` part (title, path, kind), the `site` part and `parts`
+/// moved in ([`with`]).
+pub(super) fn page_context(
+    r: &Renderer<'_>,
+    page: &str,
+    (title, kind): (&str, &str),
+    fields: serde_json::Value,
+    parts: impl IntoIterator<Item = (&'static str, serde_json::Value)>,
+) -> serde_json::Value {
+    let header = [
+        ("page", json!({"title": title, "path": page, "kind": kind})),
+        ("site", site(r, page)),
+    ];
+    with(fields, header.into_iter().chain(parts))
 }
 
 /// The date a note is about: `date` front matter, else a `YYYY-MM-DD` in its file name.
@@ -268,29 +284,36 @@ pub fn note_page(r: &Renderer<'_>, i: NoteIdx) -> (Page, Vec<Diagnostic>) {
         .filter(|h| h.level > 1 || note.headings.iter().filter(|x| x.level == 1).count() > 1)
         .map(|h| json!({"level": h.level, "text": h.text, "url": urls::fragment(&h.anchor)}))
         .collect();
-    let mut context = json!({
-        "site": site(r, page),
-        "page": {"title": note.title, "path": page, "kind": "note"},
-        "note": {
-            "title": note.title,
-            "title_anchor": opening_title.map(|h| h.anchor.clone()),
-            "path": note.id.as_str(),
-            "aliases": note.aliases,
-            "breadcrumb": breadcrumb(r, page, note.id.folder()),
-            "properties": properties,
-            "frontmatter_source": if note.frontmatter.malformed { Some(note.frontmatter.source.clone()) } else { None },
-            "toc": toc,
-            "tags": tags,
-            "backlinks": backlinks,
-            "outlinks": outlinks,
-            "date": note_day(r, i),
-            "brief": r.crm.account_of.get(&i).map(|&a| r.url(page, &r.plan.briefs[a], None)),
-            "person": r.crm.person_of.get(&i).map(|&p| r.url(page, &r.plan.people[p], None)),
-        },
+    let fields = json!({
+        "title": note.title,
+        "title_anchor": opening_title.map(|h| h.anchor.clone()),
+        "path": note.id.as_str(),
+        "aliases": note.aliases,
+        "breadcrumb": breadcrumb(r, page, note.id.folder()),
+        "frontmatter_source": if note.frontmatter.malformed { Some(note.frontmatter.source.clone()) } else { None },
+        "tags": tags,
+        "backlinks": backlinks,
+        "outlinks": outlinks,
+        "date": note_day(r, i),
+        "brief": r.crm.account_of.get(&i).map(|&a| r.url(page, &r.plan.briefs[a], None)),
+        "person": r.crm.person_of.get(&i).map(|&p| r.url(page, &r.plan.people[p], None)),
     });
-    // Moved in rather than written in `json!`, which would copy it: a body can be most of a large
-    // note's memory.
-    context["note"]["body"] = serde_json::Value::String(body);
+    // The body is moved in too: it can be most of a large note's memory.
+    let note_part = with(
+        fields,
+        [
+            ("properties", properties.into()),
+            ("toc", toc.into()),
+            ("body", serde_json::Value::String(body)),
+        ],
+    );
+    let context = page_context(
+        r,
+        page,
+        (&note.title, "note"),
+        json!({}),
+        [("note", note_part)],
+    );
     (
         Page {
             path: page.to_string(),
@@ -360,9 +383,7 @@ pub fn index_pages(r: &Renderer<'_>, only: &super::Selection) -> Vec<Page> {
         pages.push(Page {
             path: page.into(),
             template: "index.html",
-            context: json!({
-                "site": site(r, page),
-                "page": {"title": r.config.title, "path": page, "kind": "home"},
+            context: page_context(r, page, (&r.config.title, "home"), json!({
                 "stats": {"notes": idx.notes.len(), "folders": r.plan.folders.len(), "tags": idx.tags.len()},
                 "folders": top_folders,
                 "root_notes": root_notes,
@@ -380,7 +401,7 @@ pub fn index_pages(r: &Renderer<'_>, only: &super::Selection) -> Vec<Page> {
                     "topics_url": r.url(page, super::plan::TOPICS, None),
                     "timeline_url": r.url(page, super::plan::TIMELINE, None),
                 },
-            }),
+            }), []),
         });
     }
     // Folders.
@@ -403,11 +424,9 @@ pub fn index_pages(r: &Renderer<'_>, only: &super::Selection) -> Vec<Page> {
         pages.push(Page {
             path: page.clone(),
             template: "folder.html",
-            context: json!({
-                "site": site(r, page),
-                "page": {"title": name, "path": page, "kind": "folder"},
+            context: page_context(r, page, (name, "folder"), json!({
                 "folder": {"name": name, "path": folder, "breadcrumb": breadcrumb(r, page, parent), "subfolders": subfolders, "notes": notes},
-            }),
+            }), []),
         });
     }
     // Tags index and tag pages.
@@ -426,7 +445,7 @@ pub fn index_pages(r: &Renderer<'_>, only: &super::Selection) -> Vec<Page> {
         pages.push(Page {
             path: page.into(),
             template: "tags.html",
-            context: json!({"site": site(r, page), "page": {"title": "Tags", "path": page, "kind": "tags"}, "tags": tree}),
+            context: page_context(r, page, ("Tags", "tags"), json!({"tags": tree}), []),
         });
     }
     for (tag, page) in r.plan.tags.iter().filter(|(_, p)| only.other(p)) {
@@ -448,12 +467,16 @@ pub fn index_pages(r: &Renderer<'_>, only: &super::Selection) -> Vec<Page> {
         pages.push(Page {
             path: page.clone(),
             template: "tag.html",
-            context: json!({
-                "site": site(r, page),
-                "page": {"title": format!("#{tag}"), "path": page, "kind": "tag"},
-                "tag": {"name": tag, "parent": parent, "children": children, "notes": notes,
-                        "index": r.url(page, "tags/index.html", None)},
-            }),
+            context: page_context(
+                r,
+                page,
+                (&format!("#{tag}"), "tag"),
+                json!({
+                    "tag": {"name": tag, "parent": parent, "children": children, "notes": notes,
+                            "index": r.url(page, "tags/index.html", None)},
+                }),
+                [],
+            ),
         });
     }
     // Stub pages for names linked without a note.
@@ -469,7 +492,13 @@ pub fn index_pages(r: &Renderer<'_>, only: &super::Selection) -> Vec<Page> {
         pages.push(Page {
             path: page.clone(),
             template: "stub.html",
-            context: json!({"site": site(r, page), "page": {"title": name, "path": page, "kind": "stub"}, "stub": {"name": name, "mentions": mentions}}),
+            context: page_context(
+                r,
+                page,
+                (name, "stub"),
+                json!({"stub": {"name": name, "mentions": mentions}}),
+                [],
+            ),
         });
     }
     if !only.other("404.html") {
@@ -478,7 +507,7 @@ pub fn index_pages(r: &Renderer<'_>, only: &super::Selection) -> Vec<Page> {
     pages.push(Page {
         path: "404.html".into(),
         template: "404.html",
-        context: json!({"site": site(r, "404.html"), "page": {"title": "Not found", "path": "404.html", "kind": "404"}}),
+        context: page_context(r, "404.html", ("Not found", "404"), json!({}), []),
     });
     pages
 }

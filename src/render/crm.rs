@@ -2,7 +2,7 @@
 //! and topic pages, the meeting timeline. Contexts only: the theme lays them out (`accounts.html`,
 //! `brief.html`, `people.html`, `person.html`, `topics.html`, `topic.html`, `timeline.html`).
 
-use super::context::{mentions, note_item, site, with};
+use super::context::{mentions, note_item, page_context, with};
 use super::markdown::Frame;
 use super::{plan, Page, Renderer};
 use crate::crm::{
@@ -204,16 +204,18 @@ fn accounts_page(r: &Renderer<'_>) -> Page {
     Page {
         path: page.into(),
         template: "accounts.html",
-        context: with(
+        context: page_context(
+            r,
+            page,
+            ("Accounts", "accounts"),
             json!({
-                "page": {"title": "Accounts", "path": page, "kind": "accounts"},
                 "statuses": statuses,
                 "tags": tags,
                 "stale_days": r.config.crm.stale_days,
                 "today": day(r, r.today),
                 "script": r.url(page, "static/filter.js", None),
             }),
-            [("site", site(r, page)), ("accounts", rows.into())],
+            [("accounts", rows.into())],
         ),
     }
 }
@@ -369,16 +371,16 @@ pub fn brief_page(r: &Renderer<'_>, a: AccountIdx, page: &str) -> (Page, Vec<Dia
         .map(|&n| note_link(r, page, n))
         .collect();
     let last_meeting = account.last_meeting.map(|m| meeting_view(r, page, m));
-    let context = json!({
-        "page": {"title": format!("{} — brief", account.name), "path": page, "kind": "brief"},
-        "aliases": note.aliases,
-        "more_meetings": account.meetings.len().saturating_sub(shown),
-        "today": day(r, r.today),
-    });
-    let context = with(
-        context,
+    let context = page_context(
+        r,
+        page,
+        (&format!("{} — brief", account.name), "brief"),
+        json!({
+            "aliases": note.aliases,
+            "more_meetings": account.meetings.len().saturating_sub(shown),
+            "today": day(r, r.today),
+        }),
         [
-            ("site", site(r, page)),
             ("account", account_row(r, page, a)),
             ("sections", sections.into()),
             ("contacts", contacts.into()),
@@ -439,12 +441,12 @@ fn people_page(r: &Renderer<'_>) -> Page {
     Page {
         path: page.into(),
         template: "people.html",
-        context: with(
-            json!({
-                "page": {"title": "People", "path": page, "kind": "people"},
-                "count": crm.people.len(),
-            }),
-            [("site", site(r, page)), ("groups", groups.into())],
+        context: page_context(
+            r,
+            page,
+            ("People", "people"),
+            json!({"count": crm.people.len()}),
+            [("groups", groups.into())],
         ),
     }
 }
@@ -480,29 +482,29 @@ fn person_page(r: &Renderer<'_>, p: PersonIdx) -> Page {
     Page {
         path: page.into(),
         template: "person.html",
-        context: with(
-            json!({"page": {"title": person.name, "path": page, "kind": "person"}}),
-            [
-                ("site", site(r, page)),
-                (
-                    "person",
-                    with(
-                        json!({
-                            "name": person.name,
-                            "note_url": person.note.map(|n| r.url(page, &r.plan.notes[n], None)),
-                            "role": sourced_text(r, page, &person.role),
-                            "company": person.company.as_ref().map(|s| json!({"value": company_view(r, page, &s.value), "source": source_view(r, page, &s.source)})),
-                            "mentions": mentions,
-                            "last_meeting": person.last_meeting.map(|d| day(r, d)),
-                            "ago": person.last_meeting.map(|d| ago((r.today - d).num_days())),
-                            "stale": person.stale,
-                            "stale_days": r.config.crm.stale_days,
-                            "directory": r.url(page, plan::PEOPLE, None),
-                        }),
-                        [("accounts", accounts.into()), ("meetings", meetings.into())],
-                    ),
+        context: page_context(
+            r,
+            page,
+            (&person.name, "person"),
+            json!({}),
+            [(
+                "person",
+                with(
+                    json!({
+                        "name": person.name,
+                        "note_url": person.note.map(|n| r.url(page, &r.plan.notes[n], None)),
+                        "role": sourced_text(r, page, &person.role),
+                        "company": person.company.as_ref().map(|s| json!({"value": company_view(r, page, &s.value), "source": source_view(r, page, &s.source)})),
+                        "mentions": mentions,
+                        "last_meeting": person.last_meeting.map(|d| day(r, d)),
+                        "ago": person.last_meeting.map(|d| ago((r.today - d).num_days())),
+                        "stale": person.stale,
+                        "stale_days": r.config.crm.stale_days,
+                        "directory": r.url(page, plan::PEOPLE, None),
+                    }),
+                    [("accounts", accounts.into()), ("meetings", meetings.into())],
                 ),
-            ],
+            )],
         ),
     }
 }
@@ -533,11 +535,13 @@ fn topics_page(r: &Renderer<'_>) -> Page {
     Page {
         path: page.into(),
         template: "topics.html",
-        context: json!({
-            "site": site(r, page),
-            "page": {"title": "Topics", "path": page, "kind": "topics"},
-            "topics": topics,
-        }),
+        context: page_context(
+            r,
+            page,
+            ("Topics", "topics"),
+            json!({}),
+            [("topics", topics.into())],
+        ),
     }
 }
 
@@ -558,26 +562,26 @@ fn topic_page(r: &Renderer<'_>, t: usize) -> Page {
     Page {
         path: page.into(),
         template: "topic.html",
-        context: with(
-            json!({"page": {"title": topic.name, "path": page, "kind": "topic"}}),
-            [
-                ("site", site(r, page)),
-                (
-                    "topic",
-                    with(
-                        json!({
-                            "name": topic.name,
-                            "note_url": topic.note.map(|n| r.url(page, &r.plan.notes[n], None)),
-                            "index": r.url(page, plan::TOPICS, None),
-                        }),
-                        [
-                            ("accounts", accounts.into()),
-                            ("meetings", meetings.into()),
-                            ("notes", notes.into()),
-                        ],
-                    ),
+        context: page_context(
+            r,
+            page,
+            (&topic.name, "topic"),
+            json!({}),
+            [(
+                "topic",
+                with(
+                    json!({
+                        "name": topic.name,
+                        "note_url": topic.note.map(|n| r.url(page, &r.plan.notes[n], None)),
+                        "index": r.url(page, plan::TOPICS, None),
+                    }),
+                    [
+                        ("accounts", accounts.into()),
+                        ("meetings", meetings.into()),
+                        ("notes", notes.into()),
+                    ],
                 ),
-            ],
+            )],
         ),
     }
 }
@@ -600,12 +604,12 @@ fn timeline_page(r: &Renderer<'_>) -> Page {
     Page {
         path: page.into(),
         template: "timeline.html",
-        context: with(
-            json!({
-            "page": {"title": "Timeline", "path": page, "kind": "timeline"},
-            "count": r.crm.meetings.len(),
-            }),
-            [("site", site(r, page)), ("months", months.into())],
+        context: page_context(
+            r,
+            page,
+            ("Timeline", "timeline"),
+            json!({"count": r.crm.meetings.len()}),
+            [("months", months.into())],
         ),
     }
 }
