@@ -8,7 +8,9 @@
 //! 2. [`NoteEvents`] replaces or inserts events: heading anchors, block ids, task checkboxes, callouts,
 //!    resolved links, embeds, Dataview blocks and inline queries, tags, highlights and inline fields.
 //! 3. A paragraph that holds nothing but block embeds (a note or a PDF) loses its `<p>`: the embed is a
-//!    `<div>`, which a `<p>` cannot contain (browsers would split the paragraph around it).
+//!    `<div>`, which a `<p>` cannot contain (browsers would split the paragraph around it). A block
+//!    embed among words splits their paragraph: `<p>words</p><div>…</div><p>more words</p>`.
+//! 4. An embedded note's headings and blocks have no `id`: a page may embed a note twice.
 
 use super::callout;
 use super::fields;
@@ -64,6 +66,9 @@ impl<'s, I: Iterator<Item = (Event<'s>, Range<usize>)>> Iterator for TextRuns<'s
 
 /// Per-note lookups by source offset.
 struct Lookups {
+    // `headings` and `blocks` give elements their ids: empty for an embedded note, whose ids would
+    // repeat on a page that embeds it twice, or that embeds a section of itself (links to its
+    // headings and blocks go to its own page).
     links: HashMap<usize, usize>,
     headings: HashMap<usize, usize>,
     blocks: HashMap<usize, String>,
@@ -72,7 +77,7 @@ struct Lookups {
 }
 
 impl Lookups {
-    fn of(n: &Note) -> Lookups {
+    fn of(n: &Note, ids: bool) -> Lookups {
         Lookups {
             links: n
                 .links
@@ -80,17 +85,18 @@ impl Lookups {
                 .enumerate()
                 .map(|(i, l)| (l.span.start, i))
                 .collect(),
-            headings: n
-                .headings
-                .iter()
-                .enumerate()
-                .map(|(i, h)| (h.span.start, i))
-                .collect(),
-            blocks: n
-                .block_ids
-                .iter()
-                .map(|b| (b.block.start, b.id.clone()))
-                .collect(),
+            headings: match ids {
+                true => (n.headings.iter().enumerate())
+                    .map(|(i, h)| (h.span.start, i))
+                    .collect(),
+                false => HashMap::new(),
+            },
+            blocks: match ids {
+                true => (n.block_ids.iter())
+                    .map(|b| (b.block.start, b.id.clone()))
+                    .collect(),
+                false => HashMap::new(),
+            },
             items: n
                 .list_items
                 .iter()
@@ -120,7 +126,7 @@ enum Quote {
 }
 
 /// A paragraph whose events are held back until it is known whether it holds only block embeds.
-struct OpenParagraph {
+struct Undecided {
     /// Position of its opening event in the queue.
     at: usize,
     /// Block embeds seen so far; every other event so far was blank.
@@ -150,7 +156,13 @@ pub(super) struct NoteEvents<'s, I: Iterator<Item = (Event<'s>, Range<usize>)>> 
     /// Events made and not yet yielded. The last one stays until the next input event is read: a
     /// block id (`text ^id`) trims the space at the end of the text before it.
     out: VecDeque<Event<'s>>,
-    para: Option<OpenParagraph>,
+    /// The open paragraph while it may yet hold nothing but block embeds.
+    para: Option<Undecided>,
+    /// Inside a paragraph (decided or not).
+    in_paragraph: bool,
+    /// Inline elements open inside the paragraph (emphasis, links…): a block embed inside one
+    /// cannot split the paragraph around itself.
+    inline_depth: usize,
     done: bool,
 }
 
@@ -176,7 +188,7 @@ impl<'s, I: Iterator<Item = (Event<'s>, Range<usize>)>> NoteEvents<'s, I> {
                 r.clean_text(frame.note),
             ),
             diags,
-            look: Lookups::of(note),
+            look: Lookups::of(note, frame.stack.is_empty()),
             skip: None,
             quotes: Vec::new(),
             highlight: false,
@@ -184,28 +196,68 @@ impl<'s, I: Iterator<Item = (Event<'s>, Range<usize>)>> NoteEvents<'s, I> {
             strip_prefix: None,
             out: VecDeque::new(),
             para: None,
+            in_paragraph: false,
+            inline_depth: 0,
             done: false,
         }
     }
 
     /// Queues an event; anything but blank text ends the chance that the open paragraph is a block.
+    /// When block embeds came first (`![[Note]] and then words`), the paragraph's `<p>` moves after
+    /// them, to open before the words.
     fn emit(&mut self, event: Event<'s>) {
         let blank = match &event {
             Event::Text(t) => t.trim().is_empty(),
             Event::SoftBreak => true,
             _ => false,
         };
+        match &event {
+            Event::Start(tag) if is_inline(tag) => self.inline_depth += 1,
+            Event::End(tag) if is_inline_end(*tag) => {
+                self.inline_depth = self.inline_depth.saturating_sub(1)
+            }
+            _ => {}
+        }
         if !blank {
-            self.para = None;
+            self.decide_mixed();
         }
         self.out.push_back(event);
     }
 
-    /// Queues an embed's HTML, counting a block embed towards a paragraph of block embeds.
+    /// The open paragraph holds more than block embeds: it is a paragraph, whose `<p>` moves after
+    /// the block embeds it has so far.
+    fn decide_mixed(&mut self) {
+        if let Some(p) = self.para.take() {
+            if p.embeds > 0 {
+                if let Some(open) = self.out.remove(p.at) {
+                    self.out.push_back(open);
+                }
+            }
+        }
+    }
+
+    /// Queues an embed's HTML, counting a block embed towards a paragraph of block embeds. A block
+    /// embed after words (`see ![[Note]]`) closes their paragraph before it and opens an undecided
+    /// one after it, so that a `<div>` is never inside a `<p>`.
     fn emit_embed(&mut self, embed: Embed) {
+        if embed.block
+            && self.in_paragraph
+            && self.para.is_none()
+            && self.inline_depth == 0
+            && self.links.is_empty()
+            && !self.highlight
+        {
+            self.out.push_back(Event::End(TagEnd::Paragraph));
+            self.out.push_back(Event::Start(Tag::Paragraph));
+            self.para = Some(Undecided {
+                at: self.out.len() - 1,
+                embeds: 0,
+                id: None,
+            });
+        }
         match (&mut self.para, embed.block) {
             (Some(p), true) => p.embeds += 1,
-            _ => self.para = None,
+            _ => self.decide_mixed(),
         }
         self.out.push_back(Event::Html(embed.html.into()));
     }
@@ -216,7 +268,9 @@ impl<'s, I: Iterator<Item = (Event<'s>, Range<usize>)>> NoteEvents<'s, I> {
             None => Event::Start(Tag::Paragraph),
         };
         self.out.push_back(open);
-        self.para = Some(OpenParagraph {
+        self.in_paragraph = true;
+        self.inline_depth = 0;
+        self.para = Some(Undecided {
             at: self.out.len() - 1,
             embeds: 0,
             id,
@@ -230,6 +284,7 @@ impl<'s, I: Iterator<Item = (Event<'s>, Range<usize>)>> NoteEvents<'s, I> {
             self.emit(Event::InlineHtml("</mark>".into()));
             self.highlight = false;
         }
+        self.in_paragraph = false;
         match self.para.take() {
             Some(p) if p.embeds > 0 => match p.id {
                 Some(id) => {
@@ -476,57 +531,16 @@ impl<'s, I: Iterator<Item = (Event<'s>, Range<usize>)>> NoteEvents<'s, I> {
 
     /// Text with tags as links, `==highlights==`, block ids removed and inline fields as Dataview spans.
     fn inline_syntax(&mut self, text: &str) {
-        let spans = scan::inline_tokens(text);
-        if spans.is_empty() {
-            self.emit(Event::Text(text.to_string().into()));
-            return;
-        }
-        let mut pos = 0;
-        for span in spans {
-            if span.range.start > pos {
-                self.emit(Event::Text(text[pos..span.range.start].to_string().into()));
-            }
-            match span.token {
-                scan::Token::Tag(tag) => {
-                    let lower = tag.to_lowercase();
-                    match self.r.plan.tags.get(&lower) {
-                        Some(path) => self.emit(Event::InlineHtml(
-                            format!(
-                                "<a class=\"tag\" href=\"{}\">#{}</a>",
-                                escape(&self.r.url(self.frame.page, path, None)),
-                                escape(&tag)
-                            )
-                            .into(),
-                        )),
-                        None => self.emit(Event::Text(format!("#{tag}").into())),
-                    }
-                }
-                scan::Token::HighlightMark => {
-                    let mark = if self.highlight { "</mark>" } else { "<mark>" };
-                    self.emit(Event::InlineHtml(mark.into()));
-                    self.highlight = !self.highlight;
-                }
-                scan::Token::BlockId(_) => {
-                    // The id is on the block's element; drop the marker and the space before it.
-                    if let Some(Event::Text(prev)) = self.out.back_mut() {
-                        let trimmed = prev.trim_end().to_string();
-                        *prev = trimmed.into();
-                    }
-                }
-                scan::Token::Field { key, value, form } => {
-                    let html = format!(
-                        "{}{}{}",
-                        fields::open(&key, form),
-                        escape(&value),
-                        fields::CLOSE
-                    );
-                    self.emit(Event::InlineHtml(html.into()));
-                }
-            }
-            pos = span.range.end;
-        }
-        if pos < text.len() {
-            self.emit(Event::Text(text[pos..].to_string().into()));
+        let mut events = Vec::new();
+        inline_syntax(
+            self.r,
+            self.frame.page,
+            text,
+            &mut self.highlight,
+            &mut events,
+        );
+        for event in events {
+            self.emit(event);
         }
     }
 
@@ -559,6 +573,89 @@ impl<'s, I: Iterator<Item = (Event<'s>, Range<usize>)>> Iterator for NoteEvents<
             }
         }
     }
+}
+
+/// Obsidian's syntax in a run of text (joined, so that none straddles a split), as events for a
+/// page at `page`: tags as links to their pages, `==highlights==` as `<mark>` (`highlight` says
+/// whether one is open), a block id dropped with the space before it, inline fields as Dataview's
+/// spans. Note pages and the task text of Dataview results share it.
+pub(super) fn inline_syntax<'s>(
+    r: &Renderer<'_>,
+    page: &str,
+    text: &str,
+    highlight: &mut bool,
+    out: &mut Vec<Event<'s>>,
+) {
+    let spans = scan::inline_tokens(text);
+    let mut pos = 0;
+    for span in spans {
+        if span.range.start > pos {
+            out.push(Event::Text(text[pos..span.range.start].to_string().into()));
+        }
+        match span.token {
+            scan::Token::Tag(tag) => match r.plan.tags.get(&tag.to_lowercase()) {
+                Some(path) => out.push(Event::InlineHtml(
+                    format!(
+                        "<a class=\"tag\" href=\"{}\">#{}</a>",
+                        escape(&r.url(page, path, None)),
+                        escape(&tag)
+                    )
+                    .into(),
+                )),
+                None => out.push(Event::Text(format!("#{tag}").into())),
+            },
+            scan::Token::HighlightMark => {
+                let mark = if *highlight { "</mark>" } else { "<mark>" };
+                out.push(Event::InlineHtml(mark.into()));
+                *highlight = !*highlight;
+            }
+            scan::Token::BlockId(_) => {
+                // The id is on the block's element; drop the marker and the space before it.
+                if let Some(Event::Text(prev)) = out.last_mut() {
+                    let trimmed = prev.trim_end().to_string();
+                    *prev = trimmed.into();
+                }
+            }
+            scan::Token::Field { key, value, form } => {
+                let html = format!(
+                    "{}{}{}",
+                    fields::open(&key, form),
+                    escape(&value),
+                    fields::CLOSE
+                );
+                out.push(Event::InlineHtml(html.into()));
+            }
+        }
+        pos = span.range.end;
+    }
+    if pos < text.len() {
+        out.push(Event::Text(text[pos..].to_string().into()));
+    }
+}
+
+/// An inline element that a block cannot split (its end would be left without a start).
+fn is_inline(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Link { .. }
+    )
+}
+
+fn is_inline_end(tag: TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+    )
 }
 
 /// `<input>` for a task checkbox (disabled: a static site cannot toggle it).

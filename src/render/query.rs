@@ -80,14 +80,19 @@ impl ValueHtml for PageValues<'_, '_> {
             }
         }
     }
+    /// The task's text as its note page shows it: links resolved from the note at `path`, and tags,
+    /// highlights and inline fields (`[due:: 2026-12-05]`) as on that page.
     fn task_text(&self, text: &str, path: &str) -> String {
         use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
         let r = self.r;
         let from = r.index.note_by_path(path).unwrap_or(self.frame.note);
-        let mut html = String::new();
-        let mut skip = 0usize;
+        // Links being skipped (a wikilink is written whole at its start) and markdown links open,
+        // whose text is left as written.
+        let (mut skip, mut links) = (0usize, 0usize);
+        let mut highlight = false;
         let mut events = Vec::new();
-        for event in Parser::new_ext(text, crate::vault::markdown_options()) {
+        let parser = Parser::new_ext(text, crate::vault::markdown_options()).into_offset_iter();
+        for (event, _) in super::events::TextRuns::new(parser) {
             if skip > 0 {
                 match event {
                     Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => skip -= 1,
@@ -120,8 +125,25 @@ impl ValueHtml for PageValues<'_, '_> {
                 }
                 Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => {}
                 Event::Html(h) | Event::InlineHtml(h) => events.push(Event::Text(h)),
-                other => events.push(other),
+                Event::Text(t) if links == 0 => super::events::inline_syntax(
+                    r,
+                    self.frame.page,
+                    &t,
+                    &mut highlight,
+                    &mut events,
+                ),
+                other => {
+                    match &other {
+                        Event::Start(Tag::Link { .. }) => links += 1,
+                        Event::End(TagEnd::Link) => links = links.saturating_sub(1),
+                        _ => {}
+                    }
+                    events.push(other)
+                }
             }
+        }
+        if highlight {
+            events.push(Event::InlineHtml("</mark>".into()));
         }
         // `^id` at the end names the task for links; Obsidian does not show it.
         if let Some(Event::Text(last)) = events.last_mut() {
@@ -130,6 +152,7 @@ impl ValueHtml for PageValues<'_, '_> {
                 *last = shown.to_string().into();
             }
         }
+        let mut html = String::new();
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
         html.trim().to_string()
     }

@@ -198,12 +198,42 @@ fn block_embeds_are_not_wrapped_in_paragraphs() {
         assert!(!html.contains(wrapped), "{wrapped:?} in\n{html}");
     }
     // Every embed is there: the whole note, two on consecutive lines, one with a block id, one in a
-    // list item, one in a callout.
+    // list item, one in a callout, and three inside sentences.
     assert_eq!(
         body.select(&select("div.markdown-embed")).count(),
-        6,
+        9,
         "{html}"
     );
+    // An embed inside a sentence splits its paragraph: the words before and after stay, each in a
+    // paragraph, in order around the embed, with their inline markup whole.
+    let text = |p: scraper::ElementRef<'_>| p.text().collect::<String>();
+    let paragraphs: Vec<String> = body
+        .select(&select(".markdown-rendered > p"))
+        .map(text)
+        .collect();
+    for (before, after) in [
+        ("Before the note,", "and after it, with emphasis."),
+        ("", "and words after an embed that opens its paragraph."),
+        ("Words, then an embed last:", ""),
+        ("Words on a paragraph with an id, then", "then more."),
+    ] {
+        let at = |t: &str| paragraphs.iter().position(|p| p.trim() == t);
+        if !before.is_empty() {
+            let b = at(before).unwrap_or_else(|| panic!("{before:?} in {paragraphs:#?}"));
+            if !after.is_empty() {
+                assert_eq!(at(after), Some(b + 1), "{after:?} in {paragraphs:#?}");
+            }
+        } else {
+            assert!(at(after).is_some(), "{after:?} in {paragraphs:#?}");
+        }
+    }
+    assert_eq!(body.select(&select("p > em")).count(), 1, "{html}");
+    // The block id stays on the paragraph it was written on.
+    let mixed = body
+        .select(&select("p[id='^mixed']"))
+        .next()
+        .expect("the paragraph with an id");
+    assert!(text(mixed).starts_with("Words on a paragraph"), "{html}");
     assert_eq!(
         body.select(&select("p div, p object")).count(),
         0,
@@ -214,7 +244,7 @@ fn block_embeds_are_not_wrapped_in_paragraphs() {
         .select(&select("div[id='^embedded'] > div.markdown-embed"))
         .count();
     assert_eq!(marked, 1, "{html}");
-    assert_eq!(body.select(&select("div.pdf-embed")).count(), 1, "{html}");
+    assert_eq!(body.select(&select("div.pdf-embed")).count(), 2, "{html}");
     // Images are inline: one inside its sentence, one alone, both in paragraphs.
     let sentence = body
         .select(&select("p"))
@@ -293,6 +323,43 @@ fn block_ids_never_show_in_task_text() {
     }
 }
 
+/// A Dataview TASK result shows a task's text as its note page does: the inline field as Dataview's
+/// field spans (not `[due:: …]` as typed), the tag as a link to its page, the highlight as `<mark>`,
+/// the wikilink resolved.
+#[test]
+fn task_results_render_fields_tags_and_links_as_the_note_does() {
+    use scraper::{Html, Selector};
+    let select = |css: &str| Selector::parse(css).unwrap();
+    let site = build("syntax/obsidian");
+    let html = site.html("other.html");
+    let doc = Html::parse_document(&html);
+    let task = doc
+        .select(&select("li.task-list-item"))
+        .find(|li| li.text().any(|t| t.contains("redlines")))
+        .expect("the task in the TASK result");
+    let inner = task.html();
+    assert!(!inner.contains("::"), "{inner}");
+    let field = |part: &str| {
+        task.select(&select(&format!(".inline-field-{part}")))
+            .map(|e| e.text().collect::<String>())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(field("key"), ["due"], "{inner}");
+    assert_eq!(field("value"), ["2026-02-01"], "{inner}");
+    let tag = task.select(&select("a.tag")).next().expect("the tag link");
+    assert_eq!(tag.value().attr("href"), Some("tags/deal.html"), "{inner}");
+    let mark = task.select(&select("mark")).next().expect("the highlight");
+    assert_eq!(mark.text().collect::<String>(), "before the call");
+    let link = task
+        .select(&select("a.internal-link"))
+        .find(|a| a.text().any(|t| t == "Other"))
+        .expect("the wikilink");
+    assert_eq!(link.value().attr("href"), Some("other.html"), "{inner}");
+    // The note's own page renders the same field.
+    let own = site.html("deal-tasks.html");
+    assert!(own.contains("inline-field-key"), "{own}");
+}
+
 /// `[owner:: [[Other]]]`: a bracketed field whose value is a wikilink renders as a Dataview field with
 /// the link resolved to a relative URL, not as brackets around a link.
 #[test]
@@ -360,4 +427,31 @@ fn snapshot_of_obsidian_syntax() {
         .keys()
         .any(|k| k.contains("notatag") || k.contains("nottag")));
     insta::assert_snapshot!("obsidian_syntax_body", body);
+}
+
+/// A page that embeds a note twice, or a section of itself, still has every `id` once: an embedded
+/// note's headings and blocks carry no ids (links to them go to its own page).
+#[test]
+fn ids_on_a_page_are_unique_with_embeds() {
+    use scraper::{Html, Selector};
+    let all = Selector::parse("[id]").unwrap();
+    for case in [
+        "embeds/blocks",
+        "embeds/kinds",
+        "embeds/cycle",
+        "links/forms",
+    ] {
+        let site = build(case);
+        for (path, bytes) in site.files.iter().filter(|(p, _)| p.ends_with(".html")) {
+            let doc = Html::parse_document(&String::from_utf8_lossy(bytes));
+            let mut seen = std::collections::BTreeSet::new();
+            for e in doc.select(&all) {
+                let id = e.value().attr("id").unwrap_or_default();
+                assert!(
+                    seen.insert(id.to_string()),
+                    "{case}: {path}: id {id:?} twice"
+                );
+            }
+        }
+    }
 }
