@@ -136,10 +136,15 @@ fn tasks_text(items: &[TaskItem], depth: usize, md: bool, out: &mut Vec<String>)
         } else {
             format!("  ({}:{})", t.path, t.line + 1)
         };
+        // Markdown keeps a `^id` (Obsidian hides it when it renders); the terminal does not show it.
+        let text = match md {
+            true => t.text.as_str(),
+            false => crate::vault::scan::strip_block_id(&t.text),
+        };
         out.push(format!(
             "{}{status} {}{}",
             "    ".repeat(depth),
-            t.text.replace('\n', " "),
+            text.replace('\n', " "),
             if depth == 0 { source } else { String::new() }
         ));
         tasks_text(&t.children, depth + 1, md, out);
@@ -206,5 +211,38 @@ pub fn format(result: &QueryResult, format: Format) -> String {
                 .collect::<Vec<_>>()
                 .join("\n"),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{format, Format};
+    use crate::dataview::result::{QueryResult, TaskGroup, TaskItem};
+
+    /// `- [ ] Send SOW ^abc123`: the terminal shows the task without its block id, markdown keeps it
+    /// (Obsidian hides it when it renders), JSON gives the text as parsed.
+    #[test]
+    fn task_text_in_the_terminal_has_no_block_id() {
+        let result = QueryResult::Task {
+            groups: vec![TaskGroup {
+                key: None,
+                tasks: vec![TaskItem {
+                    path: "Deals/Acme.md".into(),
+                    line: 4,
+                    text: "Send SOW ^abc123".into(),
+                    status: Some(' '),
+                    completed: false,
+                    fields: Default::default(),
+                    matched: true,
+                    children: Vec::new(),
+                }],
+            }],
+        };
+        assert_eq!(
+            format(&result, Format::Text),
+            "- [ ] Send SOW  (Deals/Acme.md:5)"
+        );
+        assert!(format(&result, Format::Md).contains("Send SOW ^abc123"));
+        assert!(format(&result, Format::Json).contains("Send SOW ^abc123"));
     }
 }
