@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds one pathological note at a time with the release binary and prints wall time and peak memory:
-# a 1 MB line, 100,000 links, a 10,000-row table, a 50 MB note. tests/site/hostile.rs builds smaller
+# a 1 MB line, 100,000 links, a 10,000-row table, a 50 MB note, 50,000 code spans among comments. tests/site/hostile.rs builds smaller
 # versions in every test run; this records what the full sizes cost (see BENCHMARKS.md). The binary is
 # taken from $CARGO_TARGET_DIR when that is set, as cargo builds it there.
 set -euo pipefail
@@ -17,9 +17,10 @@ open(os.path.join(d, 'Links.md'), 'w').write(''.join('[[Target %d]] ' % (i % 50)
 open(os.path.join(d, 'Table.md'), 'w').write('| a | b |\n|---|---|\n' + ''.join('| %d | [[Row %d]] |\n' % (i, i) for i in range(10000)))
 p = "Lorem ipsum dolor sit amet, [[Link]] consectetur #tag adipiscing elit.\n\n"
 open(os.path.join(d, 'Huge.md'), 'w').write(p * (50 * (1 << 20) // len(p)))
+open(os.path.join(d, 'Comments.md'), 'w').write('`code %%` and %% a comment %% then ' * 50000)
 PY
 printf '%-8s %9s %9s\n' note seconds peak_MB
-for f in Line Links Table Huge; do
+for f in Line Links Table Huge Comments; do
   rm -rf "$WORK/one" && mkdir "$WORK/one" && cp "$WORK/v/$f.md" "$WORK/one/"
   /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "${CARGO_TARGET_DIR:-target}/release/dossier" build --quiet --vault "$WORK/one" --out "$WORK/out" --force
   read -r secs kb < "$WORK/time.txt"
