@@ -11,7 +11,7 @@ N=${1:-10000}
 . benches/common.sh
 
 cargo build --release --locked --quiet
-DOSSIER=target/release/dossier
+DOSSIER="${CARGO_TARGET_DIR:-target}/release/dossier"
 vault=$(ensure_vault "$N")
 plain="$WORK/v$N-no-dataview"
 if [ ! -d "$plain" ]; then

@@ -25,7 +25,7 @@ for l in sys.stdin:
     if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "floor" and m.get("executable"):
         print(m["executable"])' | tail -1)
 [ -x "$FLOOR" ] || { echo "cannot build the floor bench" >&2; exit 1; }
-DOSSIER=target/release/dossier
+DOSSIER="${CARGO_TARGET_DIR:-target}/release/dossier"
 
 row() { # row NOTES PROGRAM SECONDS PEAK_KB MB FLOOR_SECONDS
   awk -v n="$1" -v p="$2" -v t="$3" -v k="$4" -v mb="$5" -v f="$6" \
