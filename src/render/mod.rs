@@ -332,9 +332,7 @@ pub fn render_each_prepared<E: Send>(
         emit(page)
     })?;
     laps.mark("notes");
-    context::index_pages(&r, only)
-        .into_par_iter()
-        .try_for_each(emit)?;
+    context::index_pages(&r, only, &emit)?;
     laps.mark("lists");
     crm::pages(&r, only, &emit)?;
     laps.mark("crm");
