@@ -180,35 +180,7 @@ impl<'a> Collector<'a> {
     /// Fields and a block id in the raw lines of a paragraph (`item` is the list item it belongs to).
     fn scan_block(&mut self, range: Range<usize>, item: Option<usize>, task: bool) {
         let raw = self.masked(&range);
-        let mut offset = range.start;
-        for line in raw.split('\n') {
-            let tokens = scan::inline_tokens(line);
-            let mut bracketed = false;
-            for span in &tokens {
-                if let scan::Token::Field { key, value, form } = &span.token {
-                    bracketed = true;
-                    let abs = offset + span.range.start..offset + span.range.end;
-                    self.push_field(key.clone(), value.clone(), *form, item, abs);
-                }
-            }
-            // Full-line fields: paragraphs and plain list items, never tasks (§9.7).
-            if !bracketed && !task {
-                let body = match item {
-                    Some(_) => &line[lists::checkbox(line).1.min(line.len())..],
-                    None => line,
-                };
-                if let Some((key, value)) = line_field(body) {
-                    self.push_field(
-                        key,
-                        value,
-                        FieldForm::Line,
-                        item,
-                        offset..offset + line.len(),
-                    );
-                }
-            }
-            offset += line.len() + 1;
-        }
+        self.scan_fields(&raw, range.start, item, task);
         let trimmed = raw.trim_end();
         if let Some(span) = scan::inline_tokens(trimmed).last() {
             if let scan::Token::BlockId(id) = &span.token {
@@ -226,6 +198,47 @@ impl<'a> Collector<'a> {
                     }
                 }
             }
+        }
+    }
+
+    /// Fields in a heading: `## Status:: active` is a full-line field of the page, like a
+    /// paragraph's (§9.3), and a heading may hold bracketed fields.
+    fn scan_heading(&mut self, range: Range<usize>) {
+        let raw = self.masked(&range);
+        self.scan_fields(&raw, range.start, None, false);
+    }
+
+    /// Bracketed and full-line fields in `raw`, the masked source from `start` on.
+    fn scan_fields(&mut self, raw: &str, start: usize, item: Option<usize>, task: bool) {
+        let mut offset = start;
+        for line in raw.split('\n') {
+            let tokens = scan::inline_tokens(line);
+            let mut bracketed = false;
+            for span in &tokens {
+                if let scan::Token::Field { key, value, form } = &span.token {
+                    bracketed = true;
+                    let abs = offset + span.range.start..offset + span.range.end;
+                    self.push_field(key.clone(), value.clone(), *form, item, abs);
+                }
+            }
+            // Full-line fields: paragraphs and plain list items, never tasks (§9.7).
+            if !bracketed && !task {
+                // The line's own text: after a list item's marker and checkbox, or a heading's `#`s.
+                let body = match item {
+                    Some(_) => &line[lists::checkbox(line).1.min(line.len())..],
+                    None => line.trim_start().trim_start_matches('#'),
+                };
+                if let Some((key, value)) = line_field(body) {
+                    self.push_field(
+                        key,
+                        value,
+                        FieldForm::Line,
+                        item,
+                        offset..offset + line.len(),
+                    );
+                }
+            }
+            offset += line.len() + 1;
         }
     }
 
@@ -428,6 +441,7 @@ pub fn parse_note(id: NoteId, text: String, meta: FileMeta, mut diags: Vec<Diagn
                 c.heading = Some((level as u8, range.start, String::new()))
             }
             Event::End(TagEnd::Heading(_)) => {
+                c.scan_heading(range.clone());
                 if let Some((level, start, text)) = c.heading.take() {
                     let text = text.trim().to_string();
                     let anchor = c.anchors.next(&text);
@@ -762,6 +776,27 @@ mod tests {
         );
         assert!(matches!(n.fields[1].value, Value::List(_)));
         assert!(matches!(n.fields[2].value, Value::Link(_)));
+    }
+
+    /// §9.3: a heading line is a full-line field like a paragraph's; a heading may hold bracketed
+    /// fields; a heading without `::` is none, and `# Notes: a::b` has no valid key.
+    #[test]
+    fn fields_in_headings() {
+        let n = note("# Title\n\n## Status:: active\n\n### Owner [lead:: [[Gordon]]]\n\nSetext:: x\n---\n\n## Notes: a::b\n");
+        let got: Vec<_> = n
+            .fields
+            .iter()
+            .map(|f| (f.key.as_str(), f.raw.as_str(), f.form, f.line))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Status", "active", FieldForm::Line, 2),
+                ("lead", "[[Gordon]]", FieldForm::Bracket, 4),
+                ("Setext", "x", FieldForm::Line, 6),
+            ]
+        );
+        assert_eq!(n.headings.len(), 5);
     }
 
     #[test]
