@@ -249,26 +249,40 @@ fn blank(out: &mut [u8], start: usize, end: usize) {
 
 /// Markdown of one line as plain text: list markers, emphasis and wikilink brackets dropped.
 pub fn plain_text(line: &str) -> String {
-    let mut s = line.trim().to_string();
+    // Slices until the one copy into `out` (a backlink snippet calls this for every link).
+    let mut s = line.trim();
     for prefix in ["- [ ] ", "- [x] ", "- [X] ", "- ", "* ", "+ ", "> "] {
         if let Some(rest) = s.strip_prefix(prefix) {
-            s = rest.to_string();
+            s = rest;
         }
     }
-    s = s.trim_start_matches('#').trim().to_string();
+    let s = s.trim_start_matches('#').trim();
     let mut out = String::with_capacity(s.len());
-    let mut rest = s.as_str();
+    let mut rest = s;
     while let Some(open) = rest.find("[[") {
         out.push_str(rest[..open].trim_end_matches('!'));
         let after = &rest[open + 2..];
         match after.find("]]") {
             Some(close) => {
-                let inner = after[..close].replace("\\|", "|");
-                let shown = match inner.split_once('|') {
-                    Some((_, d)) => d.to_string(),
-                    None => crate::index::names::strip_md(&inner).replace('#', " > "),
+                let inner = &after[..close];
+                let unescaped;
+                let inner = if inner.contains("\\|") {
+                    unescaped = inner.replace("\\|", "|");
+                    unescaped.as_str()
+                } else {
+                    inner
                 };
-                out.push_str(&shown);
+                match inner.split_once('|') {
+                    Some((_, d)) => out.push_str(d),
+                    None => {
+                        let target = crate::index::names::strip_md(inner);
+                        if target.contains('#') {
+                            out.push_str(&target.replace('#', " > "));
+                        } else {
+                            out.push_str(target);
+                        }
+                    }
+                }
                 rest = &after[close + 2..];
             }
             None => {
@@ -278,7 +292,12 @@ pub fn plain_text(line: &str) -> String {
         }
     }
     out.push_str(rest);
-    out.replace("**", "").replace("==", "").replace("__", "")
+    for mark in ["**", "==", "__"] {
+        if out.contains(mark) {
+            out = out.replace(mark, "");
+        }
+    }
+    out
 }
 
 #[cfg(test)]
