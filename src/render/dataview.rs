@@ -91,6 +91,22 @@ pub fn error_to_html(message: &str) -> String {
     )
 }
 
+/// A value rendered inline, as the plugin's `Lit` with `inline` does for a rendered inline field: a
+/// list is its items joined by `, ` in a `span`, not a `ul`; anything else as in a table cell.
+pub fn value_inline_html(v: &Value, cx: &dyn ValueHtml) -> String {
+    match v {
+        Value::List(items) if !items.is_empty() => format!(
+            "<span class=\"dataview dataview-result-list-span\">{}</span>",
+            items
+                .iter()
+                .map(|i| value_at(i, cx, 1))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        _ => value_html(v, cx),
+    }
+}
+
 /// An inline query's value (§11.5).
 pub fn inline_to_html(value: &Value, cx: &dyn ValueHtml) -> String {
     format!(
@@ -343,6 +359,22 @@ mod tests {
         assert_eq!(value_html(&Value::Date(d), &Cx), "December 09, 2025");
         let deep = (0..7).fold(Value::Number(1.0), |v, _| Value::List(vec![v]));
         assert!(value_html(&deep, &Cx).contains("..."));
+    }
+
+    /// A rendered inline field's value (`Lit` with `inline`): a list joined by commas in a span, a
+    /// date formatted, text escaped; an empty list is nothing.
+    #[test]
+    fn inline_values() {
+        let v = crate::value::parse::inline_value("1, 2026-03-04, [[Acme]]");
+        assert_eq!(
+            value_inline_html(&v, &Cx),
+            "<span class=\"dataview dataview-result-list-span\">1, March 04, 2026, <a href=\"Acme\">Acme</a></span>"
+        );
+        assert_eq!(
+            value_inline_html(&crate::value::parse::inline_value("a <b>"), &Cx),
+            "a &lt;b&gt;"
+        );
+        assert_eq!(value_inline_html(&Value::List(Vec::new()), &Cx), "");
     }
 
     #[test]

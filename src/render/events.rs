@@ -532,13 +532,7 @@ impl<'s, I: Iterator<Item = (Event<'s>, Range<usize>)>> NoteEvents<'s, I> {
     /// Text with tags as links, `==highlights==`, block ids removed and inline fields as Dataview spans.
     fn inline_syntax(&mut self, text: &str) {
         let mut events = Vec::new();
-        inline_syntax(
-            self.r,
-            self.frame.page,
-            text,
-            &mut self.highlight,
-            &mut events,
-        );
+        inline_syntax(self.r, self.frame, text, &mut self.highlight, &mut events);
         for event in events {
             self.emit(event);
         }
@@ -575,13 +569,14 @@ impl<'s, I: Iterator<Item = (Event<'s>, Range<usize>)>> Iterator for NoteEvents<
     }
 }
 
-/// Obsidian's syntax in a run of text (joined, so that none straddles a split), as events for a
-/// page at `page`: tags as links to their pages, `==highlights==` as `<mark>` (`highlight` says
+/// Obsidian's syntax in a run of text (joined, so that none straddles a split), as events for the
+/// page of `frame`: tags as links to their pages, `==highlights==` as `<mark>` (`highlight` says
 /// whether one is open), a block id dropped with the space before it, inline fields as Dataview's
-/// spans. Note pages and the task text of Dataview results share it.
+/// spans with their values typed and formatted (§9.5). Note pages and the task text of Dataview
+/// results share it.
 pub(super) fn inline_syntax<'s>(
     r: &Renderer<'_>,
-    page: &str,
+    frame: &Frame<'_>,
     text: &str,
     highlight: &mut bool,
     out: &mut Vec<Event<'s>>,
@@ -597,7 +592,7 @@ pub(super) fn inline_syntax<'s>(
                 Some(path) => out.push(Event::InlineHtml(
                     format!(
                         "<a class=\"tag\" href=\"{}\">#{}</a>",
-                        escape(&r.url(page, path, None)),
+                        escape(&r.url(frame.page, path, None)),
                         escape(&tag)
                     )
                     .into(),
@@ -617,10 +612,11 @@ pub(super) fn inline_syntax<'s>(
                 }
             }
             scan::Token::Field { key, value, form } => {
+                let value = crate::value::parse::inline_value(&value);
                 let html = format!(
                     "{}{}{}",
                     fields::open(&key, form),
-                    escape(&value),
+                    r.field_value_html(frame, &value),
                     fields::CLOSE
                 );
                 out.push(Event::InlineHtml(html.into()));

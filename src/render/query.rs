@@ -125,13 +125,9 @@ impl ValueHtml for PageValues<'_, '_> {
                 }
                 Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => {}
                 Event::Html(h) | Event::InlineHtml(h) => events.push(Event::Text(h)),
-                Event::Text(t) if links == 0 => super::events::inline_syntax(
-                    r,
-                    self.frame.page,
-                    &t,
-                    &mut highlight,
-                    &mut events,
-                ),
+                Event::Text(t) if links == 0 => {
+                    super::events::inline_syntax(r, self.frame, &t, &mut highlight, &mut events)
+                }
                 other => {
                     match &other {
                         Event::Start(Tag::Link { .. }) => links += 1,
@@ -173,6 +169,12 @@ impl Renderer<'_> {
     /// A value rendered with the page's link rules and date formats.
     pub fn page_value_html(&self, frame: &Frame<'_>, v: &crate::value::Value) -> String {
         super::dataview::value_html(v, &PageValues { r: self, frame })
+    }
+
+    /// A rendered inline field's value on the page of `frame` (dates in the configured format, a
+    /// list joined by commas), as the plugin renders `[due:: 2026-12-05]` in reading view.
+    pub fn field_value_html(&self, frame: &Frame<'_>, v: &crate::value::Value) -> String {
+        super::dataview::value_inline_html(v, &PageValues { r: self, frame })
     }
 
     fn context<'p>(

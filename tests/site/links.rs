@@ -324,7 +324,7 @@ fn block_ids_never_show_in_task_text() {
 }
 
 /// A Dataview TASK result shows a task's text as its note page does: the inline field as Dataview's
-/// field spans (not `[due:: …]` as typed), the tag as a link to its page, the highlight as `<mark>`,
+/// field spans with a formatted date (not `[due:: …]` as typed), the tag as a link to its page, the highlight as `<mark>`,
 /// the wikilink resolved.
 #[test]
 fn task_results_render_fields_tags_and_links_as_the_note_does() {
@@ -345,7 +345,8 @@ fn task_results_render_fields_tags_and_links_as_the_note_does() {
             .collect::<Vec<_>>()
     };
     assert_eq!(field("key"), ["due"], "{inner}");
-    assert_eq!(field("value"), ["2026-02-01"], "{inner}");
+    // The value typed and formatted as the plugin renders it (§9.5, §11.4), not the text as typed.
+    assert_eq!(field("value"), ["February 01, 2026"], "{inner}");
     let tag = task.select(&select("a.tag")).next().expect("the tag link");
     assert_eq!(tag.value().attr("href"), Some("tags/deal.html"), "{inner}");
     let mark = task.select(&select("mark")).next().expect("the highlight");
