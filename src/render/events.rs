@@ -158,6 +158,9 @@ pub(super) struct NoteEvents<'s, I: Iterator<Item = (Event<'s>, Range<usize>)>> 
     out: VecDeque<Event<'s>>,
     /// The open paragraph while it may yet hold nothing but block embeds.
     para: Option<Undecided>,
+    /// The events of one text run's inline syntax, before they are queued (kept to reuse its
+    /// allocation: every text run of every note passes through it).
+    scratch: Vec<Event<'s>>,
     /// Inside a paragraph (decided or not).
     in_paragraph: bool,
     /// Inline elements open inside the paragraph (emphasis, links…): a block embed inside one
@@ -196,6 +199,7 @@ impl<'s, I: Iterator<Item = (Event<'s>, Range<usize>)>> NoteEvents<'s, I> {
             strip_prefix: None,
             out: VecDeque::new(),
             para: None,
+            scratch: Vec::new(),
             in_paragraph: false,
             inline_depth: 0,
             done: false,
@@ -212,8 +216,8 @@ impl<'s, I: Iterator<Item = (Event<'s>, Range<usize>)>> NoteEvents<'s, I> {
             _ => false,
         };
         match &event {
-            Event::Start(tag) if is_inline(tag) => self.inline_depth += 1,
-            Event::End(tag) if is_inline_end(*tag) => {
+            Event::Start(tag) if fields::opens_inline(tag) => self.inline_depth += 1,
+            Event::End(tag) if fields::closes_inline(tag) => {
                 self.inline_depth = self.inline_depth.saturating_sub(1)
             }
             _ => {}
@@ -531,11 +535,12 @@ impl<'s, I: Iterator<Item = (Event<'s>, Range<usize>)>> NoteEvents<'s, I> {
 
     /// Text with tags as links, `==highlights==`, block ids removed and inline fields as Dataview spans.
     fn inline_syntax(&mut self, text: &str) {
-        let mut events = Vec::new();
+        let mut events = std::mem::take(&mut self.scratch);
         inline_syntax(self.r, self.frame, text, &mut self.highlight, &mut events);
-        for event in events {
+        for event in events.drain(..) {
             self.emit(event);
         }
+        self.scratch = events;
     }
 
     /// The input is exhausted: close an open highlight and release every held event.
@@ -627,31 +632,6 @@ pub(super) fn inline_syntax<'s>(
     if pos < text.len() {
         out.push(Event::Text(text[pos..].to_string().into()));
     }
-}
-
-/// An inline element that a block cannot split (its end would be left without a start).
-fn is_inline(tag: &Tag<'_>) -> bool {
-    matches!(
-        tag,
-        Tag::Emphasis
-            | Tag::Strong
-            | Tag::Strikethrough
-            | Tag::Superscript
-            | Tag::Subscript
-            | Tag::Link { .. }
-    )
-}
-
-fn is_inline_end(tag: TagEnd) -> bool {
-    matches!(
-        tag,
-        TagEnd::Emphasis
-            | TagEnd::Strong
-            | TagEnd::Strikethrough
-            | TagEnd::Superscript
-            | TagEnd::Subscript
-            | TagEnd::Link
-    )
 }
 
 /// `<input>` for a task checkbox (disabled: a static site cannot toggle it).

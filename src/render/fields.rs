@@ -98,8 +98,9 @@ impl TextIndex {
     }
 }
 
-/// Inline containers a field's value may hold whole (their start and end both inside it).
-fn opens_inline(tag: &Tag<'_>) -> bool {
+/// Inline containers a field's value may hold whole (their start and end both inside it), and that
+/// a block embed cannot split.
+pub(super) fn opens_inline(tag: &Tag<'_>) -> bool {
     matches!(
         tag,
         Tag::Emphasis
@@ -112,7 +113,7 @@ fn opens_inline(tag: &Tag<'_>) -> bool {
     )
 }
 
-fn closes_inline(tag: &TagEnd) -> bool {
+pub(super) fn closes_inline(tag: &TagEnd) -> bool {
     matches!(
         tag,
         TagEnd::Emphasis
