@@ -8,6 +8,9 @@
 # Vaults come from $SHARED/bench/gen_vault.py (SHARED=../shared; seed 1), so figures are comparable across runs.
 # Each program runs once as a warm-up, then RUNS times; the median wall time is reported, with peak
 # memory from /usr/bin/time, notes/s, MB/s, and the ratio to floor's time (stable across machines).
+# dossier is timed twice: `dossier` builds into an empty folder, as the floor and Hugo do (each removes
+# its old output first, in the timed command); `rebuild` is the usual rebuild, one note edited and the
+# last build's site in place, where the files that come out the same are kept, not written again.
 # When both 10000 and 50000 are run, the 50k/10k scaling of dossier's time is printed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,11 +42,20 @@ for n in "${SIZES[@]}"; do
   mb=$(du -sb --apparent-size "$vault" | awk '{printf "%.1f", $1 / 1e6}')
   m=$(median_run "$FLOOR" "$vault" "$WORK/floor-out") || exit 1
   read -r ft fp <<<"$m"
-  m=$(median_run "$DOSSIER" build --quiet --vault "$vault" --out "$WORK/dossier-out" --today 2026-11-20 --force) || exit 1
+  m=$(median_run benches/build_cold.sh "$DOSSIER" "$vault" "$WORK/dossier-out") || exit 1
   read -r dt dp <<<"$m"
   DOSSIER_T[$n]=$dt
+  # The rebuild edits a note: a copy of the vault, so that every program reads the same notes.
+  edited="$WORK/v$n-edited"
+  [ -d "$edited" ] || cp -r "$vault" "$edited"
+  # A site to rebuild over, also when there is no warm-up run (WARMUP=0).
+  "$DOSSIER" build --quiet --vault "$edited" --out "$WORK/dossier-rebuild-out" --today 2026-11-20 \
+    --force >/dev/null 2>&1 || true
+  m=$(median_run benches/build_edited.sh "$DOSSIER" "$edited" "$WORK/dossier-rebuild-out") || exit 1
+  read -r rt rp <<<"$m"
   row "$n" floor "$ft" "$fp" "$mb" "$ft"
   row "$n" dossier "$dt" "$dp" "$mb" "$ft"
+  row "$n" rebuild "$rt" "$rp" "$mb" "$ft"
   if command -v hugo >/dev/null; then
     m=$(median_run sh "$SHARED/bench/hugo_peer.sh" "$vault" "$WORK/hugo-out") || exit 1
     read -r ht hp <<<"$m"

@@ -23,7 +23,7 @@ pub enum Progress {
     NotesRead { notes: usize, attachments: usize },
     Indexed { links: usize },
     PagesRendered { pages: usize },
-    Written { files: usize },
+    Written { files: usize, unchanged: usize },
 }
 
 /// Options that are not settings of the site.
@@ -39,6 +39,8 @@ pub struct BuildReport {
     pub notes: usize,
     pub pages: usize,
     pub files: usize,
+    /// Files the last build wrote the same, kept rather than written again.
+    pub unchanged: usize,
     /// Documents in the search index and the size of its file.
     pub search_entries: usize,
     pub search_bytes: usize,
@@ -157,6 +159,7 @@ pub fn build(
     let written = staging.commit()?;
     progress(Progress::Written {
         files: written.files,
+        unchanged: written.unchanged,
     });
     diagnostics.extend(rendered.diagnostics.iter().cloned());
     diagnostics.sort();
@@ -165,6 +168,7 @@ pub fn build(
         notes: index.notes.len(),
         pages: rendered.page_paths.len(),
         files: written.files,
+        unchanged: written.unchanged,
         search_entries: rendered.search.len(),
         search_bytes,
         out: config.out.clone(),

@@ -83,7 +83,10 @@ fn build(args: dossier::cli::BuildArgs) -> ExitCode {
             }
             Progress::Indexed { links } => format!("resolved {}", plural(links, "link")),
             Progress::PagesRendered { pages } => format!("rendered {}", plural(pages, "page")),
-            Progress::Written { files } => format!("wrote {}", plural(files, "file")),
+            Progress::Written { files, unchanged } => format!(
+                "wrote {} ({unchanged} unchanged since the last build)",
+                plural(files, "file")
+            ),
         };
         eprint!("\r\x1b[2K{line} ({:.2} s)", start.elapsed().as_secs_f64());
     };
@@ -100,8 +103,17 @@ fn build(args: dossier::cli::BuildArgs) -> ExitCode {
             print_diagnostics(&report.diagnostics);
             let warnings = report.warnings();
             if !args.quiet {
+                let kept = if report.unchanged > 0 {
+                    format!(
+                        " ({} of {} unchanged since the last build)",
+                        thousands(report.unchanged),
+                        plural(report.files, "file")
+                    )
+                } else {
+                    String::new()
+                };
                 eprintln!(
-                    "built {} from {} in {:.2} s; {} → {}",
+                    "built {} from {} in {:.2} s{kept}; {} → {}",
                     plural(report.pages, "page"),
                     plural(report.notes, "note"),
                     report.elapsed.as_secs_f64(),

@@ -6,8 +6,11 @@
 //!    minify; `extras` adds the static files, the search index and the sitemap. `dossier build`
 //!    streams pages through it into their files in a [`Staging`] folder; `dossier serve` keeps its
 //!    output in memory.
-//! 3. `write`: [`Staging`], a temporary folder beside the output, swapped in atomically.
+//! 3. `write`: [`Staging`], a temporary folder beside the output, swapped in atomically. A page the last
+//!    build wrote from the same HTML is linked from the old site instead of minified and written again
+//!    (`manifest`).
 
+pub mod manifest;
 pub mod search;
 pub mod sitemap;
 pub mod theme;
@@ -100,11 +103,40 @@ impl Templater {
         Ok((path, bytes))
     }
 
-    /// A page through its template into its file in `staging`. An unminified page goes from the
+    /// A page through its template into its file in `staging`. The page's HTML is made every time;
+    /// when the last build wrote the same HTML there, minifying and writing are skipped and the old
+    /// file is kept ([`Staging::put_made`]). A page with a text too large to minify goes from the
     /// template to the file through a small buffer, never whole in memory.
     pub fn put(&self, page: Page, staging: &Staging) -> Result<(), SiteError> {
-        let path = page.path.clone();
-        staging.put_with(&path, |out| self.write_page(page, out))
+        if largest_text(&page.context) > MAX_MINIFIED_TEXT {
+            let path = page.path.clone();
+            return staging.put_with(&path, |out| self.write_page(page, out));
+        }
+        let Page {
+            path,
+            template,
+            context,
+        } = page;
+        let error = |e: &dyn std::error::Error| SiteError::Template {
+            template: template.into(),
+            page: path.clone(),
+            message: theme::error_chain(e),
+        };
+        let context = tera::Context::from_value(context).map_err(|e| error(&e))?;
+        let html = self
+            .theme
+            .tera
+            .render(template, &context)
+            .map_err(|e| error(&e))?;
+        let minify: &[u8] = if self.minify { b"minified" } else { b"as made" };
+        let key = manifest::key(&[b"page", minify, html.as_bytes()]);
+        staging.put_made(&path, key, || {
+            Ok(if self.minify {
+                finish(html, &self.cfg).into()
+            } else {
+                html.into_bytes().into()
+            })
+        })
     }
 
     /// A page through its template into `out`, minified when the config says so and the page is not

@@ -2,12 +2,13 @@
 //! when complete (in one atomic exchange on Linux, see [`exchange`]). A failed or interrupted build leaves the old site; leftovers of an interrupted run are
 //! removed by the next. dossier only ever replaces a folder it marked as its own.
 
+use super::manifest::{self, Entry};
 use super::SiteError;
 use crate::render::Copy;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// Bytes buffered per file written by [`Staging::put_with`]: large enough that a page is a few
@@ -49,10 +50,17 @@ impl<W: Write> Write for Recorded<W> {
 /// The file that marks an output folder as dossier's.
 pub const MARKER: &str = ".dossier-site";
 
+/// The marker file's text before the manifest of the files (see [`manifest`]).
+const MARKER_TEXT: &str = "This folder is written by dossier and replaced on every build.\n";
+
 /// What was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WriteReport {
+    /// Files in the new site.
     pub files: usize,
+    /// Of those, the files the last build wrote and this one would have written the same: linked into
+    /// the new site, not written again.
+    pub unchanged: usize,
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> SiteError + '_ {
@@ -156,6 +164,11 @@ fn remove_leftovers(out: &Path) {
 /// A site being written: a temporary folder beside the output that pages are written into as they are
 /// made (from any thread), swapped in by [`Staging::commit`]. Dropped without a commit, it removes
 /// itself and leaves the old site as it was.
+///
+/// A file the last build wrote from the same key (see [`manifest`]), and that still holds what that
+/// build wrote, is not written again: the old file is hard-linked into the new site. It keeps its
+/// modification time, so that a copy to a server (`rsync`, object-store sync) sends only the files
+/// that changed.
 pub struct Staging {
     out: PathBuf,
     tmp: PathBuf,
@@ -163,6 +176,14 @@ pub struct Staging {
     /// Folders already made inside `tmp`.
     dirs: Mutex<HashSet<PathBuf>>,
     committed: bool,
+    /// The last build's files, from the manifest in its marker.
+    previous: HashMap<String, Entry>,
+    /// This build's files so far, for its manifest.
+    made: Mutex<Vec<(String, Entry)>>,
+    unchanged: AtomicUsize,
+    /// Cleared when a link fails for a reason other than a missing file (a filesystem without hard
+    /// links, an output on another device): every file is then written.
+    linking: AtomicBool,
 }
 
 impl Staging {
@@ -198,17 +219,17 @@ impl Staging {
             files: AtomicUsize::new(0),
             dirs: Mutex::new(HashSet::new()),
             committed: false,
+            previous: manifest::read(out, MARKER),
+            made: Mutex::new(Vec::new()),
+            unchanged: AtomicUsize::new(0),
+            linking: AtomicBool::new(true),
         };
         if tmp.exists() {
             std::fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
         }
         std::fs::create_dir_all(&tmp).map_err(io(&tmp))?;
         // The marker goes in first, so that leftovers of a killed run are recognised and removed.
-        std::fs::write(
-            tmp.join(MARKER),
-            "This folder is written by dossier and replaced on every build.\n",
-        )
-        .map_err(io(&tmp))?;
+        std::fs::write(tmp.join(MARKER), MARKER_TEXT).map_err(io(&tmp))?;
         Ok(staging)
     }
 
@@ -228,12 +249,71 @@ impl Staging {
         Ok(dest)
     }
 
-    /// Writes one file of the site.
+    /// Writes one file of the site, unless the last build wrote the same bytes there.
     pub fn put(&self, path: &str, bytes: &[u8]) -> Result<(), SiteError> {
+        self.put_made(path, manifest::key(&[b"bytes", bytes]), || Ok(bytes.into()))
+    }
+
+    /// Writes one file of the site made by `make`, unless the last build wrote it from the same `key`
+    /// (what the file is made from, see [`manifest::key`]) and it is still as that build left it: then
+    /// the old file is linked in, and `make` (minifying a page, say) is not called at all.
+    pub fn put_made<'b>(
+        &self,
+        path: &str,
+        key: u64,
+        make: impl FnOnce() -> Result<std::borrow::Cow<'b, [u8]>, SiteError>,
+    ) -> Result<(), SiteError> {
         let dest = self.parent_of(path)?;
-        std::fs::write(&dest, bytes).map_err(|source| SiteError::Write { path: dest, source })?;
+        if !self.reuse(path, key, &dest) {
+            let bytes = make()?;
+            let mut file = create_fresh(&dest).map_err(io(&dest))?;
+            file.write_all(&bytes).map_err(io(&dest))?;
+            let content = manifest::content(&bytes);
+            self.push(path, Entry { key, content });
+        }
         self.files.fetch_add(1, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// Links the last build's file at `path` to `dest` when it was made from `key` and still holds
+    /// the bytes that build wrote (read back and hashed: a file edited by hand is not kept, whatever
+    /// its times say).
+    fn reuse(&self, path: &str, key: u64, dest: &Path) -> bool {
+        let Some(entry) = self.previous.get(path).filter(|e| e.key == key) else {
+            return false;
+        };
+        if !self.linking.load(Ordering::Relaxed) {
+            return false;
+        }
+        let old = self.out.join(path);
+        let same = std::fs::symlink_metadata(&old).is_ok_and(|m| m.is_file())
+            && std::fs::read(&old).is_ok_and(|bytes| manifest::content(&bytes) == entry.content);
+        if !same {
+            return false;
+        }
+        match std::fs::hard_link(&old, dest) {
+            Ok(()) => {
+                self.push(path, *entry);
+                self.unchanged.fetch_add(1, Ordering::Relaxed);
+                true
+            }
+            Err(e) => {
+                if !matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::AlreadyExists
+                ) {
+                    self.linking.store(false, Ordering::Relaxed);
+                }
+                false
+            }
+        }
+    }
+
+    fn push(&self, path: &str, entry: Entry) {
+        self.made
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((path.to_string(), entry));
     }
 
     /// Writes one file of the site from `fill`, which writes its bytes through a buffer (they are never
@@ -245,7 +325,7 @@ impl Staging {
         fill: impl FnOnce(&mut dyn Write) -> Result<(), SiteError>,
     ) -> Result<(), SiteError> {
         let dest = self.parent_of(path)?;
-        let file = std::fs::File::create(&dest).map_err(io(&dest))?;
+        let file = create_fresh(&dest).map_err(io(&dest))?;
         let mut out = Recorded {
             inner: std::io::BufWriter::with_capacity(WRITE_BUFFER, file),
             error: None,
@@ -259,15 +339,34 @@ impl Staging {
         Ok(())
     }
 
-    /// Copies a file from the vault into the site.
+    /// Copies a file from the vault into the site, unless the last build copied the same bytes there.
     pub fn copy(&self, c: &Copy) -> Result<(), SiteError> {
-        let dest = self.parent_of(&c.to)?;
-        std::fs::copy(&c.from, &dest).map_err(|source| SiteError::Write {
+        let failed = |source| SiteError::Write {
             path: c.from.clone(),
             source,
-        })?;
-        self.files.fetch_add(1, Ordering::Relaxed);
-        Ok(())
+        };
+        // Attachments are read whole to be hashed; one larger than this is copied every time.
+        const HASHED: u64 = 16 << 20;
+        let size = std::fs::metadata(&c.from).map_err(failed)?.len();
+        let bytes = if size <= HASHED {
+            Some(std::fs::read(&c.from).map_err(failed)?)
+        } else {
+            None
+        };
+        match bytes {
+            Some(bytes) => {
+                let key = manifest::key(&[b"copy", &bytes]);
+                self.put_made(&c.to, key, || Ok(bytes.into()))
+            }
+            None => {
+                let dest = self.parent_of(&c.to)?;
+                let mut from = std::fs::File::open(&c.from).map_err(failed)?;
+                let mut file = create_fresh(&dest).map_err(io(&dest))?;
+                std::io::copy(&mut from, &mut file).map_err(failed)?;
+                self.files.fetch_add(1, Ordering::Relaxed);
+                Ok(())
+            }
+        }
     }
 
     /// Swaps the finished site in for the old one. Where the system can exchange two folders in one
@@ -275,6 +374,13 @@ impl Staging {
     /// moved aside and the new one moved in, two renames a kill could fall between.
     pub fn commit(mut self) -> Result<WriteReport, SiteError> {
         let (out, tmp) = (self.out.clone(), self.tmp.clone());
+        let mut made = std::mem::take(
+            self.made
+                .get_mut()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        std::fs::write(tmp.join(MARKER), manifest::format(MARKER_TEXT, &mut made))
+            .map_err(io(&tmp))?;
         if out.exists() {
             match exchange(&tmp, &out) {
                 Ok(true) => {
@@ -291,7 +397,26 @@ impl Staging {
         self.committed = true;
         Ok(WriteReport {
             files: self.files.load(Ordering::Relaxed),
+            unchanged: self.unchanged.load(Ordering::Relaxed),
         })
+    }
+}
+
+/// A new file at `dest`. A file already there (a page path written twice) is removed first, never
+/// truncated: it may be a link to the last build's file, which must stay as it was until the swap.
+fn create_fresh(dest: &Path) -> std::io::Result<std::fs::File> {
+    let open = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(dest)
+    };
+    match open() {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(dest)?;
+            open()
+        }
+        result => result,
     }
 }
 

@@ -79,6 +79,19 @@ pub fn read_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
+/// Copies the folder `from` to `to` (files only; the fixtures hold no links).
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
 /// Config for a fixture case folder: its `dossier.toml` when present, vault = `<case>/vault`.
 pub fn case_config(case: &Path) -> Config {
     let mut config = if case.join("dossier.toml").is_file() {

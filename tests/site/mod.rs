@@ -8,6 +8,7 @@ mod harness;
 mod crm;
 mod example;
 mod hostile;
+mod incremental;
 mod links;
 mod output;
 mod sanitize;

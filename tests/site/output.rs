@@ -1,6 +1,6 @@
 //! The output folder: atomic replacement, refusal of dangerous folders, escaping.
 
-use super::harness::{build_case, build_with, case_config, fixture, read_tree};
+use super::harness::{build_case, build_with, case_config, copy_tree, fixture, read_tree};
 use dossier::site::search::INDEX_PATH;
 use dossier::{build, BuildOptions};
 
@@ -186,19 +186,6 @@ const TRAPS: &[(&str, &str)] = &[
     ("case-differing folder: tag", "zqcasetag74"),
     ("case-differing folder: field", "zqcasefield75"),
 ];
-
-/// Copies the folder `from` to `to` (files only; the fixture holds no links).
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
 
 #[test]
 fn private_notes_leak_through_no_trap() {

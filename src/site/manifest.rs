@@ -1,0 +1,134 @@
+//! What the last build wrote, so that the next one need not make and write a file again when it would
+//! come out the same.
+//!
+//! Every file of a build is recorded with a key (a hash of what it was made from: a page's HTML before
+//! minifying, a static file's bytes, an attachment's bytes) and a hash of the file's bytes as written.
+//! The record goes into the output's marker file, and depends on nothing but the site's content: two
+//! builds of the same vault write the same record. The next build makes each page's HTML as always;
+//! when its key matches the record and the old file still holds the bytes recorded, the old file is
+//! linked into the new site instead of being minified and written again. A file edited, replaced or
+//! removed by hand no longer matches and is made again; a record that cannot be read is no record.
+
+use std::collections::HashMap;
+use std::hash::Hasher;
+use std::path::Path;
+
+/// The manifest's first line in the marker file; the lines after it are its entries.
+const HEADER: &str = "# dossier manifest 1: source-key content-hash path";
+
+/// One file of a build: what it was made from, and what it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    /// The hash of what the file was made from ([`key`]).
+    pub key: u64,
+    /// The hash of the file's bytes ([`content`]).
+    pub content: u64,
+}
+
+/// The hash of a file's bytes, as recorded in [`Entry::content`].
+pub fn content(bytes: &[u8]) -> u64 {
+    key(&[bytes])
+}
+
+/// The key of a file made from `parts`, in order (seahash: a fixed algorithm, the same on every
+/// machine and in every version).
+pub fn key(parts: &[&[u8]]) -> u64 {
+    let mut hasher = seahash::SeaHasher::new();
+    for part in parts {
+        hasher.write(&(part.len() as u64).to_le_bytes());
+        hasher.write(part);
+    }
+    hasher.finish()
+}
+
+/// The entries recorded in the marker file `text`. Lines that do not parse are skipped: a damaged
+/// record costs only the files it no longer names.
+pub fn parse(text: &str) -> HashMap<String, Entry> {
+    let mut entries = HashMap::new();
+    let Some((_, body)) = text.split_once(&format!("{HEADER}\n")) else {
+        return entries;
+    };
+    for line in body.lines() {
+        let mut fields = line.splitn(3, ' ');
+        let (Some(key), Some(content), Some(path)) = (fields.next(), fields.next(), fields.next())
+        else {
+            continue;
+        };
+        let (Ok(key), Ok(content)) = (
+            u64::from_str_radix(key, 16),
+            u64::from_str_radix(content, 16),
+        ) else {
+            continue;
+        };
+        if !path.is_empty() {
+            entries.insert(path.to_string(), Entry { key, content });
+        }
+    }
+    entries
+}
+
+/// The marker file's text: `preamble`, then the manifest of `entries` sorted by path. A path with a
+/// line break cannot be recorded and is left out (its file is made again next time).
+pub fn format(preamble: &str, entries: &mut [(String, Entry)]) -> String {
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut text = String::with_capacity(preamble.len() + 48 * entries.len());
+    text.push_str(preamble);
+    text.push_str(HEADER);
+    text.push('\n');
+    for (path, e) in entries.iter() {
+        if !path.contains(['\n', '\r']) {
+            text.push_str(&format!("{:016x} {:016x} {path}\n", e.key, e.content));
+        }
+    }
+    text
+}
+
+/// The manifest of the site at `out`, if dossier wrote it.
+pub fn read(out: &Path, marker: &str) -> HashMap<String, Entry> {
+    std::fs::read_to_string(out.join(marker))
+        .map(|text| parse(&text))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(key: u64) -> Entry {
+        Entry { key, content: 42 }
+    }
+
+    #[test]
+    fn a_manifest_reads_back_what_was_written() {
+        let mut entries = vec![
+            ("notes/b c.html".to_string(), entry(7)),
+            ("a.html".to_string(), entry(u64::MAX)),
+            ("bad\nname.html".to_string(), entry(1)),
+        ];
+        let text = format("preamble\n", &mut entries);
+        assert!(text.starts_with("preamble\n# dossier manifest"));
+        let back = parse(&text);
+        assert_eq!(back.len(), 2);
+        assert_eq!(back["notes/b c.html"], entry(7));
+        assert_eq!(back["a.html"], entry(u64::MAX));
+    }
+
+    #[test]
+    fn damaged_lines_and_foreign_text_are_no_record() {
+        assert!(parse("This folder is written by dossier.\n").is_empty());
+        let text = format!(
+            "{HEADER}\nzz 1 a.html\n1 2\n1 x b.html\n1 2 \n00ff 2 ok.html with spaces.html\n"
+        );
+        let back = parse(&text);
+        assert_eq!(back.len(), 1);
+        assert_eq!(back["ok.html with spaces.html"].key, 0xff);
+    }
+
+    #[test]
+    fn keys_tell_apart_what_concatenation_would_not() {
+        assert_ne!(key(&[b"ab", b"c"]), key(&[b"a", b"bc"]));
+        assert_eq!(key(&[b"page"]), key(&[b"page"]));
+        // A fixed algorithm: the same key in every build and on every machine.
+        assert_eq!(key(&[b"page"]), 0x0e51_35b1_d615_034e);
+    }
+}
