@@ -1,7 +1,7 @@
 //! What each template receives: plain serialisable views, every URL already relative to the page.
 //! The default theme is the reference user of these contexts.
 
-use super::html::escape;
+use super::html::escape_into;
 use super::markdown::Frame;
 use super::{urls, Page, Renderer};
 use crate::diagnostics::Diagnostic;
@@ -189,34 +189,35 @@ pub(super) fn snippet(r: &Renderer<'_>, b: &Backlink) -> String {
         .display
         .clone()
         .unwrap_or_else(|| crate::index::names::strip_md(&link.target).to_string());
-    let plain: String = if plain.chars().count() > SNIPPET_CHARS {
-        let at = plain.find(&shown).unwrap_or(0);
-        let chars: Vec<char> = plain.chars().collect();
-        let center = plain[..at].chars().count();
+    // At most SNIPPET_CHARS characters of the line, centred on the link's text.
+    let chars = plain.chars().count();
+    let (from, to) = if chars > SNIPPET_CHARS {
+        let center = plain[..plain.find(&shown).unwrap_or(0)].chars().count();
         let from = center.saturating_sub(SNIPPET_CHARS / 2);
-        let to = (from + SNIPPET_CHARS).min(chars.len());
-        format!(
-            "{}{}{}",
-            if from > 0 { "…" } else { "" },
-            chars[from..to].iter().collect::<String>(),
-            if to < chars.len() { "…" } else { "" }
-        )
+        (from, (from + SNIPPET_CHARS).min(chars))
     } else {
-        plain
+        (0, chars)
     };
-    let escaped = escape(&plain);
-    let needle = escape(&shown);
-    match escaped.find(&needle) {
-        Some(i) if !needle.is_empty() => {
-            format!(
-                "{}<strong>{}</strong>{}",
-                &escaped[..i],
-                needle,
-                &escaped[i + needle.len()..]
-            )
-        }
-        _ => escaped,
+    let byte = |n: usize| plain.char_indices().nth(n).map_or(plain.len(), |(i, _)| i);
+    let window = &plain[byte(from)..byte(to)];
+    let mut out = String::with_capacity(window.len() + 32);
+    if from > 0 {
+        out.push('…');
     }
+    match window.find(&shown).filter(|_| !shown.is_empty()) {
+        Some(i) => {
+            escape_into(&window[..i], &mut out);
+            out.push_str("<strong>");
+            escape_into(&shown, &mut out);
+            out.push_str("</strong>");
+            escape_into(&window[i + shown.len()..], &mut out);
+        }
+        None => escape_into(window, &mut out),
+    }
+    if to < chars {
+        out.push('…');
+    }
+    out
 }
 
 /// A note's page.

@@ -304,3 +304,35 @@ fn exploding_and_failing_queries_render_error_boxes() {
     // The type error and the parse error each got an error box.
     assert!(q.matches("dataview-error").count() >= 2, "{q}");
 }
+
+#[test]
+fn backlink_snippets_are_escaped_cut_around_the_link_and_mark_it() {
+    let long_before = "word ".repeat(80);
+    let long_after = " tail".repeat(80);
+    let source = format!(
+        "Short <b>&</b> line about [[Target|the \"target\"]] here.\n\n{long_before}[[Target]]{long_after}\n"
+    );
+    let (_dir, site) = build_vault(&[
+        ("Target.md", b"The target."),
+        ("Source.md", source.as_bytes()),
+    ]);
+    let page = site.html("target.html");
+    // The short line whole, escaped, the link's text in bold.
+    assert!(
+        page.contains(
+            "Short &lt;b&gt;&amp;&lt;/b&gt; line about <strong>the &quot;target&quot;</strong> here."
+        ),
+        "{page}"
+    );
+    // The long line cut to 240 characters around the link, with ellipses on both sides.
+    let cut = page
+        .split("…")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no cut snippet: {page}"));
+    assert!(cut.contains("<strong>Target</strong>"), "{cut}");
+    let shown = cut.replace("<strong>", "").replace("</strong>", "");
+    assert_eq!(shown.chars().count(), 240, "{shown:?}");
+    // The link's text starts at character 400: the window starts 120 characters before it.
+    assert!(shown.starts_with("word word"), "{shown:?}");
+    assert!(shown.ends_with(" tail tai"), "{shown:?}");
+}
