@@ -112,22 +112,7 @@ impl Templater {
             let path = page.path.clone();
             return staging.put_with(&path, |out| self.write_page(page, out));
         }
-        let Page {
-            path,
-            template,
-            context,
-        } = page;
-        let error = |e: &dyn std::error::Error| SiteError::Template {
-            template: template.into(),
-            page: path.clone(),
-            message: theme::error_chain(e),
-        };
-        let context = tera::Context::from_value(context).map_err(|e| error(&e))?;
-        let html = self
-            .theme
-            .tera
-            .render(template, &context)
-            .map_err(|e| error(&e))?;
+        let (path, html) = self.html(page)?;
         let minify: &[u8] = if self.minify { b"minified" } else { b"as made" };
         let key = manifest::key(&[b"page", minify, html.as_bytes()]);
         staging.put_made(&path, key, || {
@@ -142,35 +127,34 @@ impl Templater {
     /// A page through its template into `out`, minified when the config says so and the page is not
     /// too large to minify ([`MAX_MINIFIED_TEXT`], [`MAX_MINIFIED_PAGE`]).
     pub fn write_page(&self, page: Page, out: &mut dyn std::io::Write) -> Result<(), SiteError> {
-        let Page {
-            path,
-            template,
-            context,
-        } = page;
-        let error = |e: &dyn std::error::Error| SiteError::Template {
-            template: template.into(),
-            page: path.clone(),
-            message: theme::error_chain(e),
-        };
-        let minify = self.minify && largest_text(&context) <= MAX_MINIFIED_TEXT;
-        let context = tera::Context::from_value(context).map_err(|e| error(&e))?;
-        if !minify {
+        if !self.minify || largest_text(&page.context) > MAX_MINIFIED_TEXT {
+            let error = template_error(page.template, &page.path);
+            let context = tera::Context::from_value(page.context).map_err(|e| error(&e))?;
             return self
                 .theme
                 .tera
-                .render_to(template, &context, out)
+                .render_to(page.template, &context, out)
                 .map_err(|e| error(&e));
         }
-        let html = self
-            .theme
-            .tera
-            .render(template, &context)
-            .map_err(|e| error(&e))?;
+        let (path, html) = self.html(page)?;
         out.write_all(&finish(html, &self.cfg))
             .map_err(|source| SiteError::Write {
-                path: path.clone().into(),
+                path: path.into(),
                 source,
             })
+    }
+
+    /// A page's site path and its HTML, as its template makes it.
+    fn html(&self, page: Page) -> Result<(String, String), SiteError> {
+        let html = {
+            let error = template_error(page.template, &page.path);
+            let context = tera::Context::from_value(page.context).map_err(|e| error(&e))?;
+            self.theme
+                .tera
+                .render(page.template, &context)
+                .map_err(|e| error(&e))?
+        };
+        Ok((page.path, html))
     }
 
     /// The theme's static files.
@@ -192,6 +176,18 @@ impl Templater {
             ));
         }
         files
+    }
+}
+
+/// The error of a page's template, naming both.
+fn template_error<'a>(
+    template: &'a str,
+    page: &'a str,
+) -> impl Fn(&dyn std::error::Error) -> SiteError + 'a {
+    move |e| SiteError::Template {
+        template: template.into(),
+        page: page.into(),
+        message: theme::error_chain(e),
     }
 }
 
@@ -217,17 +213,12 @@ pub fn standalone(page: &crate::render::Page, config: &Config) -> Result<String,
         .unwrap_or_default();
     let mut context = page.context.clone();
     context["inline_css"] = serde_json::Value::String(css);
-    let template_error = |message: String| SiteError::Template {
-        template: page.template.into(),
-        page: page.path.clone(),
-        message,
-    };
-    let context =
-        tera::Context::from_value(context).map_err(|e| template_error(theme::error_chain(&e)))?;
+    let error = template_error(page.template, &page.path);
+    let context = tera::Context::from_value(context).map_err(|e| error(&e))?;
     let html = theme
         .tera
         .render(page.template, &context)
-        .map_err(|e| template_error(theme::error_chain(&e)))?;
+        .map_err(|e| error(&e))?;
     Ok(if config.minify {
         String::from_utf8(finish(html, &minify_cfg()))
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
