@@ -1,12 +1,13 @@
 //! What the last build wrote, so that the next one need not make and write a file again when it would
 //! come out the same.
 //!
-//! Every file of a build is recorded with a key (a hash of what it was made from: a page's HTML before
-//! minifying, a static file's bytes, an attachment's bytes) and a hash of the file's bytes as written.
-//! The record goes into the output's marker file, and depends on nothing but the site's content: two
-//! builds of the same vault write the same record. The next build makes each page's HTML as always;
-//! when its key matches the record and the old file still holds the bytes recorded, the old file is
-//! linked into the new site instead of being minified and written again. A file edited, replaced or
+//! Every file of a build is recorded with a key (a hash of what it was made from: a page's context,
+//! template set and the program itself, [`context_key`] and [`program_key`]; a static file's or an
+//! attachment's bytes) and a hash of the file's bytes as written. The record goes into the output's
+//! marker file, and depends on nothing but the site's content and the program: two builds of the same
+//! vault write the same record. The next build makes each page's context as always; when its key
+//! matches the record and the old file still holds the bytes recorded, the old file is linked into
+//! the new site instead of being templated, minified and written again. A file edited, replaced or
 //! removed by hand no longer matches and is made again; a record that cannot be read is no record.
 
 use std::collections::HashMap;
@@ -39,6 +40,54 @@ pub fn key(parts: &[&[u8]]) -> u64 {
         hasher.write(part);
     }
     hasher.finish()
+}
+
+/// A hash of a page context, as it is handed to tera: every value with its type and length, so that
+/// no two different contexts feed the same bytes.
+pub fn context_key(value: &serde_json::Value) -> u64 {
+    fn feed(hasher: &mut seahash::SeaHasher, value: &serde_json::Value) {
+        use serde_json::Value;
+        let mut bytes = |tag: u8, bytes: &[u8]| {
+            hasher.write(&[tag]);
+            hasher.write(&(bytes.len() as u64).to_le_bytes());
+            hasher.write(bytes);
+        };
+        match value {
+            Value::Null => bytes(0, b""),
+            Value::Bool(b) => bytes(1, &[u8::from(*b)]),
+            Value::Number(n) => bytes(2, n.to_string().as_bytes()),
+            Value::String(s) => bytes(3, s.as_bytes()),
+            Value::Array(items) => {
+                bytes(4, &(items.len() as u64).to_le_bytes());
+                for item in items {
+                    feed(hasher, item);
+                }
+            }
+            Value::Object(map) => {
+                bytes(5, &(map.len() as u64).to_le_bytes());
+                for (key, item) in map {
+                    hasher.write(&(key.len() as u64).to_le_bytes());
+                    hasher.write(key.as_bytes());
+                    feed(hasher, item);
+                }
+            }
+        }
+    }
+    let mut hasher = seahash::SeaHasher::new();
+    feed(&mut hasher, value);
+    hasher.finish()
+}
+
+/// A hash of the running program, read once: what it makes of a template and a context may change
+/// from one version of dossier to the next (its escaping, tera's), so a page kept by its context is
+/// kept only by the program that made it. `None` when the program cannot be read.
+pub fn program_key() -> Option<u64> {
+    static KEY: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
+    *KEY.get_or_init(|| {
+        let exe = std::env::current_exe().ok()?;
+        let bytes = std::fs::read(exe).ok()?;
+        Some(key(&[&bytes]))
+    })
 }
 
 /// The entries recorded in the marker file `text`. Lines that do not parse are skipped: a damaged
@@ -122,6 +171,30 @@ mod tests {
         let back = parse(&text);
         assert_eq!(back.len(), 1);
         assert_eq!(back["ok.html with spaces.html"].key, 0xff);
+    }
+
+    #[test]
+    fn context_keys_tell_apart_types_nesting_and_order() {
+        use serde_json::json;
+        let keys = [
+            json!({"a": ["ab"]}),
+            json!({"a": ["a", "b"]}),
+            json!({"a": "1"}),
+            json!({"a": 1}),
+            json!({"a": null}),
+            json!({"a": [[]]}),
+            json!({"a": [], "b": []}),
+            json!({"ab": []}),
+            json!([{"a": 1}, {}]),
+            json!([{}, {"a": 1}]),
+        ]
+        .map(|v| context_key(&v));
+        let distinct: std::collections::HashSet<u64> = keys.iter().copied().collect();
+        assert_eq!(distinct.len(), keys.len());
+        assert_eq!(
+            context_key(&json!({"a": [1, "x"]})),
+            context_key(&json!({"a": [1, "x"]}))
+        );
     }
 
     #[test]

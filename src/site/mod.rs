@@ -7,8 +7,8 @@
 //!    streams pages through it into their files in a [`Staging`] folder; `dossier serve` keeps its
 //!    output in memory.
 //! 3. `write`: [`Staging`], a temporary folder beside the output, swapped in atomically. A page the last
-//!    build wrote from the same HTML is linked from the old site instead of minified and written again
-//!    (`manifest`).
+//!    build wrote from the same context, templates and program is linked from the old site instead of
+//!    templated, minified and written again (`manifest`).
 
 pub mod manifest;
 pub mod search;
@@ -103,19 +103,33 @@ impl Templater {
         Ok((path, bytes))
     }
 
-    /// A page through its template into its file in `staging`. The page's HTML is made every time;
-    /// when the last build wrote the same HTML there, minifying and writing are skipped and the old
-    /// file is kept ([`Staging::put_made`]). A page with a text too large to minify goes from the
-    /// template to the file through a small buffer, never whole in memory.
+    /// A page through its template into its file in `staging`. When the last build wrote a page
+    /// from the same context, template and program, its file is kept: no template, no minifying, no
+    /// writing ([`Staging::put_made`]). A page with a text too large to minify goes from the template
+    /// to the file through a small buffer, never whole in memory.
     pub fn put(&self, page: Page, staging: &Staging) -> Result<(), SiteError> {
         if largest_text(&page.context) > MAX_MINIFIED_TEXT {
             let path = page.path.clone();
             return staging.put_with(&path, |out| self.write_page(page, out));
         }
-        let (path, html) = self.html(page)?;
         let minify: &[u8] = if self.minify { b"minified" } else { b"as made" };
-        let key = manifest::key(&[b"page", minify, html.as_bytes()]);
+        // Without the program's own hash a page is keyed by a value no build repeats: never kept.
+        let program = manifest::program_key().unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos() as u64)
+        });
+        let key = manifest::key(&[
+            b"page",
+            minify,
+            &program.to_le_bytes(),
+            &self.theme.templates_key.to_le_bytes(),
+            page.template.as_bytes(),
+            &manifest::context_key(&page.context).to_le_bytes(),
+        ]);
+        let path = page.path.clone();
         staging.put_made(&path, key, || {
+            let (_, html) = self.html(page)?;
             Ok(if self.minify {
                 finish(html, &self.cfg).into()
             } else {

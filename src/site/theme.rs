@@ -53,6 +53,8 @@ pub const STATIC: [(&str, &[u8]); 5] = [
 /// The compiled templates and the static files of the theme in use.
 pub struct Theme {
     pub tera: tera::Tera,
+    /// A hash of every template's name and source, for the build manifest (`manifest::key`).
+    pub templates_key: u64,
     /// `static/…` path → bytes.
     pub files: Vec<(String, Vec<u8>)>,
 }
@@ -141,7 +143,16 @@ pub fn load(user: Option<&Path>) -> Result<Theme, SiteError> {
             message: error_chain(&e),
         })?;
     files.sort();
-    Ok(Theme { tera, files })
+    sources.sort();
+    let parts: Vec<&[u8]> = sources
+        .iter()
+        .flat_map(|(n, s)| [n.as_bytes(), s.as_bytes()])
+        .collect();
+    Ok(Theme {
+        tera,
+        templates_key: super::manifest::key(&parts),
+        files,
+    })
 }
 
 /// A tera error with its causes, one line.

@@ -162,6 +162,30 @@ fn switching_minify_makes_every_page_again() {
 }
 
 #[test]
+fn a_changed_template_makes_its_pages_again() {
+    let mut case = Case::new(true);
+    case.build();
+    let theme = case.dir.path().join("theme");
+    std::fs::create_dir_all(theme.join("templates")).unwrap();
+    let note =
+        std::fs::read_to_string(super::harness::repo().join("themes/default/templates/note.html"))
+            .unwrap();
+    let marked = note.replacen("</article>", "<p>zqtheme1</p></article>", 1);
+    assert_ne!(marked, note, "the default note template has no </article>");
+    std::fs::write(theme.join("templates/note.html"), marked).unwrap();
+    case.config.theme = Some(theme);
+    let report = case.build();
+    assert!(std::fs::read_to_string(case.out("people/bo-chen.html"))
+        .unwrap()
+        .contains("zqtheme1"));
+    assert!(
+        report.unchanged > 0,
+        "pages of other templates are kept: {report:?}"
+    );
+    assert_eq!(case.site(), case.fresh());
+}
+
+#[test]
 fn a_damaged_or_foreign_record_keeps_nothing() {
     let case = Case::new(true);
     case.build();
