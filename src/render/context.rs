@@ -128,7 +128,12 @@ pub(super) fn page_context(
 
 /// The date a note is about: `date` front matter, else a `YYYY-MM-DD` in its file name.
 pub fn note_day(r: &Renderer<'_>, i: NoteIdx) -> Option<String> {
-    crate::crm::note_date(&r.index.notes[i]).map(|d| d.format("%Y-%m-%d").to_string())
+    use chrono::Datelike;
+    // Written directly: chrono's `format` parses its pattern on every call, for every listed note.
+    crate::crm::note_date(&r.index.notes[i]).map(|d| match d.year() {
+        0..=9999 => format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
+        _ => d.format("%Y-%m-%d").to_string(),
+    })
 }
 
 pub(super) fn note_item(r: &Renderer<'_>, page: &str, i: NoteIdx) -> NoteItem {

@@ -4,29 +4,31 @@
 /// The relative URL from the page at `from` to the file at `to` (both site paths with `/`), with an
 /// optional fragment. Path segments and the fragment are percent-encoded where needed.
 pub fn relative(from: &str, to: &str, fragment: Option<&str>) -> String {
-    let from_dirs: Vec<&str> = from.split('/').collect();
-    let from_dirs = &from_dirs[..from_dirs.len().saturating_sub(1)];
-    let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from_dirs
-        .iter()
-        .zip(&to_parts)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let mut url = String::new();
-    for _ in common..from_dirs.len() {
+    // Built in one string, without a list of segments: this runs for every link of every page.
+    let from_dirs = from.rsplit_once('/').map(|(dirs, _)| dirs);
+    let depth = from_dirs.map_or(0, |d| d.split('/').count());
+    let common = from_dirs.map_or(0, |d| {
+        d.split('/')
+            .zip(to.split('/'))
+            .take_while(|(a, b)| a == b)
+            .count()
+    });
+    let mut url = String::with_capacity(3 * (depth - common) + to.len() + 8);
+    for _ in common..depth {
         url.push_str("../");
     }
-    let rest: Vec<String> = to_parts[common.min(to_parts.len())..]
-        .iter()
-        .map(|s| encode(s))
-        .collect();
-    url.push_str(&rest.join("/"));
+    for (n, part) in to.split('/').skip(common).enumerate() {
+        if n > 0 {
+            url.push('/');
+        }
+        encode_into(part, &mut url);
+    }
     if url.is_empty() {
-        url = encode(to_parts.last().copied().unwrap_or(""));
+        encode_into(to.rsplit('/').next().unwrap_or(""), &mut url);
     }
     if let Some(f) = fragment {
         url.push('#');
-        url.push_str(&encode(f));
+        encode_into(f, &mut url);
     }
     url
 }
@@ -54,15 +56,48 @@ pub fn fragment(id: &str) -> String {
 /// non-ASCII and controls); letters, digits and `-._~!$&'()*+,;=:@` stay.
 pub fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        let keep = b.is_ascii_alphanumeric() || b"-._~!$&()*+,;=:@".contains(&b);
-        if keep {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
+    encode_into(s, &mut out);
     out
+}
+
+/// The bytes [`encode`] keeps as they are.
+const KEPT: [bool; 256] = {
+    let mut kept = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        kept[b] = c.is_ascii_alphanumeric();
+        b += 1;
+    }
+    let marks = b"-._~!$&()*+,;=:@";
+    let mut i = 0;
+    while i < marks.len() {
+        kept[marks[i] as usize] = true;
+        i += 1;
+    }
+    kept
+};
+
+/// [`encode`] appended to `out`: runs of kept bytes copied whole. Kept bytes are ASCII, so a run
+/// starts and ends on character boundaries.
+pub fn encode_into(s: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if KEPT[b as usize] {
+            continue;
+        }
+        if run < i {
+            out.push_str(&s[run..i]);
+        }
+        out.push('%');
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
+        run = i + 1;
+    }
+    if run < s.len() {
+        out.push_str(&s[run..]);
+    }
 }
 
 /// `../../` from the page at `from` back to the site root (`""` for a root page).
@@ -97,5 +132,31 @@ mod tests {
         assert_eq!(fragment("^dec-1"), "#%5Edec-1");
         assert_eq!(root("a/b/c.html"), "../../");
         assert_eq!(root("index.html"), "");
+    }
+
+    #[test]
+    fn edge_paths_and_every_byte_encode_as_before() {
+        // The folder named like the file linked to; a link to a folder's own index; trailing slash.
+        assert_eq!(relative("a/x.html", "a", None), "a");
+        assert_eq!(
+            relative("a/b/x.html", "a/index.html", None),
+            "../index.html"
+        );
+        assert_eq!(relative("a/x.html", "a/", None), "");
+        assert_eq!(relative("x.html", "", Some("h")), "#h");
+        // Every byte: kept as is or written as %XX, multi-byte characters byte by byte.
+        let all: String = (0..128u8).map(char::from).chain("é状😀".chars()).collect();
+        let expected: String = all
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-._~!$&()*+,;=:@".contains(&b) {
+                    char::from(b).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        assert_eq!(encode(&all), expected);
+        assert_eq!(encode("ééa"), "%C3%A9%C3%A9a");
     }
 }

@@ -84,9 +84,19 @@ pub fn context_key(value: &serde_json::Value) -> u64 {
 pub fn program_key() -> Option<u64> {
     static KEY: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
     *KEY.get_or_init(|| {
-        let exe = std::env::current_exe().ok()?;
-        let bytes = std::fs::read(exe).ok()?;
-        Some(key(&[&bytes]))
+        use std::io::Read;
+        // Read in pieces: the program is tens of megabytes, more than a build holds at its peak.
+        let mut file = std::fs::File::open(std::env::current_exe().ok()?).ok()?;
+        let mut hasher = seahash::SeaHasher::new();
+        let mut buffer = vec![0; 1 << 20];
+        loop {
+            match file.read(&mut buffer) {
+                Ok(0) => return Some(hasher.finish()),
+                Ok(n) => hasher.write(&buffer[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return None,
+            }
+        }
     })
 }
 
