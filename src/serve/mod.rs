@@ -69,6 +69,9 @@ pub struct Session {
     cache: vault::NoteCache,
     prev: Option<Previous>,
     site: BTreeMap<Arc<str>, Arc<[u8]>>,
+    /// What each page of `site` was made from (`Templater::page_key`): a page made again from the
+    /// same is not templated again.
+    page_keys: HashMap<String, u64>,
     copies: HashMap<String, PathBuf>,
     /// The theme, compiled once per theme or config change.
     templater: Option<Arc<site::Templater>>,
@@ -96,6 +99,7 @@ impl Session {
             cache: vault::NoteCache::default(),
             prev: None,
             site: BTreeMap::new(),
+            page_keys: HashMap::new(),
             copies: HashMap::new(),
             templater: None,
             traces: rebuild::Traces::new(),
@@ -217,19 +221,33 @@ impl Session {
         };
         // Each page templated as soon as it is made, on the thread that made it: a large page (the
         // accounts index) is then templated while the others are still rendering.
+        // A page whose key is the one its bytes in the site were made from keeps those bytes (a
+        // note created re-renders every page, most of them to the same context).
         let files = std::sync::Mutex::new(Vec::new());
+        let (site_now, keys_now) = (&self.site, &self.page_keys);
         let template = |page: render::Page| -> Result<(), site::SiteError> {
-            let file = templater.page(page)?;
+            let key = templater.page_key(&page);
+            let kept = keys_now
+                .get(&page.path)
+                .filter(|&&k| k == key)
+                .and_then(|_| site_now.get(page.path.as_str()).cloned());
+            let file = match kept {
+                Some(bytes) => (page.path, bytes),
+                None => {
+                    let (path, bytes) = templater.page(page)?;
+                    (path, Arc::from(bytes))
+                }
+            };
             files
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .push(file);
+                .push((file.0, key, file.1));
             Ok(())
         };
         let mut rendered = render::render_each_prepared(
             &index, &crm, &plan, &pages, config, today, &selection, &template,
         )?;
-        let files: Vec<(String, Vec<u8>)> = files
+        let files: Vec<(String, u64, Arc<[u8]>)> = files
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         laps.mark("render+template");
@@ -240,8 +258,11 @@ impl Session {
         let other_pages = rendered.page_paths.len().saturating_sub(note_pages);
         let mut changed = 0;
         let full = matches!(scope, Affected::All);
+        // A full rebuild starts the site afresh; the old one is kept to count what changed.
+        let mut before = BTreeMap::new();
         if full {
-            self.site.clear();
+            before = std::mem::take(&mut self.site);
+            self.page_keys.clear();
             self.traces.clear();
             self.render_diagnostics.clear();
             self.search = std::mem::take(&mut rendered.search);
@@ -298,14 +319,28 @@ impl Session {
                 Arc::from(site::search::script(&self.search_json)),
             );
         }
-        for (path, bytes) in files {
-            if self.site.get(path.as_str()).map(|old| &old[..]) != Some(bytes.as_slice()) {
-                self.site.insert(path.into(), Arc::from(bytes));
+        for (path, key, bytes) in files {
+            let same = self
+                .site
+                .get(path.as_str())
+                .is_some_and(|old| Arc::ptr_eq(old, &bytes) || old[..] == bytes[..]);
+            if !same {
+                self.site.insert(path.as_str().into(), bytes);
                 changed += 1;
             }
+            self.page_keys.insert(path, key);
         }
         if full {
-            changed = self.site.len();
+            let same = |(path, bytes): (&Arc<str>, &Arc<[u8]>)| {
+                before
+                    .get(path)
+                    .is_some_and(|old| Arc::ptr_eq(old, bytes) || old[..] == bytes[..])
+            };
+            changed = self.site.iter().filter(|&file| !same(file)).count()
+                + before
+                    .keys()
+                    .filter(|p| !self.site.contains_key(*p))
+                    .count();
         }
         self.copies = rendered
             .copies

@@ -112,21 +112,13 @@ impl Templater {
             let path = page.path.clone();
             return staging.put_with(&path, |out| self.write_page(page, out));
         }
-        let minify: &[u8] = if self.minify { b"minified" } else { b"as made" };
         // Without the program's own hash a page is keyed by a value no build repeats: never kept.
         let program = manifest::program_key().unwrap_or_else(|| {
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_nanos() as u64)
         });
-        let key = manifest::key(&[
-            b"page",
-            minify,
-            &program.to_le_bytes(),
-            &self.theme.templates_key.to_le_bytes(),
-            page.template.as_bytes(),
-            &manifest::context_key(&page.context).to_le_bytes(),
-        ]);
+        let key = manifest::key(&[&program.to_le_bytes(), &self.page_key(&page).to_le_bytes()]);
         let path = page.path.clone();
         staging.put_made(&path, key, || {
             let (_, html) = self.html(page)?;
@@ -136,6 +128,19 @@ impl Templater {
                 html.into_bytes().into()
             })
         })
+    }
+
+    /// What a page's bytes are made from within one program: its context, its template, the theme's
+    /// templates and whether it is minified. Two pages with the same key come out the same.
+    pub fn page_key(&self, page: &Page) -> u64 {
+        let minify: &[u8] = if self.minify { b"minified" } else { b"as made" };
+        manifest::key(&[
+            b"page",
+            minify,
+            &self.theme.templates_key.to_le_bytes(),
+            page.template.as_bytes(),
+            &manifest::context_key(&page.context).to_le_bytes(),
+        ])
     }
 
     /// A page through its template into `out`, minified when the config says so and the page is not

@@ -249,3 +249,64 @@ fn the_rebuild_after_a_failed_one_renders_everything() {
     fresh.rebuild(true).unwrap();
     assert!(session.snapshot().files == fresh.snapshot().files);
 }
+
+/// Creating or deleting a note renders every page again, and a changed template too; pages whose
+/// context did not change keep their bytes without being templated again, so each result must still
+/// be what a new session builds.
+#[test]
+fn new_and_deleted_notes_and_a_changed_template_match_full_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let theme = dir.path().join("theme/templates");
+    std::fs::create_dir_all(&theme).unwrap();
+    let note_template = super::harness::repo().join("themes/default/templates/note.html");
+    std::fs::copy(&note_template, theme.join("note.html")).unwrap();
+    let vault = dir.path().join("vault");
+    copy_tree(&super::harness::repo().join("content"), &vault);
+    let mut config = super::harness::example_config();
+    config.vault = vault.clone();
+    config.out = dir.path().join("public");
+    config.theme = Some(dir.path().join("theme"));
+    let mut session = dossier::serve::Session::new(config.clone());
+    session.rebuild(true).unwrap();
+    let matches_fresh = |session: &dossier::serve::Session, what: &str| {
+        let mut fresh = dossier::serve::Session::new(config.clone());
+        fresh.rebuild(true).unwrap();
+        let (got, want) = (session.snapshot().files, fresh.snapshot().files);
+        let differ: Vec<_> = want
+            .iter()
+            .filter(|(p, b)| got.get(*p) != Some(*b))
+            .map(|(p, _)| p.clone())
+            .chain(got.keys().filter(|p| !want.contains_key(*p)).cloned())
+            .collect();
+        assert!(differ.is_empty(), "after {what}, stale: {differ:?}");
+    };
+
+    let created = vault.join("Meetings/2026-11-25 - Halcyon follow-up.md");
+    std::fs::write(
+        &created,
+        "---\ntype: meeting\ncustomer: \"[[Halcyon]]\"\n---\nFollow-up with [[Halcyon]] zqnew1.\n",
+    )
+    .unwrap();
+    let written = [created.canonicalize().unwrap()];
+    let r = session.rebuild_changed(false, Some(&written)).unwrap();
+    assert!(r.full, "a new note renders every page");
+    matches_fresh(&session, "a new note");
+
+    std::fs::remove_file(&created).unwrap();
+    session.rebuild(false).unwrap();
+    matches_fresh(&session, "the note deleted");
+
+    let text = std::fs::read_to_string(theme.join("note.html")).unwrap();
+    let marked = text.replacen("</article>", "<p>zqtheme2</p></article>", 1);
+    assert_ne!(marked, text);
+    std::fs::write(theme.join("note.html"), marked).unwrap();
+    session.rebuild(true).unwrap();
+    matches_fresh(&session, "a template changed");
+    let files = session.snapshot().files;
+    let page = files
+        .iter()
+        .find(|(p, _)| p.starts_with("customers/"))
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .unwrap();
+    assert!(page.contains("zqtheme2"));
+}
