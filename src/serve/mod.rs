@@ -5,7 +5,10 @@
 //! updates the last index (`Index::update`) and carries over the Dataview page data of the notes it
 //! cannot reach (`Pages::carry`) instead of making them again.
 //!
-//! 1. [`Session::rebuild`] runs the pipeline and merges the changed files into the in-memory site.
+//! 1. [`Session::rebuild`] runs the pipeline and merges the changed files into the in-memory site. A
+//!    page rendered again to the same context and template as its served bytes keeps them without
+//!    being templated (`Templater::page_key`): when every page is rendered again (a note created or
+//!    deleted), most come out the same.
 //! 2. `server` answers HTTP from the latest snapshot and injects the live-reload script into HTML.
 //! 3. [`serve`] watches the files (notify), debounces bursts of saves, classifies them (`watch`),
 //!    rebuilds, and tells the browsers to reload, or shows the error over the page and keeps serving
