@@ -9,14 +9,21 @@ mkdir -p "$WORK"
 
 # median_run CMD...: runs CMD once as a warm-up (unless WARMUP=0), then RUNS times; prints
 # "median_seconds peak_kb".
+# An argument @OUT@ is replaced, in every run, by a folder that does not exist yet (under $FRESH), so
+# that a build "into an empty folder" does not also pay for removing the last run's output. Removing
+# thousands of files just before creating thousands is the slowest thing this machine's disk does:
+# its root is ext4 without a journal, where creating a file scans past every inode freed in the last
+# minute or more (the kernel's `recently_deleted`), a cost that grows with the square of the file
+# count and hit dossier (17k files at 10k notes) three times as hard as the floor (10k). The folders
+# are removed when the script exits (`cleanup_fresh`).
 # Wall time is taken with nanosecond clock reads around each run (GNU time's %e has only 2 decimals,
 # too coarse for the small vaults); peak resident memory is GNU time's %M (KB), the largest of the runs.
 median_run() {
   local times=() peaks=() i t0 t1
-  [ "${WARMUP:-1}" = 0 ] || "$@" >/dev/null 2>&1 || true # warm-up (page cache, output folder)
+  [ "${WARMUP:-1}" = 0 ] || with_fresh_out "$@" >/dev/null 2>&1 || true # warm-up (page cache)
   for ((i = 0; i < RUNS; i++)); do
     t0=$(date +%s%N)
-    /usr/bin/time -f '%M' -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/err.txt" || {
+    with_fresh_out /usr/bin/time -f '%M' -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/err.txt" || {
       echo "failed: $*" >&2
       tail -20 "$WORK/err.txt" >&2
       return 1
@@ -30,6 +37,35 @@ median_run() {
   peak=$(printf '%s\n' "${peaks[@]}" | sort -n | tail -1)
   echo "$med $peak"
 }
+
+FRESH="$WORK/fresh"
+# with_fresh_out CMD...: runs CMD with each @OUT@ argument replaced by a new folder under $FRESH.
+with_fresh_out() {
+  local args=() a
+  mkdir -p "$FRESH"
+  for a in "$@"; do
+    if [ "$a" = @OUT@ ]; then args+=("$(mktemp -u -d "$FRESH/out-XXXXXXXX")"); else args+=("$a"); fi
+  done
+  "${args[@]}"
+}
+# cleanup_fresh: removes the outputs of every run (as a trap on EXIT).
+cleanup_fresh() { rm -rf "$FRESH"; }
+trap cleanup_fresh EXIT
+# settle_disk: lets the next runs create files at the disk's usual speed after a large deletion (the
+# last run's outputs). ext4 without a journal only skips a freed inode while its inode-table block is
+# in the buffer cache and the deletion is under 60 s old (300 s while the block is dirty); `sync` and
+# dropping the caches (root only) clear both, and the warm-up run of each program reads the vault
+# back into the page cache. Without root, the first minutes of a run can be slower.
+settle_disk() {
+  sync
+  if [ -w /proc/sys/vm/drop_caches ]; then
+    echo 3 >/proc/sys/vm/drop_caches
+  else
+    echo "note: not root, caches not dropped: files created within 5 minutes of a large deletion cost more" >&2
+  fi
+}
+rm -rf "$FRESH"
+settle_disk
 
 # ensure_vault N: the generated vault of N notes (seed 1) under $WORK, made once; prints its path.
 ensure_vault() {

@@ -38,7 +38,7 @@ blocks() { grep -rc '^```dataview' "$1" | awk -F: '{s += $NF} END {print s + 0}'
 with=$(blocks "$vault")
 without=$(blocks "$plain")
 
-build() { median_run benches/build_cold.sh "$DOSSIER" "$1" "$WORK/share-out"; }
+build() { median_run benches/build_cold.sh "$DOSSIER" "$1" @OUT@; }
 m=$(build "$vault") || exit 1
 read -r t_with p_with <<<"$m"
 m=$(build "$plain") || exit 1

@@ -8,9 +8,11 @@
 # Vaults come from $SHARED/bench/gen_vault.py (SHARED=../shared; seed 1), so figures are comparable across runs.
 # Each program runs once as a warm-up, then RUNS times; the median wall time is reported, with peak
 # memory from /usr/bin/time, notes/s, MB/s, and the ratio to floor's time (stable across machines).
-# dossier is timed twice: `dossier` builds into an empty folder, as the floor and Hugo do (each removes
-# its old output first, in the timed command); `rebuild` is the usual rebuild, one note edited and the
-# last build's site in place, where the files that come out the same are kept, not written again.
+# dossier is timed twice: `dossier` builds into an empty folder, as the floor and Hugo do (each run
+# writes to a folder that does not exist yet; the outputs are removed when the script ends, see
+# common.sh for why not before each run: needs about (RUNS + 1) x 0.5 GB of disk per 10k notes);
+# `rebuild` is the usual rebuild, one note edited and the last build's site in place, where the files
+# that come out the same are kept, not written again.
 # When both 10000 and 50000 are run, the 50k/10k scaling of dossier's time is printed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,9 +42,9 @@ printf '%-7s %-8s %9s %9s %10s %8s %7s\n' notes program median_s peak_MB notes/s
 for n in "${SIZES[@]}"; do
   vault=$(ensure_vault "$n")
   mb=$(du -sb --apparent-size "$vault" | awk '{printf "%.1f", $1 / 1e6}')
-  m=$(median_run "$FLOOR" "$vault" "$WORK/floor-out") || exit 1
+  m=$(median_run "$FLOOR" "$vault" @OUT@) || exit 1
   read -r ft fp <<<"$m"
-  m=$(median_run benches/build_cold.sh "$DOSSIER" "$vault" "$WORK/dossier-out") || exit 1
+  m=$(median_run benches/build_cold.sh "$DOSSIER" "$vault" @OUT@) || exit 1
   read -r dt dp <<<"$m"
   DOSSIER_T[$n]=$dt
   # The rebuild edits a note: a copy of the vault, so that every program reads the same notes.
@@ -57,7 +59,7 @@ for n in "${SIZES[@]}"; do
   row "$n" dossier "$dt" "$dp" "$mb" "$ft"
   row "$n" rebuild "$rt" "$rp" "$mb" "$ft"
   if command -v hugo >/dev/null; then
-    m=$(median_run sh "$SHARED/bench/hugo_peer.sh" "$vault" "$WORK/hugo-out") || exit 1
+    m=$(median_run sh "$SHARED/bench/hugo_peer.sh" "$vault" @OUT@) || exit 1
     read -r ht hp <<<"$m"
     row "$n" hugo "$ht" "$hp" "$mb" "$ft"
   fi
