@@ -48,9 +48,8 @@ with_fresh_out() {
   done
   "${args[@]}"
 }
-# cleanup_fresh: removes the outputs of every run (as a trap on EXIT).
+# cleanup_fresh: removes the outputs of every run.
 cleanup_fresh() { rm -rf "$FRESH"; }
-trap cleanup_fresh EXIT
 # settle_disk: lets the next runs create files at the disk's usual speed after a large deletion (the
 # last run's outputs). ext4 without a journal only skips a freed inode while its inode-table block is
 # in the buffer cache and the deletion is under 60 s old (300 s while the block is dirty); `sync` and
@@ -64,8 +63,13 @@ settle_disk() {
     echo "note: not root, caches not dropped: files created within 5 minutes of a large deletion cost more" >&2
   fi
 }
-rm -rf "$FRESH"
-settle_disk
+# start_fresh: for the scripts that time builds into @OUT@ folders: removes a killed run's leftovers,
+# settles the disk, and removes this run's outputs when the script exits.
+start_fresh() {
+  cleanup_fresh
+  settle_disk
+  trap cleanup_fresh EXIT
+}
 
 # ensure_vault N: the generated vault of N notes (seed 1) under $WORK, made once; prints its path.
 ensure_vault() {

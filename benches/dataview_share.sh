@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 N=${1:-10000}
 # shellcheck source=benches/common.sh
 . benches/common.sh
+start_fresh
 
 cargo build --release --locked --quiet
 DOSSIER="${CARGO_TARGET_DIR:-target}/release/dossier"

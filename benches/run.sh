@@ -20,6 +20,7 @@ SIZES=("$@")
 [ $# -gt 0 ] || SIZES=(1000 10000 50000)
 # shellcheck source=benches/common.sh
 . benches/common.sh
+start_fresh
 
 cargo build --release --locked --quiet
 # The floor binary: ask cargo for its path rather than guessing the newest file in deps/.
