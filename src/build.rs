@@ -4,7 +4,7 @@
 //! 2. `Index::build` resolves every link once.
 //! 3. `crm::build` gathers accounts, people, meetings and topics.
 //! 4. `render::render_each` renders every page (parallel), evaluating Dataview blocks, and hands each
-//!    page at once to the theme (`site::Templater`: tera, then minify-html) and into its file in a
+//!    page at once to the theme (`site::Templater`: tera, minified templates) and into its file in a
 //!    `site::Staging` folder, which replaces the output atomically when everything is written. No stage
 //!    holds every page in memory, nor a large page more than once.
 //!

@@ -54,17 +54,27 @@ pub fn plain_body(text: &str, body_start: usize, max: usize) -> String {
             break;
         }
     }
-    let words: Vec<&str> = out.split_whitespace().collect();
     let mut body = String::new();
-    for w in words {
-        let w = w.replace("[[", "").replace("]]", "").replace("==", "");
-        if body.chars().count() + w.chars().count() + 1 > max {
+    let mut chars = 0;
+    for w in out.split_whitespace() {
+        let w: std::borrow::Cow<'_, str> = if w.contains(['[', ']', '=']) {
+            w.replace("[[", "")
+                .replace("]]", "")
+                .replace("==", "")
+                .into()
+        } else {
+            w.into()
+        };
+        let len = w.chars().count();
+        if chars + len + 1 > max {
             break;
         }
         if !body.is_empty() {
             body.push(' ');
+            chars += 1;
         }
         body.push_str(&w);
+        chars += len;
     }
     body
 }

@@ -1,9 +1,10 @@
 //! Stage 5: rendered pages become a site on disk.
 //!
 //! 1. `theme`: the embedded default templates and static files, shadowed by a user theme; tera compiled
-//!    once.
-//! 2. [`Templater`]: one page through its template, minified (minify-html) unless it is too large to
-//!    minify; `extras` adds the static files, the search index and the sitemap. `dossier build`
+//!    once. With `minify`, the default templates are minified once, here (`theme::minify_template`).
+//! 2. [`Templater`]: one page through its template, and minified (minify-html) when its templates
+//!    were not and it is not too large to minify; `extras` adds the static files, the search index and
+//!    the sitemap. `dossier build`
 //!    streams pages through it into their files in a [`Staging`] folder; `dossier serve` keeps its
 //!    output in memory.
 //! 3. `write`: [`Staging`], a temporary folder beside the output, swapped in atomically. A page the last
@@ -46,7 +47,7 @@ pub enum SiteError {
 /// (minify-html-onepass takes a fifth less CPU over a whole build and no tree in memory, but writes
 /// attributes without the space between them and `&LT` without its `;`: parse errors in the HTML
 /// standard, so every page would fail a validator. BENCHMARKS.md has the figures.)
-fn minify_cfg() -> minify_html::Cfg {
+pub fn minify_cfg() -> minify_html::Cfg {
     minify_html::Cfg {
         keep_closing_tags: true,
         keep_html_and_head_opening_tags: true,
@@ -56,18 +57,18 @@ fn minify_cfg() -> minify_html::Cfg {
     }
 }
 
-/// A page with a text value larger than this (the body of a very large note) is written unminified,
-/// straight from the template into its file. minify-html parses a whole page into a tree before it
-/// writes anything, which costs about twenty times the page's size (a 50 MB note's 130 MB page took
-/// 2.5 GB), and minifying saves only about 5% of the bytes. The bodies of ordinary notes are far
-/// below it; index pages made of many small values (a directory of thousands of people) are minified
-/// as before.
+/// Where pages are minified one by one (a user's templates), a page with a text value larger than this
+/// (the body of a very large note) is written unminified, straight from the template into its file.
+/// minify-html parses a whole page into a tree before it writes anything, which costs about twenty
+/// times the page's size (a 50 MB note's 130 MB page took 2.5 GB), and minifying saves only about 5%
+/// of the bytes. The bodies of ordinary notes are far below it; index pages made of many small values
+/// (a directory of thousands of people) are minified as before.
 pub const MAX_MINIFIED_TEXT: usize = 4 << 20;
 
-/// A page whose HTML comes out larger than this (a directory of thousands of people, a timeline of
-/// every meeting) is written as the template made it, for the same reason: minifying the 5 MB people
-/// directory of a 10,000-note vault held a 100 MB tree, the build's peak memory, to save 5% of its
-/// bytes. Every other page is minified.
+/// Where pages are minified one by one, a page whose HTML comes out larger than this (a directory of
+/// thousands of people, a timeline of every meeting) is written as the template made it, for the same
+/// reason: minifying the 5 MB people directory of a 10,000-note vault held a 100 MB tree, the build's
+/// peak memory, to save 5% of its bytes. Every other page is minified.
 pub const MAX_MINIFIED_PAGE: usize = 2 << 20;
 
 /// A rendered page's bytes: minified, unless it is larger than [`MAX_MINIFIED_PAGE`].
@@ -83,15 +84,18 @@ fn finish(html: String, cfg: &minify_html::Cfg) -> Vec<u8> {
 pub struct Templater {
     pub theme: theme::Theme,
     cfg: minify_html::Cfg,
+    /// Minify each page: `minify` is on and the templates could not be minified once instead
+    /// ([`theme::minify_template`]).
     minify: bool,
 }
 
 impl Templater {
     pub fn new(config: &Config) -> Result<Templater, SiteError> {
+        let theme = theme::load(config.theme.as_deref(), config.minify)?;
         Ok(Templater {
-            theme: theme::load(config.theme.as_deref())?,
+            minify: config.minify && !theme.minified,
+            theme,
             cfg: minify_cfg(),
-            minify: config.minify,
         })
     }
 
@@ -133,7 +137,11 @@ impl Templater {
     /// What a page's bytes are made from within one program: its context, its template, the theme's
     /// templates and whether it is minified. Two pages with the same key come out the same.
     pub fn page_key(&self, page: &Page) -> u64 {
-        let minify: &[u8] = if self.minify { b"minified" } else { b"as made" };
+        let minify: &[u8] = match (self.minify, self.theme.minified) {
+            (true, _) => b"minified",
+            (false, true) => b"minified templates",
+            (false, false) => b"as made",
+        };
         manifest::key(&[
             b"page",
             minify,
@@ -223,7 +231,8 @@ fn largest_text(value: &serde_json::Value) -> usize {
 
 /// One page as a self-contained file: the theme's `style.css` inlined as `inline_css`, minified.
 pub fn standalone(page: &crate::render::Page, config: &Config) -> Result<String, SiteError> {
-    let theme = theme::load(config.theme.as_deref())?;
+    // Minified below as a whole, with its inlined style sheet.
+    let theme = theme::load(config.theme.as_deref(), false)?;
     let css = theme
         .files
         .iter()

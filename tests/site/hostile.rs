@@ -248,17 +248,26 @@ fn a_note_parsed_in_pieces_renders_as_a_whole() {
     assert!(large.len() > 1 << 20);
 }
 
-/// minify-html takes about twenty times a page's size in memory: a page carrying a body over
-/// `site::MAX_MINIFIED_TEXT` is written as the template made it, every other page minified.
+/// minify-html takes about twenty times a page's size in memory: where pages are minified one by one
+/// (a theme of the user's own), a page carrying a body over `site::MAX_MINIFIED_TEXT` is written as the
+/// template made it, every other page minified.
 #[test]
 fn a_page_too_large_to_minify_is_written_as_is() {
     let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
     let prose = "Plain words in a long paragraph. ".repeat(2_000) + "\n\n";
     let large = prose.repeat((dossier::site::MAX_MINIFIED_TEXT + (1 << 20)) / prose.len());
-    write(dir.path(), "Large.md", &large);
-    write(dir.path(), "Small.md", "A small note.\n");
+    write(&vault, "Large.md", &large);
+    write(&vault, "Small.md", "A small note.\n");
+    let theme = dir.path().join("theme");
+    write(
+        &theme,
+        "templates/404.html",
+        "{% extends \"base.html\" %}\n{% block content %}<h1>Lost</h1>{% endblock content %}\n",
+    );
     let site = build_with(Config {
-        vault: dir.path().to_path_buf(),
+        vault,
+        theme: Some(theme),
         minify: true,
         ..Config::default()
     });

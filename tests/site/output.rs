@@ -438,3 +438,58 @@ fn a_killed_build_leaves_the_old_site_and_the_next_run_cleans_up() {
     }
     panic!("every build ended before it could be killed mid-way; generate a bigger vault");
 }
+
+/// With the default theme, the templates are minified once, when loaded
+/// (`site::theme::minify_template`), instead of every page: each page must be what minify-html makes of
+/// the page as the templates write it, on the example vault and on every fixture vault.
+#[test]
+fn minified_templates_make_the_pages_minify_html_makes() {
+    let cfg = dossier::site::minify_cfg();
+    let mut configs = vec![super::harness::example_config()];
+    for group in std::fs::read_dir(fixture("")).unwrap() {
+        for case in std::fs::read_dir(group.unwrap().path()).unwrap() {
+            let case = case.unwrap().path();
+            if case.join("vault").is_dir() {
+                configs.push(case_config(&case));
+            }
+        }
+    }
+    assert!(configs.len() > 10);
+    for config in configs {
+        let vault = config.vault.display().to_string();
+        let minified = build_with(dossier::config::Config {
+            minify: true,
+            ..config.clone()
+        });
+        let as_made = build_with(dossier::config::Config {
+            minify: false,
+            ..config
+        });
+        let pages: Vec<&String> = as_made
+            .files
+            .keys()
+            .filter(|p| p.ends_with(".html"))
+            .collect();
+        assert_eq!(
+            minified.files.keys().collect::<Vec<_>>(),
+            as_made.files.keys().collect::<Vec<_>>(),
+            "{vault}"
+        );
+        let (mut small, mut large) = (0, 0);
+        for page in pages {
+            let (a, b) = (&minified.files[page], &as_made.files[page]);
+            let (x, y) = (minify_html::minify(a, &cfg), minify_html::minify(b, &cfg));
+            if x != y {
+                let at = x.iter().zip(&y).take_while(|(p, q)| p == q).count();
+                let near = |s: &[u8]| {
+                    String::from_utf8_lossy(&s[at.saturating_sub(200)..(at + 200).min(s.len())])
+                        .into_owned()
+                };
+                panic!("{vault}: {page} differs at byte {at}:\n{}\nminify-html on the page as made:\n{}", near(&x), near(&y));
+            }
+            small += a.len();
+            large += b.len();
+        }
+        assert!(small < large, "{vault}: {small} bytes, as made {large}");
+    }
+}
