@@ -33,11 +33,12 @@ pub fn pages<E: Send>(
         (plan::TIMELINE, timeline_page),
     ];
     // The list pages are the largest (the people directory of a 10,000-note vault takes a third of a
-    // second): made alongside the rest, not before it.
+    // second): made alongside the rest, not before it, and one at a time, each with its whole context
+    // in memory (tens of megabytes for the people directory).
     let (made_lists, made_rest) = rayon::join(
         || {
             lists
-                .into_par_iter()
+                .into_iter()
                 .filter(|(path, _)| only.other(path))
                 .try_for_each(|(_, make)| sink(make(r)))
         },
