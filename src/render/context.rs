@@ -128,9 +128,15 @@ pub(super) fn page_context(
 
 /// The date a note is about: `date` front matter, else a `YYYY-MM-DD` in its file name.
 pub fn note_day(r: &Renderer<'_>, i: NoteIdx) -> Option<String> {
+    r.days.get(i).cloned().flatten()
+}
+
+/// A note's date as lists show it, made once per note (`Renderer::days`): a note is listed on many
+/// pages, and finding its date can mean trying every position of its name.
+pub(super) fn day_of(note: &crate::vault::Note) -> Option<String> {
     use chrono::Datelike;
-    // Written directly: chrono's `format` parses its pattern on every call, for every listed note.
-    crate::crm::note_date(&r.index.notes[i]).map(|d| match d.year() {
+    // Written directly: chrono's `format` parses its pattern on every call.
+    crate::crm::note_date(note).map(|d| match d.year() {
         0..=9999 => format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
         _ => d.format("%Y-%m-%d").to_string(),
     })

@@ -115,6 +115,8 @@ pub struct Renderer<'a> {
     /// Each note's text with comments blanked (offsets unchanged), computed once; `None` where the
     /// note has no comment (most notes), so that the text is not copied.
     clean: Vec<Option<String>>,
+    /// Each note's date as lists show it ([`context::note_day`]).
+    days: Vec<Option<String>>,
     /// Each note's line starts, computed when a diagnostic first needs them.
     lines: Vec<std::sync::OnceLock<Vec<usize>>>,
     /// The allowlist note HTML is cleaned with when `sanitize` is on (built once, shared by the workers).
@@ -159,6 +161,11 @@ impl<'a> Renderer<'a> {
             today,
             pages,
             clean,
+            days: index
+                .notes
+                .par_iter()
+                .map(|n| context::day_of(n))
+                .collect(),
             lines: (0..index.notes.len())
                 .map(|_| std::sync::OnceLock::new())
                 .collect(),
