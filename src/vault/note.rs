@@ -48,7 +48,8 @@ pub struct Frontmatter {
     pub fields: BTreeMap<String, Value>,
     /// The raw YAML as values with strings unconverted (`file.frontmatter`).
     pub raw: BTreeMap<String, Value>,
-    /// The YAML text between the fences, kept so that a malformed block can be shown as text.
+    /// The YAML text between the fences, kept (after parsing) only when the block is malformed, to be
+    /// shown as text.
     pub source: String,
     /// The block did not parse: the note is still published (unless a line of it says `publish: false`),
     /// its front matter shown as text.

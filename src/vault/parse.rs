@@ -638,7 +638,36 @@ pub fn parse_note(id: NoteId, text: String, meta: FileMeta, mut diags: Vec<Diagn
     note.text = text;
     note.frontmatter = fm;
     note.diagnostics = diags;
+    compact(&mut note);
     note
+}
+
+/// Gives back what the lists and strings of a parsed note hold beyond their length: notes are kept for
+/// the whole build, and a list grown one push at a time holds up to twice what it needs. The front
+/// matter's text is kept only where it is shown: when it could not be read.
+fn compact(note: &mut Note) {
+    if !note.frontmatter.malformed {
+        note.frontmatter.source = String::new();
+    }
+    note.text.shrink_to_fit();
+    note.aliases.shrink_to_fit();
+    note.tags.shrink_to_fit();
+    note.links.shrink_to_fit();
+    note.headings.shrink_to_fit();
+    note.block_ids.shrink_to_fit();
+    note.fields.shrink_to_fit();
+    note.queries.shrink_to_fit();
+    note.diagnostics.shrink_to_fit();
+    note.list_items.shrink_to_fit();
+    for item in &mut note.list_items {
+        item.text.shrink_to_fit();
+        item.children.shrink_to_fit();
+        item.tags.shrink_to_fit();
+        item.links.shrink_to_fit();
+    }
+    for field in &mut note.fields {
+        field.raw.shrink_to_fit();
+    }
 }
 
 #[cfg(test)]
