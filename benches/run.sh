@@ -51,10 +51,14 @@ for n in "${SIZES[@]}"; do
   # The rebuild edits a note: a copy of the vault, so that every program reads the same notes.
   edited="$WORK/v$n-edited"
   [ -d "$edited" ] || cp -r "$vault" "$edited"
-  # A site to rebuild over, also when there is no warm-up run (WARMUP=0).
-  "$DOSSIER" build --quiet --vault "$edited" --out "$WORK/dossier-rebuild-out" --today 2026-11-20 \
-    --force >/dev/null 2>&1 || true
-  m=$(median_run benches/build_edited.sh "$DOSSIER" "$edited" "$WORK/dossier-rebuild-out") || exit 1
+  # A site to rebuild over, also when there is no warm-up run (WARMUP=0): one per size, removed with
+  # the other outputs when the script ends (replacing the last size's site deleted its files just
+  # before the next size's floor ran, and a 50k site left by an earlier run slowed the next one's
+  # floor tenfold).
+  rebuilt="$FRESH/rebuild-$n"
+  mkdir -p "$FRESH"
+  "$DOSSIER" build --quiet --vault "$edited" --out "$rebuilt" --today 2026-11-20 >/dev/null 2>&1 || true
+  m=$(median_run benches/build_edited.sh "$DOSSIER" "$edited" "$rebuilt") || exit 1
   read -r rt rp <<<"$m"
   row "$n" floor "$ft" "$fp" "$mb" "$ft"
   row "$n" dossier "$dt" "$dp" "$mb" "$ft"

@@ -161,11 +161,7 @@ impl<'a> Renderer<'a> {
             today,
             pages,
             clean,
-            days: index
-                .notes
-                .par_iter()
-                .map(|n| context::day_of(n))
-                .collect(),
+            days: index.notes.par_iter().map(|n| context::day_of(n)).collect(),
             lines: (0..index.notes.len())
                 .map(|_| std::sync::OnceLock::new())
                 .collect(),
