@@ -142,7 +142,10 @@ async fn events(
 
 /// The site path a request asks for: percent-decoded, `index.html` for folders, never above the root.
 pub fn site_path(uri_path: &str) -> Option<String> {
-    let decoded = percent_decode(uri_path)?;
+    // Not valid UTF-8 once decoded: no file of the site has that name.
+    let decoded = percent_encoding::percent_decode_str(uri_path)
+        .decode_utf8()
+        .ok()?;
     let mut parts = Vec::new();
     for part in decoded.split('/') {
         match part {
@@ -159,23 +162,6 @@ pub fn site_path(uri_path: &str) -> Option<String> {
         path.push_str("index.html");
     }
     Some(path)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// HTML with the live-reload script before `</body>` (or at the end).
@@ -246,6 +232,8 @@ mod tests {
         assert_eq!(site_path("/a%20b/c.html").as_deref(), Some("a b/c.html"));
         assert_eq!(site_path("/../etc/passwd"), None);
         assert_eq!(site_path("/%2e%2e/x"), None);
+        assert_eq!(site_path("/%ff.html"), None);
+        assert_eq!(site_path("/100%.html").as_deref(), Some("100%.html"));
     }
 
     #[test]
