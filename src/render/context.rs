@@ -194,8 +194,8 @@ pub(super) fn snippet(r: &Renderer<'_>, b: &Backlink) -> String {
     }
     let start = text[lo..at].rfind('\n').map_or(lo, |i| lo + i + 1);
     let end = text[at..hi].find('\n').map_or(hi, |i| at + i);
-    let line = &text[start..end];
-    let plain = crate::vault::scan::plain_text(line);
+    let line = shown_fields(&text[start..end], start, &note.fields);
+    let plain = crate::vault::scan::plain_text(&line);
     let shown = link
         .display
         .clone()
@@ -229,6 +229,49 @@ pub(super) fn snippet(r: &Renderer<'_>, b: &Backlink) -> String {
         out.push('…');
     }
     out
+}
+
+/// A line of a note with its inline fields as the page shows them, not as written: `Key:: value` and
+/// `[key:: value]` as `key: value`, `(key:: value)` as its value alone (Dataview hides the key).
+/// `start` is the line's offset in the note; a field reaching outside the line is left as written.
+fn shown_fields<'t>(
+    line: &'t str,
+    start: usize,
+    fields: &[crate::vault::InlineField],
+) -> std::borrow::Cow<'t, str> {
+    use crate::vault::FieldForm;
+    let end = start + line.len();
+    let mut inside = fields
+        .iter()
+        .filter(|f| f.span.start >= start && f.span.end <= end)
+        .peekable();
+    if inside.peek().is_none() {
+        return line.into();
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut at = 0;
+    for f in inside {
+        let (from, to) = (f.span.start - start, f.span.end - start);
+        if from < at || !line.is_char_boundary(from) || !line.is_char_boundary(to) {
+            continue;
+        }
+        out.push_str(&line[at..from]);
+        let written = &line[from..to];
+        match f.form {
+            FieldForm::Paren => out.push_str(f.raw.trim()),
+            FieldForm::Bracket => {
+                let inner = written
+                    .strip_prefix('[')
+                    .and_then(|w| w.strip_suffix(']'))
+                    .unwrap_or(written);
+                out.push_str(&inner.replacen("::", ":", 1));
+            }
+            FieldForm::Line => out.push_str(&written.replacen("::", ":", 1)),
+        }
+        at = to;
+    }
+    out.push_str(&line[at..]);
+    out.into()
 }
 
 /// A note's page.

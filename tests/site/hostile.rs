@@ -345,3 +345,28 @@ fn backlink_snippets_are_escaped_cut_around_the_link_and_mark_it() {
     assert!(shown.starts_with("word word"), "{shown:?}");
     assert!(shown.ends_with(" tail tai"), "{shown:?}");
 }
+
+#[test]
+fn backlink_snippets_show_inline_fields_as_the_page_does() {
+    let (_dir, site) = build_vault(&[
+        ("Target.md", b"The target."),
+        (
+            "Source.md",
+            concat!(
+                "Attendees:: [[Target]], Ann\n\n",
+                "Met [[Target]] [owner:: Bo] today (due:: tomorrow).\n\n",
+                "- Lead:: [[Target|the target]]\n",
+            )
+            .as_bytes(),
+        ),
+    ]);
+    let page = site.html("target.html");
+    for shown in [
+        "Attendees: <strong>Target</strong>, Ann",
+        "Met <strong>Target</strong> owner: Bo today tomorrow.",
+        "Lead: <strong>the target</strong>",
+    ] {
+        assert!(page.contains(shown), "{shown} in {page}");
+    }
+    assert!(!page.contains("::"), "{page}");
+}
