@@ -7,6 +7,9 @@ WORK=${WORK:-/tmp/dossier-bench}
 mkdir -p "$WORK"
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 
+# median: the median of the numbers on standard input, one per line (the lower middle of an even count).
+median() { sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+
 # median_run CMD...: runs CMD once as a warm-up (unless WARMUP=0), then RUNS times; prints
 # "median_seconds peak_kb".
 # An argument @OUT@ is replaced, in every run, by a folder that does not exist yet (under $FRESH), so
@@ -33,7 +36,7 @@ median_run() {
     peaks+=("$(tail -1 "$WORK/time.txt")")
   done
   local med peak
-  med=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
+  med=$(printf '%s\n' "${times[@]}" | median)
   peak=$(printf '%s\n' "${peaks[@]}" | sort -n | tail -1)
   echo "$med $peak"
 }

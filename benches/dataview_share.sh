@@ -43,7 +43,6 @@ without=$(blocks "$plain")
 # the machine over the runs (the disk, another process) weighs on both alike: with every run of one
 # vault before the other's, three runs of the same commit gave 23%, -12% and 16%.
 once() { RUNS=1 WARMUP=0 median_run benches/build_cold.sh "$DOSSIER" "$1" @OUT@; }
-median() { sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 if [ "${WARMUP:-1}" != 0 ]; then
   once "$vault" >/dev/null
   once "$plain" >/dev/null

@@ -53,51 +53,36 @@ pub fn fragment(id: &str) -> String {
 }
 
 /// Percent-encodes what may not stand in a URL path segment or fragment (space, `#`, `?`, `%`, quotes,
-/// non-ASCII and controls); letters, digits and `-._~!$&'()*+,;=:@` stay.
+/// non-ASCII and controls); letters, digits and `-._~!$&()*+,;=:@` stay.
 pub fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     encode_into(s, &mut out);
     out
 }
 
-/// The bytes [`encode`] keeps as they are.
-const KEPT: [bool; 256] = {
-    let mut kept = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        kept[b] = c.is_ascii_alphanumeric();
-        b += 1;
-    }
-    let marks = b"-._~!$&()*+,;=:@";
-    let mut i = 0;
-    while i < marks.len() {
-        kept[marks[i] as usize] = true;
-        i += 1;
-    }
-    kept
-};
+/// The bytes [`encode`] writes as `%XX`: every one but letters, digits and `-._~!$&()*+,;=:@` (bytes of
+/// non-ASCII characters too).
+const ENCODED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@');
 
-/// [`encode`] appended to `out`: runs of kept bytes copied whole. Kept bytes are ASCII, so a run
-/// starts and ends on character boundaries.
+/// [`encode`] appended to `out` (runs of kept bytes copied whole).
 pub fn encode_into(s: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut run = 0;
-    for (i, b) in s.bytes().enumerate() {
-        if KEPT[b as usize] {
-            continue;
-        }
-        if run < i {
-            out.push_str(&s[run..i]);
-        }
-        out.push('%');
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 15)]));
-        run = i + 1;
-    }
-    if run < s.len() {
-        out.push_str(&s[run..]);
-    }
+    out.extend(percent_encoding::utf8_percent_encode(s, ENCODED));
 }
 
 /// `../../` from the page at `from` back to the site root (`""` for a root page).

@@ -326,7 +326,7 @@ impl Session {
             let same = self
                 .site
                 .get(path.as_str())
-                .is_some_and(|old| Arc::ptr_eq(old, &bytes) || old[..] == bytes[..]);
+                .is_some_and(|old| same_bytes(old, &bytes));
             if !same {
                 self.site.insert(path.as_str().into(), bytes);
                 changed += 1;
@@ -335,9 +335,7 @@ impl Session {
         }
         if full {
             let same = |(path, bytes): (&Arc<str>, &Arc<[u8]>)| {
-                before
-                    .get(path)
-                    .is_some_and(|old| Arc::ptr_eq(old, bytes) || old[..] == bytes[..])
+                before.get(path).is_some_and(|old| same_bytes(old, bytes))
             };
             changed = self.site.iter().filter(|&file| !same(file)).count()
                 + before
@@ -684,4 +682,9 @@ pub enum ServeError {
     Watch(notify::Error),
     #[error("{0}")]
     Io(std::io::Error),
+}
+
+/// A page's bytes the same as before: the same kept bytes, or equal ones made again.
+fn same_bytes(old: &Arc<[u8]>, new: &Arc<[u8]>) -> bool {
+    Arc::ptr_eq(old, new) || old[..] == new[..]
 }
