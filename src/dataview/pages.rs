@@ -454,10 +454,7 @@ fn page_object(index: &Index, n: NoteIdx, item_objs: &[Object]) -> Object {
         "lists".into(),
         Value::List(item_objs.iter().cloned().map(Value::Object).collect()),
     );
-    file.insert(
-        "frontmatter".into(),
-        Value::Object(note.frontmatter.raw.clone()),
-    );
+    file.insert("frontmatter".into(), Value::Object(note.frontmatter.raw()));
     file.insert("starred".into(), Value::Bool(false));
     page.insert("file".into(), Value::Object(file));
     page

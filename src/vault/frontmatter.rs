@@ -151,11 +151,14 @@ pub fn parse(text: &str, path: &str, diags: &mut Vec<Diagnostic>) -> (Frontmatte
             let mut raw = BTreeMap::new();
             for (k, v) in &map {
                 let key = key_text(k);
-                fields.insert(key.clone(), convert(v, true, 0));
-                raw.insert(key, convert(v, false, 0));
+                let (typed, as_written) = (convert(v, true, 0), convert(v, false, 0));
+                if typed != as_written {
+                    raw.insert(key.clone(), as_written);
+                }
+                fields.insert(key, typed);
             }
             fm.fields = fields;
-            fm.raw = raw;
+            fm.raw_changed = raw.into_iter().collect();
         }
         Ok(serde_yaml::Value::Null) => {}
         Ok(other) => {
@@ -227,10 +230,37 @@ mod tests {
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(&"---\ntitle: Acme\ncreated: '2026-01-03'\ncount: 3\nowner: \"[[Gordon]]\"\ntags:\n- a\n---\n# Body\n"[body..], "# Body\n");
         assert!(matches!(fm.fields["created"], Value::Date(_)));
-        assert_eq!(fm.raw["created"], Value::String("2026-01-03".into()));
+        assert_eq!(fm.raw()["created"], Value::String("2026-01-03".into()));
         assert!(matches!(fm.fields["owner"], Value::Link(_)));
         assert_eq!(fm.fields["count"], Value::Number(3.0));
         assert!(!fm.malformed);
+    }
+
+    #[test]
+    fn the_raw_front_matter_is_every_value_as_written() {
+        let yaml = "title: Acme\ncreated: '2026-01-03'\ncount: 3\nowner: \"[[Gordon]]\"\nlinks:\n- \"[[A]]\"\n- plain\nnested:\n  when: 2026-02-01\n  n: 1\ntags:\n- a\n";
+        let (fm, _, d) = run(&format!("---\n{yaml}---\n"));
+        assert!(d.is_empty(), "{d:?}");
+        let s = |v: &str| Value::String(v.into());
+        let expected = BTreeMap::from([
+            ("title".to_string(), s("Acme")),
+            ("created".into(), s("2026-01-03")),
+            ("count".into(), Value::Number(3.0)),
+            ("owner".into(), s("[[Gordon]]")),
+            ("links".into(), Value::List(vec![s("[[A]]"), s("plain")])),
+            (
+                "nested".into(),
+                Value::Object(BTreeMap::from([
+                    ("when".to_string(), s("2026-02-01")),
+                    ("n".into(), Value::Number(1.0)),
+                ])),
+            ),
+            ("tags".into(), Value::List(vec![s("a")])),
+        ]);
+        assert_eq!(fm.raw(), expected);
+        // Only the values that typing changed are kept a second time.
+        let changed: Vec<&str> = fm.raw_changed.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(changed, ["created", "links", "nested", "owner"]);
     }
 
     #[test]

@@ -46,8 +46,11 @@ pub struct FileMeta {
 pub struct Frontmatter {
     /// Typed fields (§9.2: dates, durations and `"[[links]]"` converted; links unresolved).
     pub fields: BTreeMap<String, Value>,
-    /// The raw YAML as values with strings unconverted (`file.frontmatter`).
-    pub raw: BTreeMap<String, Value>,
+    /// The raw YAML value (strings unconverted) of each key whose typed value in `fields` differs from
+    /// it, in key order: `file.frontmatter` is [`Frontmatter::raw`], `fields` with these put back. Most
+    /// values come out of the YAML the same either way, and keeping all of them twice was a tenth of a
+    /// parsed vault's memory.
+    pub raw_changed: Vec<(String, Value)>,
     /// The YAML text between the fences, kept (after parsing) only when the block is malformed, to be
     /// shown as text.
     pub source: String,
@@ -56,6 +59,17 @@ pub struct Frontmatter {
     pub malformed: bool,
     /// Byte range of the whole block including both `---` fences (empty when there is none).
     pub span: Range<usize>,
+}
+
+impl Frontmatter {
+    /// The front matter as written (`file.frontmatter`, §9.1): every value with its strings unconverted.
+    pub fn raw(&self) -> BTreeMap<String, Value> {
+        let mut raw = self.fields.clone();
+        for (key, value) in &self.raw_changed {
+            raw.insert(key.clone(), value.clone());
+        }
+        raw
+    }
 }
 
 /// How a link was written.
