@@ -133,7 +133,7 @@ pub fn build(
     } = load(config, progress)?;
     let templater = site::Templater::new(config)?;
     let staging = site::Staging::begin(&config.out, &config.vault, options.force)?;
-    let rendered = render::render_each(
+    let mut rendered = render::render_each(
         &index,
         &crm,
         config,
@@ -144,12 +144,10 @@ pub fn build(
     progress(Progress::PagesRendered {
         pages: rendered.page_paths.len(),
     });
-    let extras = templater.extras(&rendered);
-    let search_bytes = extras
-        .iter()
-        .find(|(p, _)| p == site::search::INDEX_PATH)
-        .map_or(0, |(_, b)| b.len());
-    extras
+    let search_entries = rendered.search.len();
+    let search_bytes = site::search::put_index(std::mem::take(&mut rendered.search), &staging)?;
+    templater
+        .extras(&rendered)
         .par_iter()
         .try_for_each(|(path, bytes)| staging.put(path, bytes))?;
     rendered
@@ -169,7 +167,7 @@ pub fn build(
         pages: rendered.page_paths.len(),
         files: written.files,
         unchanged: written.unchanged,
-        search_entries: rendered.search.len(),
+        search_entries,
         search_bytes,
         out: config.out.clone(),
         elapsed: start.elapsed(),

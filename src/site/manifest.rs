@@ -31,6 +31,26 @@ pub fn content(bytes: &[u8]) -> u64 {
     key(&[bytes])
 }
 
+/// [`content`] and the key [`Staging::put`](super::Staging::put) gives them, of the bytes `pieces`
+/// make one after the other, without putting them together: `(key, content)`.
+pub fn pieces_key(pieces: &[&[u8]]) -> (u64, u64) {
+    let total: usize = pieces.iter().map(|p| p.len()).sum();
+    let hash = |head: &[&[u8]]| {
+        // seahash's streaming hasher gives the same hash however its input is split.
+        let mut hasher = seahash::SeaHasher::new();
+        for part in head {
+            hasher.write(&(part.len() as u64).to_le_bytes());
+            hasher.write(part);
+        }
+        hasher.write(&(total as u64).to_le_bytes());
+        for piece in pieces {
+            hasher.write(piece);
+        }
+        hasher.finish()
+    };
+    (hash(&[b"bytes"]), hash(&[]))
+}
+
 /// The key of a file made from `parts`, in order (seahash: a fixed algorithm, the same on every
 /// machine and in every version).
 pub fn key(parts: &[&[u8]]) -> u64 {
@@ -186,6 +206,33 @@ mod tests {
 
     fn entry(key: u64) -> Entry {
         Entry { key, content: 42 }
+    }
+
+    #[test]
+    fn the_hashes_of_pieces_are_those_of_their_concatenation() {
+        let text: Vec<u8> = (0..5000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let whole = key(&[b"bytes", &text]);
+        // Splits that fall inside, at and across the hasher's 8-byte words and 32-byte blocks.
+        for cuts in [
+            vec![],
+            vec![0],
+            vec![1, 2, 3],
+            vec![7, 8, 9, 31, 33, 64],
+            vec![4999],
+        ] {
+            let mut pieces: Vec<&[u8]> = Vec::new();
+            let mut at = 0;
+            for cut in cuts.into_iter().chain([text.len()]) {
+                pieces.push(&text[at..cut]);
+                at = cut;
+            }
+            assert_eq!(
+                pieces_key(&pieces),
+                (whole, content(&text)),
+                "{:?}",
+                pieces.len()
+            );
+        }
     }
 
     #[test]

@@ -188,13 +188,10 @@ impl Templater {
         self.theme.files.clone()
     }
 
-    /// The files that are not pages: the theme's static files, the search index, the sitemap.
+    /// The files that are not pages, but for the search index ([`search::put_index`]): the theme's
+    /// static files and the sitemap.
     pub fn extras(&self, rendered: &Rendered) -> Vec<(String, Vec<u8>)> {
         let mut files = self.statics();
-        files.push((
-            search::INDEX_PATH.into(),
-            search::index_script(&rendered.search),
-        ));
         if let Some(base) = &rendered.base_url {
             files.push((
                 "sitemap.xml".into(),
