@@ -7,9 +7,9 @@ use crate::render::search::SearchDoc;
 /// Where the index is written in the site.
 pub const INDEX_PATH: &str = "static/search-index.js";
 
-/// One document as the index script holds it, escaped (JSON escapes `<`, so that no `</script>` can
-/// appear even if the file is inlined); `serve` keeps these to rewrite the script
-/// without serialising every document again.
+/// One document as the index script holds it, escaped (`<` too, so that no `</script>` can appear even
+/// if the file is inlined); `serve` keeps these to rewrite the script without serialising every
+/// document again.
 pub fn doc_json(doc: &SearchDoc) -> String {
     let json = serde_json::to_string(doc).unwrap_or_else(|_| "null".into());
     json.replace('<', "\\u003c")

@@ -152,8 +152,11 @@ pub fn parse(text: &str, path: &str, diags: &mut Vec<Diagnostic>) -> (Frontmatte
             for (k, v) in &map {
                 let key = key_text(k);
                 let (typed, as_written) = (convert(v, true, 0), convert(v, false, 0));
+                // Two YAML keys can have the same text (`1:` and `"1":`): the last one wins in both.
                 if typed != as_written {
                     raw.insert(key.clone(), as_written);
+                } else {
+                    raw.remove(&key);
                 }
                 fields.insert(key, typed);
             }
@@ -261,6 +264,10 @@ mod tests {
         // Only the values that typing changed are kept a second time.
         let changed: Vec<&str> = fm.raw_changed.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(changed, ["created", "links", "nested", "owner"]);
+        // Keys of the same text: the last one's value, typed and as written.
+        let (fm, _, _) = run("---\n1: '2026-01-03'\n'1': plain\n---\n");
+        assert_eq!(fm.fields["1"], s("plain"));
+        assert_eq!(fm.raw()["1"], s("plain"));
     }
 
     #[test]
