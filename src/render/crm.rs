@@ -47,10 +47,11 @@ pub fn pages<E: Send>(
                 .into_par_iter()
                 .filter(|&a| only.other(&r.plan.briefs[a]))
                 .try_for_each(|a| sink(brief_page(r, a, &r.plan.briefs[a]).0))?;
+            let unnoted = unnoted_places(r);
             (0..crm.people.len())
                 .into_par_iter()
                 .filter(|&p| only.other(&r.plan.people[p]))
-                .try_for_each(|p| sink(person_page(r, p)))?;
+                .try_for_each(|p| sink(person_page(r, p, &unnoted[p])))?;
             (0..crm.topics.len())
                 .into_par_iter()
                 .filter(|&t| only.other(&r.plan.topics[t]))
@@ -452,7 +453,22 @@ fn people_page(r: &Renderer<'_>) -> Page {
     }
 }
 
-fn person_page(r: &Renderer<'_>, p: PersonIdx) -> Page {
+/// For each person without a note, the places that name them: the places of every unresolved name that
+/// is theirs, in the order of the names. One pass over the names, not one per person.
+fn unnoted_places<'r>(r: &Renderer<'r>) -> Vec<Vec<&'r [crate::index::Backlink]>> {
+    let mut places = vec![Vec::new(); r.crm.people.len()];
+    for (name, at) in &r.index.unresolved {
+        if let Some(p) = r.crm.person_named(name) {
+            if r.crm.people[p].note.is_none() {
+                places[p].push(at.as_slice());
+            }
+        }
+    }
+    places
+}
+
+/// A person's page; `unnoted` is where they are named, when they have no note ([`unnoted_places`]).
+fn person_page(r: &Renderer<'_>, p: PersonIdx, unnoted: &[&[crate::index::Backlink]]) -> Page {
     let page = r.plan.people[p].as_str();
     let crm = r.crm;
     let person = &crm.people[p];
@@ -461,13 +477,7 @@ fn person_page(r: &Renderer<'_>, p: PersonIdx) -> Page {
             .iter()
             .filter(|b| b.from != n)
             .collect(),
-        None => r
-            .index
-            .unresolved
-            .iter()
-            .filter(|(name, _)| crm.person_named(name) == Some(p))
-            .flat_map(|(_, places)| places.iter())
-            .collect(),
+        None => unnoted.iter().flat_map(|at| at.iter()).collect(),
     };
     let mentions = mentions(r, page, places.into_iter());
     let accounts: Vec<Json> = person

@@ -168,6 +168,13 @@ fn people_without_notes_have_pages_that_links_lead_to() {
         hiro.contains("SRE Lead from the table row in Halcyon Robotics, line"),
         "{hiro}"
     );
+    // The notes naming him, with the lines that do, as a person with a note gets their backlinks.
+    let mentions = &hiro[hiro.find("Mentions 2").expect("two mentioning notes")..];
+    assert!(
+        mentions.contains("Halcyon Robotics Hiro Tanaka — SRE lead (edge sites)")
+            && mentions.contains("Halcyon edge site visit Attendees: Raj Patel, Hiro Tanaka"),
+        "{mentions}"
+    );
     // A wikilink to him lands on that page, and no separate stub exists.
     let note = site.html("customers/halcyon-robotics.html");
     assert!(note.contains("href=\"../crm/people/hiro-tanaka.html\""));
