@@ -195,7 +195,18 @@ pub(super) fn snippet(r: &Renderer<'_>, b: &Backlink) -> String {
     let start = text[lo..at].rfind('\n').map_or(lo, |i| lo + i + 1);
     let end = text[at..hi].find('\n').map_or(hi, |i| at + i);
     let line = shown_fields(&text[start..end], start, &note.fields);
-    let plain = crate::vault::scan::plain_text(&line);
+    let plain = match table_row_cells(&line) {
+        // A table row reads as its cells, not as the pipes between them.
+        Some(cells) => {
+            let cells: Vec<String> = cells
+                .into_iter()
+                .map(crate::vault::scan::plain_text)
+                .filter(|c| !c.is_empty())
+                .collect();
+            cells.join(" · ")
+        }
+        None => crate::vault::scan::plain_text(&line),
+    };
     let shown = link
         .display
         .clone()
@@ -229,6 +240,38 @@ pub(super) fn snippet(r: &Renderer<'_>, b: &Backlink) -> String {
         out.push('…');
     }
     out
+}
+
+/// The cells of `line` as markdown, when it is a row of a table (`| a | b |`). The row is read by
+/// pulldown-cmark under a header as wide as it could be, so that cells split as on the page: an
+/// escaped pipe stays in its cell, as in `[[Note\|alias]]`.
+fn table_row_cells(line: &str) -> Option<Vec<&str>> {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let row = line.trim();
+    if !row.starts_with('|') {
+        return None;
+    }
+    let width = row.matches('|').count() + 1;
+    let head = format!("{}|\n{}|\n", "| ".repeat(width), "|-".repeat(width));
+    let text = format!("{head}{row}\n");
+    let mut cells = Vec::new();
+    let mut in_body = false;
+    for (event, range) in
+        Parser::new_ext(&text, crate::vault::markdown_options()).into_offset_iter()
+    {
+        match event {
+            Event::End(TagEnd::TableHead) => in_body = true,
+            Event::Start(Tag::TableCell) if in_body => {
+                // Cells the header adds after the row's own are at its end, and empty.
+                let (start, end) = (range.start.checked_sub(head.len())?, range.end - head.len());
+                if start < row.len() {
+                    cells.push(row.get(start..end)?.trim_matches('|').trim());
+                }
+            }
+            _ => {}
+        }
+    }
+    (!cells.is_empty()).then_some(cells)
 }
 
 /// A line of a note with its inline fields as the page shows them, not as written: `Key:: value` and
@@ -648,5 +691,27 @@ mod tests {
             crate::vault::scan::plain_text("## Heading ![[img.png]]"),
             "Heading img.png"
         );
+    }
+
+    #[test]
+    fn a_table_row_is_its_cells() {
+        let cells = |line| super::table_row_cells(line);
+        assert_eq!(
+            cells("| [[Hiro Tanaka]] | SRE Lead | Halcyon Robotics |"),
+            Some(vec!["[[Hiro Tanaka]]", "SRE Lead", "Halcyon Robotics"])
+        );
+        // Escaped pipes stay in their cell, in code too (GFM splits at any other); a row may leave out
+        // its outer pipes.
+        assert_eq!(
+            cells("  | [[Hiro Tanaka\\|Hiro]] | `a\\|b` | |"),
+            Some(vec!["[[Hiro Tanaka\\|Hiro]]", "`a\\|b`", ""])
+        );
+        assert_eq!(
+            crate::vault::scan::plain_text("[[Hiro Tanaka\\|Hiro]]"),
+            "Hiro"
+        );
+        assert_eq!(cells("| a | b"), Some(vec!["a", "b"]));
+        assert_eq!(cells("Attendees:: [[A]], [[B]]"), None);
+        assert_eq!(cells("a | b"), None);
     }
 }

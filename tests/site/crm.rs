@@ -175,6 +175,11 @@ fn people_without_notes_have_pages_that_links_lead_to() {
             && mentions.contains("Halcyon edge site visit Attendees: Raj Patel, Hiro Tanaka"),
         "{mentions}"
     );
+    // A table row reads as its cells.
+    assert!(
+        mentions.contains("Hiro Tanaka · SRE Lead · Halcyon Robotics") && !mentions.contains('|'),
+        "{mentions}"
+    );
     // A wikilink to him lands on that page, and no separate stub exists.
     let note = site.html("customers/halcyon-robotics.html");
     assert!(note.contains("href=\"../crm/people/hiro-tanaka.html\""));
