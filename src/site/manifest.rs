@@ -31,8 +31,8 @@ pub fn content(bytes: &[u8]) -> u64 {
     key(&[bytes])
 }
 
-/// [`content`] and the key [`Staging::put`](super::Staging::put) gives them, of the bytes `pieces`
-/// make one after the other, without putting them together: `(key, content)`.
+/// The key of a file written as it is given (`Staging::put`) and its [`content`], of the bytes
+/// `pieces` make one after the other, without putting them together: `(key, content)`.
 pub fn pieces_key(pieces: &[&[u8]]) -> (u64, u64) {
     let total: usize = pieces.iter().map(|p| p.len()).sum();
     let hash = |head: &[&[u8]]| {

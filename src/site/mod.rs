@@ -3,9 +3,9 @@
 //! 1. `theme`: the embedded default templates and static files, shadowed by a user theme; tera compiled
 //!    once. With `minify`, the default templates are minified once, here (`theme::minify_template`).
 //! 2. [`Templater`]: one page through its template, and minified (minify-html) when its templates
-//!    were not and it is not too large to minify; `extras` adds the static files, the search index and
-//!    the sitemap. `dossier build` streams pages through it into their files in a [`Staging`] folder;
-//!    `dossier serve` keeps its output in memory.
+//!    were not and it is not too large to minify; `extras` adds the static files and the sitemap, and
+//!    `search::put_index` writes the search index piece by piece. `dossier build` streams pages
+//!    through it into their files in a [`Staging`] folder; `dossier serve` keeps its output in memory.
 //! 3. `write`: [`Staging`], a temporary folder beside the output, swapped in atomically. A page the last
 //!    build wrote from the same context, templates and program is linked from the old site instead of
 //!    templated, minified and written again (`manifest`).

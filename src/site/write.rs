@@ -251,12 +251,12 @@ impl Staging {
 
     /// Writes one file of the site, unless the last build wrote the same bytes there.
     pub fn put(&self, path: &str, bytes: &[u8]) -> Result<(), SiteError> {
-        self.put_made(path, manifest::key(&[b"bytes", bytes]), || Ok(bytes.into()))
+        self.put_pieces(path, &[bytes])
     }
 
-    /// Writes one file of the site, the bytes of `pieces` one after the other, as [`Staging::put`] does
-    /// their concatenation (kept the same way, with the same manifest entry) without making it: the
-    /// search index is tens of megabytes at 50,000 notes.
+    /// Writes one file of the site, the bytes of `pieces` one after the other, unless the last build
+    /// wrote the same bytes there: [`Staging::put`] of their concatenation, without making it (the
+    /// search index is tens of megabytes at 50,000 notes).
     pub fn put_pieces(&self, path: &str, pieces: &[&[u8]]) -> Result<(), SiteError> {
         let (key, content) = manifest::pieces_key(pieces);
         let dest = self.parent_of(path)?;
