@@ -100,14 +100,15 @@ fn load(config: &Config, progress: &mut dyn FnMut(Progress)) -> Result<Loaded, B
             .iter()
             .flat_map(|n| n.diagnostics.iter().cloned()),
     );
-    let index = Index::build(vault);
+    let mut index = Index::build(vault);
     progress(Progress::Indexed {
         links: index.links.iter().map(|l| l.len()).sum(),
     });
-    diagnostics.extend(index.diagnostics.iter().cloned());
+    // Moved, not copied: pages do not read them, and a vault can have a hint per note.
+    diagnostics.append(&mut index.diagnostics);
     let today = crate::build_date(config);
-    let crm = crate::crm::build(&index, config, today);
-    diagnostics.extend(crm.diagnostics.iter().cloned());
+    let mut crm = crate::crm::build(&index, config, today);
+    diagnostics.append(&mut crm.diagnostics);
     Ok(Loaded {
         index,
         crm,

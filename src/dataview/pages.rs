@@ -142,7 +142,7 @@ pub fn file_link(note: &Note) -> Link {
 }
 
 /// `file.day` (§9.1): a `date`/`day` field holding a date, else a date in the file name.
-fn file_day(note: &Note, fields: &Object) -> Value {
+fn file_day(note: &Note, fields: &crate::vault::Fields) -> Value {
     for (k, v) in fields {
         if k.eq_ignore_ascii_case("date") || k.eq_ignore_ascii_case("day") {
             match v {
@@ -217,7 +217,7 @@ fn item_object(
                     ..file_link(&index.notes[*t])
                 },
                 _ => Link {
-                    path: lr.target.clone(),
+                    path: lr.target.to_string(),
                     subpath: None,
                     display: None,
                     embed: lr.embed,
@@ -405,7 +405,7 @@ fn page_object(index: &Index, n: NoteIdx, item_objs: &[Object]) -> Object {
         .map(|(l, r)| {
             let (kind, subpath) = match &l.subpath {
                 Some(s) if s.starts_with('^') => (LinkKind::Block, Some(s[1..].to_string())),
-                Some(s) => (LinkKind::Header, Some(s.clone())),
+                Some(s) => (LinkKind::Header, Some(s.to_string())),
                 None => (LinkKind::File, None),
             };
             Value::Link(Box::new(match &r.target {
@@ -422,7 +422,7 @@ fn page_object(index: &Index, n: NoteIdx, item_objs: &[Object]) -> Object {
                 },
                 Target::Attachment(a) => Link::to_note(index.attachments[*a].path.clone()),
                 _ => Link {
-                    path: l.target.clone(),
+                    path: l.target.to_string(),
                     subpath,
                     display: None,
                     embed: l.embed,

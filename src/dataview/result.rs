@@ -2,7 +2,6 @@
 
 use crate::value::Value;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// What a query produced, by query type.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -42,7 +41,7 @@ pub struct TaskItem {
     pub status: Option<char>,
     pub completed: bool,
     /// The item's own inline and emoji fields.
-    pub fields: BTreeMap<String, Value>,
+    pub fields: crate::vault::Fields,
     /// Whether this item matched the query (children of a match are shown even when they did not).
     pub matched: bool,
     pub children: Vec<TaskItem>,

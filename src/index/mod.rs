@@ -457,12 +457,12 @@ fn resolve_fields(table: &names::Names, notes: &mut [std::sync::Arc<Note>], whic
         let Some(map) = map else { return };
         let note = std::sync::Arc::make_mut(note);
         let fix = |v: &mut Value| resolve_link_values(v, &map);
-        note.frontmatter.fields.values_mut().for_each(fix);
+        note.frontmatter.fields.iter_mut().for_each(|(_, v)| fix(v));
         note.fields.iter_mut().for_each(|f| fix(&mut f.value));
         note.list_items
             .iter_mut()
-            .flat_map(|it| it.fields.values_mut())
-            .for_each(fix);
+            .flat_map(|it| it.fields.iter_mut())
+            .for_each(|(_, v)| fix(v));
     });
 }
 

@@ -220,7 +220,7 @@ fn tags_nest_and_field_links_resolve() {
     assert_eq!(index.tags["type/customer/key"], vec![0]);
     assert_eq!(index.tags["status"], vec![0]);
     let acme = &index.notes[0];
-    match &acme.frontmatter.fields["owner"] {
+    match acme.frontmatter.fields.get("owner").unwrap() {
         Value::Link(l) => assert!(l.resolved && l.path == "People/Gordon.md", "{l:?}"),
         other => panic!("{other:?}"),
     }

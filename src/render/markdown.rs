@@ -92,7 +92,7 @@ impl Renderer<'_> {
                 (None, _) => target,
             }
         };
-        let shown = link.display.clone().unwrap_or(shown);
+        let shown = link.display.as_deref().map_or(shown, str::to_string);
         let href = |path: &str| self.url(frame.page, path, resolved.anchor.as_deref());
         let open = match &resolved.target {
             Target::Note(t) => format!(
@@ -219,7 +219,7 @@ impl Renderer<'_> {
     ) -> String {
         let note = &self.index.notes[frame.note];
         let at = || self.locate(frame.note, link.span.start);
-        let key = (target, link.subpath.clone());
+        let key = (target, link.subpath.as_deref().map(str::to_string));
         let t = &self.index.notes[target];
         let title_href = self.url(frame.page, &self.plan.notes[target], anchor);
         let title = format!(

@@ -147,7 +147,7 @@ pub fn parse(text: &str, path: &str, diags: &mut Vec<Diagnostic>) -> (Frontmatte
                     format!("front matter key `{key}` appears twice; the last one wins"),
                 );
             }
-            let mut fields = BTreeMap::new();
+            let mut fields = crate::vault::Fields::new();
             let mut raw = BTreeMap::new();
             for (k, v) in &map {
                 let key = key_text(k);
@@ -232,10 +232,10 @@ mod tests {
         let (fm, body, d) = run("---\ntitle: Acme\ncreated: '2026-01-03'\ncount: 3\nowner: \"[[Gordon]]\"\ntags:\n- a\n---\n# Body\n");
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(&"---\ntitle: Acme\ncreated: '2026-01-03'\ncount: 3\nowner: \"[[Gordon]]\"\ntags:\n- a\n---\n# Body\n"[body..], "# Body\n");
-        assert!(matches!(fm.fields["created"], Value::Date(_)));
+        assert!(matches!(fm.fields.get("created").unwrap(), Value::Date(_)));
         assert_eq!(fm.raw()["created"], Value::String("2026-01-03".into()));
-        assert!(matches!(fm.fields["owner"], Value::Link(_)));
-        assert_eq!(fm.fields["count"], Value::Number(3.0));
+        assert!(matches!(fm.fields.get("owner").unwrap(), Value::Link(_)));
+        assert_eq!(*fm.fields.get("count").unwrap(), Value::Number(3.0));
         assert!(!fm.malformed);
     }
 
@@ -266,7 +266,7 @@ mod tests {
         assert_eq!(changed, ["created", "links", "nested", "owner"]);
         // Keys of the same text: the last one's value, typed and as written.
         let (fm, _, _) = run("---\n1: '2026-01-03'\n'1': plain\n---\n");
-        assert_eq!(fm.fields["1"], s("plain"));
+        assert_eq!(*fm.fields.get("1").unwrap(), s("plain"));
         assert_eq!(fm.raw()["1"], s("plain"));
     }
 

@@ -21,7 +21,7 @@ mod sections;
 mod walk;
 
 pub use note::{
-    Attachment, BlockId, FieldForm, FileMeta, Frontmatter, Heading, InlineField, LinkRef,
+    Attachment, BlockId, FieldForm, Fields, FileMeta, Frontmatter, Heading, InlineField, LinkRef,
     LinkSyntax, ListItem, Note, NoteId, QueryBlock, QueryKind,
 };
 

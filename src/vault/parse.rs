@@ -9,7 +9,6 @@ use super::{frontmatter, lists, scan};
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::value::{parse as vparse, Value};
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Tag, TagEnd};
-use std::collections::BTreeMap;
 use std::ops::Range;
 
 /// Nested lists deeper than this are flattened onto the deepest level (no real note comes close; a
@@ -276,7 +275,7 @@ impl<'a> Collector<'a> {
             section,
             tags: Vec::new(),
             links: Vec::new(),
-            fields: BTreeMap::new(),
+            fields: crate::vault::Fields::new(),
             span: range,
         });
         if self.items.len() < MAX_LIST_DEPTH {
@@ -404,12 +403,12 @@ pub fn parse_note(id: NoteId, text: String, meta: FileMeta, mut diags: Vec<Diagn
             .find(&needle)
             .unwrap_or(0);
         c.note.links.push(LinkRef {
-            target: l.path.clone(),
-            subpath: l.subpath.clone().map(|s| match l.kind {
-                crate::value::LinkKind::Block => format!("^{s}"),
-                _ => s,
+            target: l.path.as_str().into(),
+            subpath: l.subpath.as_ref().map(|s| match l.kind {
+                crate::value::LinkKind::Block => format!("^{s}").into(),
+                _ => s.as_str().into(),
             }),
-            display: l.display.clone(),
+            display: l.display.as_deref().map(Into::into),
             embed: l.embed,
             syntax: LinkSyntax::Frontmatter,
             span: at..at + needle.len(),
@@ -487,8 +486,8 @@ pub fn parse_note(id: NoteId, text: String, meta: FileMeta, mut diags: Vec<Diagn
                 match open {
                     Some((target, subpath, syntax, has_display)) => c.links.push(OpenLink {
                         link: LinkRef {
-                            target,
-                            subpath,
+                            target: target.into(),
+                            subpath: subpath.map(Into::into),
                             display: None,
                             embed,
                             syntax,
@@ -500,7 +499,7 @@ pub fn parse_note(id: NoteId, text: String, meta: FileMeta, mut diags: Vec<Diagn
                     }),
                     None => c.links.push(OpenLink {
                         link: LinkRef {
-                            target: String::new(),
+                            target: "".into(),
                             subpath: None,
                             display: None,
                             embed: false,
@@ -517,7 +516,7 @@ pub fn parse_note(id: NoteId, text: String, meta: FileMeta, mut diags: Vec<Diagn
                 if let Some(mut open) = c.links.pop() {
                     if open.link.span.start != usize::MAX {
                         if open.has_display && !open.text.is_empty() {
-                            open.link.display = Some(open.text.clone());
+                            open.link.display = Some(open.text.as_str().into());
                         }
                         if let Some(h) = c.heading.as_mut() {
                             h.2.push_str(open.link.display.as_deref().unwrap_or(&open.link.target));
@@ -688,7 +687,7 @@ mod tests {
             .iter()
             .map(|l| {
                 (
-                    l.target.as_str(),
+                    &*l.target,
                     l.subpath.as_deref(),
                     l.display.as_deref(),
                     l.embed,
@@ -719,7 +718,7 @@ mod tests {
         let got: Vec<_> = n
             .links
             .iter()
-            .map(|l| (l.target.as_str(), l.subpath.as_deref(), l.syntax))
+            .map(|l| (&*l.target, l.subpath.as_deref(), l.syntax))
             .collect();
         assert_eq!(
             got,
@@ -739,17 +738,17 @@ mod tests {
     fn wikilink_with_escaped_pipe_in_a_table() {
         let n = note("| Person | Role |\n|---|---|\n| [[Gordon Brown\\|Gordon]] | CSM |\n");
         assert_eq!(n.links.len(), 1, "{:?}", n.links);
-        assert_eq!(n.links[0].target, "Gordon Brown");
+        assert_eq!(&*n.links[0].target, "Gordon Brown");
         assert_eq!(n.links[0].display.as_deref(), Some("Gordon"));
     }
 
     #[test]
     fn front_matter_links_come_first() {
         let n = note("---\nowner: \"[[Gordon Brown]]\"\n---\nBody [[Acme]]\n");
-        assert_eq!(n.links[0].target, "Gordon Brown");
+        assert_eq!(&*n.links[0].target, "Gordon Brown");
         assert_eq!(n.links[0].syntax, LinkSyntax::Frontmatter);
         assert_eq!(n.links[0].line, 1);
-        assert_eq!(n.links[1].target, "Acme");
+        assert_eq!(&*n.links[1].target, "Acme");
         assert_eq!(n.links[1].line, 3);
     }
 

@@ -67,12 +67,16 @@ fn main() {
         std::process::exit(2);
     };
     let every = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(100);
+    let parts = args.iter().any(|a| a == "--parts");
     let config = dossier::config::Config {
         vault: vault.into(),
         out: out.into(),
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 20),
         ..Default::default()
     };
+    if parts {
+        return vault_parts(&config);
+    }
     let start = Instant::now();
     std::thread::spawn(move || loop {
         std::thread::sleep(Duration::from_millis(every));
@@ -98,4 +102,131 @@ fn main() {
             std::process::exit(1);
         }
     }
+}
+
+/// The heap the parsed notes hold, part by part: each part is emptied in every note in turn, and
+/// what that freed is printed.
+fn vault_parts(config: &dossier::config::Config) {
+    let before = LIVE.load(Relaxed);
+    let vault = match dossier::vault::load(config) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("memprobe: {e}");
+            std::process::exit(1);
+        }
+    };
+    println!(
+        "{:>24}: {:6.1} MB",
+        "vault as loaded",
+        mb(LIVE.load(Relaxed) - before)
+    );
+    let mut vault = vault;
+    let at = LIVE.load(Relaxed);
+    vault.diagnostics = Vec::new();
+    println!(
+        "{:>24}: {:6.1} MB",
+        "vault diagnostics",
+        mb(at - LIVE.load(Relaxed))
+    );
+    let at = LIVE.load(Relaxed);
+    let index = dossier::index::Index::build(vault);
+    println!(
+        "{:>24}: {:6.1} MB (besides its notes)",
+        "link index",
+        mb(LIVE.load(Relaxed) - at)
+    );
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default();
+    let at = LIVE.load(Relaxed);
+    let mut crm = dossier::crm::build(&index, config, today);
+    println!(
+        "{:>24}: {:6.1} MB",
+        "CRM model",
+        mb(LIVE.load(Relaxed) - at)
+    );
+    let part = |name: &str, f: &mut dyn FnMut()| {
+        let at = LIVE.load(Relaxed);
+        f();
+        println!("{name:>24}: {:6.1} MB", mb(at - LIVE.load(Relaxed)));
+    };
+    part("CRM note structures", &mut || crm.structures = Vec::new());
+    part("CRM meetings", &mut || crm.meetings = Vec::new());
+    part("CRM people", &mut || crm.people = Vec::new());
+    part("CRM accounts", &mut || crm.accounts = Vec::new());
+    part("CRM diagnostics", &mut || crm.diagnostics = Vec::new());
+    drop(crm);
+    let mut index = index;
+    part("index backlinks", &mut || index.backlinks = Vec::new());
+    part("index resolved links", &mut || index.links = Vec::new());
+    part("index unresolved", &mut || index.unresolved.clear());
+    part("index diagnostics", &mut || index.diagnostics = Vec::new());
+    part("index tags", &mut || index.tags.clear());
+    let mut notes: Vec<dossier::vault::Note> = std::mem::take(&mut index.notes)
+        .into_iter()
+        .map(|n| std::sync::Arc::try_unwrap(n).unwrap_or_else(|n| (*n).clone()))
+        .collect();
+    drop(index);
+    println!(
+        "{} notes: {:.1} MB live (the notes and attachments)",
+        notes.len(),
+        mb(LIVE.load(Relaxed) - before)
+    );
+    let mut freed = |name: &str, f: &mut dyn FnMut(&mut dossier::vault::Note)| {
+        let at = LIVE.load(Relaxed);
+        notes.iter_mut().for_each(|n| f(n));
+        println!("{name:>24}: {:6.1} MB", mb(at - LIVE.load(Relaxed)));
+    };
+    freed("list item text", &mut |n| {
+        n.list_items.iter_mut().for_each(|i| i.text = String::new())
+    });
+    freed("list item fields", &mut |n| {
+        n.list_items.iter_mut().for_each(|i| i.fields.clear())
+    });
+    freed("list item tags, links", &mut |n| {
+        n.list_items.iter_mut().for_each(|i| {
+            i.tags = Vec::new();
+            i.links = Vec::new();
+            i.children = Vec::new();
+            i.block_id = None;
+        })
+    });
+    freed("list items", &mut |n| n.list_items = Vec::new());
+    freed("link strings", &mut |n| {
+        n.links.iter_mut().for_each(|l| {
+            l.target = "".into();
+            l.subpath = None;
+            l.display = None;
+        })
+    });
+    freed("links", &mut |n| n.links = Vec::new());
+    freed("inline fields", &mut |n| n.fields = Vec::new());
+    freed("front matter source", &mut |n| {
+        n.frontmatter.source = String::new()
+    });
+    freed("front matter raw", &mut |n| {
+        n.frontmatter.raw_changed = Vec::new()
+    });
+    freed("front matter fields", &mut |n| n.frontmatter.fields.clear());
+    freed("headings, block ids", &mut |n| {
+        n.headings = Vec::new();
+        n.block_ids = Vec::new();
+    });
+    freed("queries", &mut |n| n.queries = Vec::new());
+    freed("diagnostics", &mut |n| n.diagnostics = Vec::new());
+    freed("title, aliases, tags", &mut |n| {
+        n.title = String::new();
+        n.aliases = Vec::new();
+        n.tags = Vec::new();
+    });
+    freed("text", &mut |n| n.text = String::new());
+    freed("the rest", &mut |n| {
+        n.id = dossier::vault::NoteId(String::new());
+    });
+    let at = LIVE.load(Relaxed);
+    drop(notes);
+    println!(
+        "{:>24}: {:6.1} MB",
+        "note structs",
+        mb(at - LIVE.load(Relaxed))
+    );
+    println!("{:>24}: {:6.1} MB", "left", mb(LIVE.load(Relaxed) - before));
 }
