@@ -222,17 +222,14 @@ fn accounts_page(r: &Renderer<'_>) -> Page {
     }
 }
 
+/// A meeting in a list: date, title, gist and the accounts it was about. Its attendees only where a
+/// page shows them ([`with_attendees`]): the timeline and the topic pages list thousands of meetings.
 fn meeting_view(r: &Renderer<'_>, page: &str, m: MeetingIdx) -> Json {
     let meeting = &r.crm.meetings[m];
     let accounts: Vec<Json> = meeting
         .accounts
         .iter()
         .map(|&a| account_link(r, page, a))
-        .collect();
-    let attendees: Vec<Json> = meeting
-        .attendees
-        .iter()
-        .map(|&p| person_link(r, page, p))
         .collect();
     let view = json!({
         "date": day(r, meeting.date),
@@ -243,13 +240,17 @@ fn meeting_view(r: &Renderer<'_>, page: &str, m: MeetingIdx) -> Json {
         "via": meeting.via,
         "internal": meeting.internal,
     });
-    with(
-        view,
-        [
-            ("accounts", accounts.into()),
-            ("attendees", attendees.into()),
-        ],
-    )
+    with(view, [("accounts", accounts.into())])
+}
+
+/// [`meeting_view`] with the people who attended.
+fn with_attendees(r: &Renderer<'_>, page: &str, m: MeetingIdx) -> Json {
+    let attendees: Vec<Json> = r.crm.meetings[m]
+        .attendees
+        .iter()
+        .map(|&p| person_link(r, page, p))
+        .collect();
+    with(meeting_view(r, page, m), [("attendees", attendees.into())])
 }
 
 /// A note as a link; meetings by their meeting title.
@@ -345,7 +346,7 @@ pub fn brief_page(r: &Renderer<'_>, a: AccountIdx, page: &str) -> (Page, Vec<Dia
         .meetings
         .iter()
         .take(shown)
-        .map(|&m| meeting_view(r, page, m))
+        .map(|&m| with_attendees(r, page, m))
         .collect();
     let mut backlinks: Vec<NoteIdx> = r.index.inlinks(account.note);
     backlinks.retain(|&n| n != account.note);
@@ -419,11 +420,9 @@ fn people_page(r: &Renderer<'_>) -> Page {
             }
             None => ((true, String::new()), json!({"name": null, "url": null})),
         };
-        let accounts: Vec<Json> = person
-            .accounts
-            .iter()
-            .map(|&a| account_link(r, page, a))
-            .collect();
+        let shown = directory_accounts(crm, p);
+        let more = person.accounts.len() - shown.len();
+        let accounts: Vec<Json> = shown.iter().map(|&a| account_link(r, page, a)).collect();
         let entry = groups.entry(sort).or_insert_with(|| (view, Vec::new()));
         let row = json!({
             "name": person.name,
@@ -433,6 +432,7 @@ fn people_page(r: &Renderer<'_>) -> Page {
             "ago": person.last_meeting.map(|d| ago((r.today - d).num_days())),
             "stale": person.stale,
             "has_note": person.note.is_some(),
+            "more_accounts": more,
         });
         entry.1.push(with(row, [("accounts", accounts.into())]));
     }
@@ -451,6 +451,32 @@ fn people_page(r: &Renderer<'_>) -> Page {
             [("groups", groups.into())],
         ),
     }
+}
+
+/// How many of a person's accounts the people directory shows; their page lists every one. (People who
+/// work across many accounts, such as a vault owner's colleagues, would otherwise fill their row, and the
+/// page, with dozens of links.)
+const DIRECTORY_ACCOUNTS: usize = 3;
+
+/// The accounts the people directory shows for person `p`: those of their most recent meetings first,
+/// then the others (contacts of an account they did not meet about) by name; at most
+/// [`DIRECTORY_ACCOUNTS`].
+fn directory_accounts(crm: &Crm, p: PersonIdx) -> Vec<AccountIdx> {
+    let person = &crm.people[p];
+    let mut shown = Vec::with_capacity(DIRECTORY_ACCOUNTS);
+    let met = person
+        .meetings
+        .iter()
+        .flat_map(|&m| &crm.meetings[m].accounts);
+    for &a in met.chain(&person.accounts) {
+        if shown.len() == DIRECTORY_ACCOUNTS {
+            break;
+        }
+        if !shown.contains(&a) {
+            shown.push(a);
+        }
+    }
+    shown
 }
 
 /// For each person without a note, the places that name them: the places of every unresolved name that

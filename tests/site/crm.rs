@@ -131,9 +131,9 @@ fn brief_shows_contacts_scoped_tasks_sections_and_meetings() {
         "placeholder prompt shown"
     );
     assert!(!html.contains("INTERNAL-ONLY-7Q2"));
-    // Meetings newest first with their gist and who it came through; what changed since.
+    // Meetings newest first with who attended, their gist and who it came through; what changed since.
     assert!(
-        t.contains("November 12, 2026 Halcyon QBR Quarterly review: usage up 38%"),
+        t.contains("November 12, 2026 Halcyon QBR with Elena Voss, Raj Patel, Priya Raman, Marcus Feld Quarterly review: usage up 38%"),
         "{t}"
     );
     assert!(t.contains("(via Priya Raman)"));
@@ -196,6 +196,56 @@ fn people_without_notes_have_pages_that_links_lead_to() {
     assert!(
         lena.contains("Head of Data Platform from the inline field in Lena Brandt"),
         "{lena}"
+    );
+}
+
+#[test]
+fn the_directory_shows_a_persons_latest_accounts_and_their_page_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    let write = |rel: &str, text: &str| {
+        let path = vault.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    let accounts = ["Acme", "Brightline", "Corvid", "Delta Freight", "Ember"];
+    for name in accounts {
+        write(
+            &format!("Customers/{name}.md"),
+            "---\ntype: customer\nstatus: active\n---\n",
+        );
+    }
+    // Sam met about all five accounts (Brightline twice), most recently Ember.
+    let met = [
+        ("2026-01-10", "Acme"),
+        ("2026-03-02", "Delta Freight"),
+        ("2026-04-15", "Brightline"),
+        ("2026-06-20", "Corvid"),
+        ("2026-09-01", "Brightline"),
+        ("2026-10-05", "Ember"),
+    ];
+    for (date, account) in met {
+        write(
+            &format!("Meetings/{date}.md"),
+            &format!("---\ntype: meeting\ndate: {date}\ncustomer: \"[[{account}]]\"\n---\nAttendees:: [[Sam Ortiz]]\n"),
+        );
+    }
+    write("People/Sam Ortiz.md", "Role:: Solutions Engineer\n");
+    let site = build_with(case_config(dir.path()));
+    let directory = text(&site.html("crm/people.html"));
+    assert!(
+        directory.contains("Sam Ortiz Solutions Engineer Ember, Brightline, Corvid and 2 more"),
+        "{directory}"
+    );
+    let html = site.html("crm/people.html");
+    assert!(
+        html.contains("href=\"people/sam-ortiz.html#accounts\""),
+        "{html}"
+    );
+    let page = text(&site.html("crm/people/sam-ortiz.html"));
+    assert!(
+        page.contains("Accounts 5 Acme active Brightline active Corvid active Delta Freight active Ember active"),
+        "{page}"
     );
 }
 
