@@ -119,7 +119,7 @@ pub(super) fn source_notes(src: &Source, ctx: &Context<'_>) -> BTreeSet<NoteIdx>
                 None => ctx
                     .this
                     .map(Target::Note)
-                    .unwrap_or(Target::Unresolved(String::new())),
+                    .unwrap_or(Target::Unresolved("".into())),
                 Some(t) => index.resolve(ctx.this.unwrap_or(usize::MAX), t),
             };
             match (resolved, outgoing) {

@@ -33,7 +33,7 @@ pub enum Target {
     /// A note or file that exists but is excluded: render the link text plain, no href.
     Excluded,
     /// Nothing matches: links to the stub page of this (normalised) name.
-    Unresolved(String),
+    Unresolved(Box<str>),
     /// `[[#Heading]]`: the linking note itself.
     SameNote,
 }
@@ -43,7 +43,8 @@ pub enum Target {
 pub struct Resolved {
     pub target: Target,
     /// Heading anchor or block id the link lands on in the target, when it has a subpath that exists.
-    pub anchor: Option<String>,
+    /// (Strings boxed: one of these per link of the vault.)
+    pub anchor: Option<Box<str>>,
 }
 
 /// A link from `from` (its `link`-th `LinkRef`) to some note.
@@ -367,8 +368,8 @@ fn unresolved_of(links: &[std::sync::Arc<[Resolved]>]) -> BTreeMap<String, Vec<B
                 continue;
             };
             let display = *spelled
-                .entry(name.as_str())
-                .or_insert_with(|| keys.entry(names::key(name)).or_insert(name.as_str()));
+                .entry(&**name)
+                .or_insert_with(|| keys.entry(names::key(name)).or_insert(&**name));
             let place = Backlink { from, link };
             match unresolved.get_mut(display) {
                 Some(list) => list.push(place),
@@ -569,7 +570,10 @@ fn resolve_note_links(
                 }
                 _ => None,
             };
-            Resolved { target: r.target, anchor }
+            Resolved {
+                target: r.target,
+                anchor: anchor.map(Into::into),
+            }
         })
         .collect();
     (resolved, diags)

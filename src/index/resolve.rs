@@ -95,7 +95,7 @@ pub fn resolve(
     if raw.is_empty() {
         return Resolution::plain(Target::SameNote);
     }
-    let unresolved = || Resolution::plain(Target::Unresolved(unresolved_name(&raw)));
+    let unresolved = || Resolution::plain(Target::Unresolved(unresolved_name(&raw).into()));
     let absolute = raw.starts_with('/');
     let explicit_relative = raw.starts_with("./") || raw.starts_with("../");
     let folder = from_note

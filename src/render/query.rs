@@ -22,7 +22,7 @@ impl ValueHtml for PageValues<'_, '_> {
             r.index
                 .note_by_path(&link.path)
                 .map(Target::Note)
-                .unwrap_or(Target::Unresolved(link.path.clone()))
+                .unwrap_or(Target::Unresolved(link.path.as_str().into()))
         } else {
             r.index.resolve(self.frame.note, &link.path)
         };
