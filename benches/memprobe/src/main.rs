@@ -2,6 +2,9 @@
 //! and, every SAMPLE_MS (default 100), the live heap, its peak since the last line and the process's
 //! resident memory: which phase and which page set the peak, and how far the RSS stands above it.
 //! BENCHMARKS.md ("Memory") reads its output. Builds with `--today 2026-11-20` and `--force`.
+//!
+//! With `--parts` it builds nothing: it loads the vault, builds the index and the CRM model, and prints
+//! what each holds, part by part (each part emptied in turn, and what that freed).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering::Relaxed};
@@ -63,7 +66,7 @@ fn line() -> String {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(vault), Some(out)) = (args.first(), args.get(1)) else {
-        eprintln!("usage: memprobe VAULT OUT [SAMPLE_MS]");
+        eprintln!("usage: memprobe VAULT OUT [SAMPLE_MS] [--parts]");
         std::process::exit(2);
     };
     let every = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(100);
@@ -172,7 +175,9 @@ fn vault_parts(config: &dossier::config::Config) {
     );
     let mut freed = |name: &str, f: &mut dyn FnMut(&mut dossier::vault::Note)| {
         let at = LIVE.load(Relaxed);
-        notes.iter_mut().for_each(|n| f(n));
+        for n in notes.iter_mut() {
+            f(n);
+        }
         println!("{name:>24}: {:6.1} MB", mb(at - LIVE.load(Relaxed)));
     };
     freed("list item text", &mut |n| {
