@@ -20,7 +20,9 @@
 //! - **CRM.** An account, person, meeting or topic record has changed when the derived record differs; a
 //!   brief, person or topic page is rendered again when its record or one it shows (contacts, meetings,
 //!   accounts, topics) has changed, or when a note it quotes (its own, tasks, mentions) is shown
-//!   elsewhere; the accounts, people, topics and timeline lists when a record they show has. Pages
+//!   elsewhere; the accounts, people, topics and timeline lists when a record they show has, and the
+//!   people directory also when a meeting's accounts changed (it orders a person's accounts by their
+//!   latest meetings). Pages
 //!   that only link to an account (people, timeline, meetings, person pages) show its name and status:
 //!   a new task on an account re-renders its brief, its topics and the accounts index, not those.
 //! - **Search.** The documents of the edited notes and of notes whose account or person record changed.
@@ -438,11 +440,16 @@ fn crm(old: &Crm, new: State<'_>, shown: &BTreeSet<NoteIdx>, scope: &mut Scope) 
         }
     }
     let any = |v: &[bool]| v.iter().any(|&b| b);
+    // The directory shows a person's accounts in the order of their latest meetings
+    // (`render::crm::directory_accounts`): a meeting about another account can reorder them while the
+    // person's record (accounts by name, meetings by date) stays the same.
+    let reordered =
+        (0..crm.meetings.len()).any(|m| old.meetings[m].accounts != crm.meetings[m].accounts);
     let lists = [
         (plan::ACCOUNTS, any(&accounts)),
         (
             plan::PEOPLE,
-            any(&people) || any(&linked) || companies_shown,
+            any(&people) || any(&linked) || companies_shown || reordered,
         ),
         (plan::TOPICS, any(&topics)),
         (plan::TIMELINE, any(&meetings) || any(&linked)),
@@ -825,5 +832,38 @@ mod tests {
         assert!(!pages.contains(&brief("Bolt")), "{pages:?}");
         assert!(pages.iter().any(|p| p == plan::TIMELINE), "{pages:?}");
         assert!(!pages.iter().any(|p| p == plan::TOPICS), "{pages:?}");
+    }
+
+    #[test]
+    fn the_people_directory_follows_a_meeting_moved_to_another_account() {
+        // Ann is a contact of all three accounts; the directory lists them by her latest meetings.
+        let customer =
+            "---\ntype: customer\nstatus: active\n---\n## Contacts\n- [[Ann Lee]] — CTO\n";
+        let vault = [
+            ("Customers/Acme.md", customer),
+            ("Customers/Bolt.md", customer),
+            ("Customers/Core.md", customer),
+            (
+                "Meetings/2026-11-02.md",
+                "---\ntype: meeting\n---\nWith [[Acme]] and [[Ann Lee]].\n",
+            ),
+            (
+                "Meetings/2026-11-05.md",
+                "---\ntype: meeting\n---\nWith [[Bolt]] and [[Ann Lee]].\n",
+            ),
+            ("People/Ann Lee.md", "---\ntype: person\n---\nAnn.\n"),
+        ];
+        let old = Built::new(&vault);
+        let new = Built::new(&with(
+            &vault,
+            &[(
+                "Meetings/2026-11-05.md",
+                "---\ntype: meeting\n---\nWith [[Core]] and [[Ann Lee]].\n",
+            )],
+        ));
+        // Her record is the same: the same accounts, the same meetings on the same days.
+        assert_eq!(old.crm.people, new.crm.people);
+        let pages = others(&old.edit(&new, &["Meetings/2026-11-05.md"]));
+        assert!(pages.iter().any(|p| p == plan::PEOPLE), "{pages:?}");
     }
 }
