@@ -22,9 +22,9 @@
 //!   accounts, topics) has changed, or when a note it quotes (its own, tasks, mentions) is shown
 //!   elsewhere; the accounts, people, topics and timeline lists when a record they show has, and the
 //!   people directory also when a meeting's accounts changed (it orders a person's accounts by their
-//!   latest meetings). Pages
-//!   that only link to an account (people, timeline, meetings, person pages) show its name and status:
-//!   a new task on an account re-renders its brief, its topics and the accounts index, not those.
+//!   latest meetings). Pages that only link to an account (people, timeline, meetings, person pages)
+//!   show its name and status: a new task on an account re-renders its brief, its topics and the
+//!   accounts index, not those.
 //! - **Search.** The documents of the edited notes and of notes whose account or person record changed.
 
 use crate::crm::Crm;
