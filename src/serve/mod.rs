@@ -208,7 +208,12 @@ impl Session {
             ),
             _ => Affected::All,
         };
-        drop(prev);
+        // The last state is freed on a thread of its own: after a note is created or removed nothing of
+        // it is shared with the new one, and freeing it took 110 ms of a 1.8 s rebuild at 10k notes.
+        // (Should the thread not start, the closure and the state are dropped here.)
+        let _ = std::thread::Builder::new()
+            .name("dossier-free".into())
+            .spawn(move || drop(prev));
         laps.mark("affected");
         let selection = match &scope {
             Affected::All => Selection {
