@@ -11,7 +11,7 @@ use crate::crm::{
 };
 use crate::diagnostics::Diagnostic;
 use crate::index::NoteIdx;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde_json::{json, Value as Json};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -625,18 +625,32 @@ fn topic_page(r: &Renderer<'_>, t: usize) -> Page {
 
 fn timeline_page(r: &Renderer<'_>) -> Page {
     let page = plan::TIMELINE;
-    let mut months: Vec<(String, Vec<Json>)> = Vec::new();
+    // Months newest first, each with its meetings; and the years, each with the anchor of its newest
+    // month and its number of meetings, to jump to.
+    let mut months: Vec<(NaiveDate, Vec<Json>)> = Vec::new();
+    let mut years: Vec<(i32, String, usize)> = Vec::new();
     for (m, meeting) in r.crm.meetings.iter().enumerate() {
-        let label = meeting.date.format("%B %Y").to_string();
         let view = meeting_view(r, page, m);
+        let (year, month) = (meeting.date.year(), meeting.date.month());
         match months.last_mut() {
-            Some((l, list)) if *l == label => list.push(view),
-            _ => months.push((label, vec![view])),
+            Some((d, list)) if (d.year(), d.month()) == (year, month) => list.push(view),
+            _ => months.push((meeting.date, vec![view])),
+        }
+        match years.last_mut() {
+            Some((y, _, count)) if *y == year => *count += 1,
+            _ => years.push((year, meeting.date.format("%Y-%m").to_string(), 1)),
         }
     }
     let months: Vec<Json> = months
         .into_iter()
-        .map(|(label, meetings)| with(json!({"label": label}), [("meetings", meetings.into())]))
+        .map(|(d, meetings)| {
+            let month = json!({"label": d.format("%B %Y").to_string(), "id": d.format("%Y-%m").to_string()});
+            with(month, [("meetings", meetings.into())])
+        })
+        .collect();
+    let years: Vec<Json> = years
+        .into_iter()
+        .map(|(year, id, count)| json!({"year": year, "id": id, "count": count}))
         .collect();
     Page {
         path: page.into(),
@@ -646,7 +660,7 @@ fn timeline_page(r: &Renderer<'_>) -> Page {
             page,
             ("Timeline", "timeline"),
             json!({"count": r.crm.meetings.len()}),
-            [("months", months.into())],
+            [("months", months.into()), ("years", years.into())],
         ),
     }
 }

@@ -269,6 +269,31 @@ fn topics_and_timeline() {
         timeline.find("November 2026") < timeline.find("June 2025"),
         "newest first"
     );
+    // The years to jump to, newest first, each with its meetings, to its newest month.
+    let html = site.html("crm/timeline.html");
+    let years: Vec<&str> = html
+        .split("<a href=\"#")
+        .skip(1)
+        .map(|a| &a[..a.find('"').unwrap()])
+        .collect();
+    assert_eq!(years, ["2026-11", "2025-11"], "{html}");
+    for id in &years {
+        assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
+    }
+    let meetings = html.matches("<time datetime=").count();
+    let counted: usize = ["2026", "2025"]
+        .iter()
+        .map(|y| {
+            let at = timeline.find(&format!("{y} ")).unwrap() + y.len() + 1;
+            timeline[at..]
+                .split(' ')
+                .next()
+                .unwrap()
+                .parse::<usize>()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(counted, meetings, "{timeline}");
 }
 
 #[test]
