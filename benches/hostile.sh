@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds one pathological note at a time with the release binary and prints wall time and peak memory:
-# a 1 MB line, 100,000 links, a 10,000-row table, a 50 MB note, 50,000 code spans among comments. tests/site/hostile.rs builds smaller
+# a 1 MB line, 100,000 links, a 10,000-row table, a 50 MB note, 50,000 code spans among comments, front
+# matter of 70,000 keys, a task with 50,000 inline fields. tests/site/hostile.rs builds smaller
 # versions in every test run; this records what the full sizes cost (see BENCHMARKS.md). The binary is
 # taken from $CARGO_TARGET_DIR when that is set, as cargo builds it there.
 set -euo pipefail
@@ -18,9 +19,12 @@ open(os.path.join(d, 'Table.md'), 'w').write('| a | b |\n|---|---|\n' + ''.join(
 p = "Lorem ipsum dolor sit amet, [[Link]] consectetur #tag adipiscing elit.\n\n"
 open(os.path.join(d, 'Huge.md'), 'w').write(p * (50 * (1 << 20) // len(p)))
 open(os.path.join(d, 'Comments.md'), 'w').write('`code %%` and %% a comment %% then ' * 50000)
+keys = ''.join('k%05d: %d\n' % (i, i) for i in range(70000, 0, -1))
+open(os.path.join(d, 'Keys.md'), 'w').write('---\n' + keys + '---\nbody\n')
+open(os.path.join(d, 'Fields.md'), 'w').write('- [ ] task ' + ' '.join('[f%d:: %d]' % (i, i) for i in range(50000, 0, -1)) + '\n')
 PY
 printf '%-8s %9s %9s\n' note seconds peak_MB
-for f in Line Links Table Huge Comments; do
+for f in Line Links Table Huge Comments Keys Fields; do
   rm -rf "$WORK/one" && mkdir "$WORK/one" && cp "$WORK/v/$f.md" "$WORK/one/"
   /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "${CARGO_TARGET_DIR:-target}/release/dossier" build --quiet --vault "$WORK/one" --out "$WORK/out" --force
   read -r secs kb < "$WORK/time.txt"

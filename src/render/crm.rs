@@ -421,7 +421,7 @@ fn people_page(r: &Renderer<'_>) -> Page {
             None => ((true, String::new()), json!({"name": null, "url": null})),
         };
         let shown = directory_accounts(crm, p);
-        let more = person.accounts.len() - shown.len();
+        let more = person.accounts.len().saturating_sub(shown.len());
         let accounts: Vec<Json> = shown.iter().map(|&a| account_link(r, page, a)).collect();
         let entry = groups.entry(sort).or_insert_with(|| (view, Vec::new()));
         let row = json!({

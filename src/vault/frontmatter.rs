@@ -147,7 +147,7 @@ pub fn parse(text: &str, path: &str, diags: &mut Vec<Diagnostic>) -> (Frontmatte
                     format!("front matter key `{key}` appears twice; the last one wins"),
                 );
             }
-            let mut fields = crate::vault::Fields::new();
+            let mut fields = Vec::with_capacity(map.len());
             let mut raw = BTreeMap::new();
             for (k, v) in &map {
                 let key = key_text(k);
@@ -158,9 +158,11 @@ pub fn parse(text: &str, path: &str, diags: &mut Vec<Diagnostic>) -> (Frontmatte
                 } else {
                     raw.remove(&key);
                 }
-                fields.insert(key, typed);
+                fields.push((key, typed));
             }
-            fm.fields = fields;
+            // Collected, not inserted one by one (quadratic in a block of 70,000 keys); of two keys
+            // with the same text the map keeps the last.
+            fm.fields = fields.into_iter().collect();
             fm.raw_changed = raw.into_iter().collect();
         }
         Ok(serde_yaml::Value::Null) => {}

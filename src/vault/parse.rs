@@ -131,6 +131,10 @@ struct Collector<'a> {
     code_spans: Vec<Range<usize>>,
     query: Option<(usize, usize, QueryKind, String)>,
     tags_seen: std::collections::HashSet<String>,
+    /// (item, key, value) of the list items' own fields, as found: made into each item's `fields` at
+    /// the end, where the first of a key wins (inserting into a sorted map one by one is quadratic in a
+    /// line of 50,000 fields).
+    item_fields: Vec<(usize, String, Value)>,
 }
 
 impl<'a> Collector<'a> {
@@ -237,10 +241,8 @@ impl<'a> Collector<'a> {
         span: Range<usize>,
     ) {
         let value = vparse::inline_value(&raw);
-        if let Some(it) = item.and_then(|i| self.note.list_items.get_mut(i)) {
-            it.fields
-                .entry(key.clone())
-                .or_insert_with(|| value.clone());
+        if let Some(i) = item.filter(|&i| i < self.note.list_items.len()) {
+            self.item_fields.push((i, key.clone(), value.clone()));
         }
         let line = self.line(span.start);
         self.note.fields.push(InlineField {
@@ -329,9 +331,12 @@ impl<'a> Collector<'a> {
             item.tags = tags;
             item.links = links;
             if task {
-                for (k, v) in lists::emoji_fields(&text) {
-                    item.fields.entry(k).or_insert(v);
-                }
+                let index = open.index;
+                self.item_fields.extend(
+                    lists::emoji_fields(&text)
+                        .into_iter()
+                        .map(|(k, v)| (index, k, v)),
+                );
             }
         }
         self.scan_block(own_range, Some(open.index), task);
@@ -388,6 +393,7 @@ pub fn parse_note(id: NoteId, text: String, meta: FileMeta, mut diags: Vec<Diagn
         code_spans: Vec::new(),
         query: None,
         tags_seen: Default::default(),
+        item_fields: Vec::new(),
     };
     for t in &fm_tags {
         c.add_tag(t.trim_start_matches('#'));
@@ -620,6 +626,20 @@ pub fn parse_note(id: NoteId, text: String, meta: FileMeta, mut diags: Vec<Diagn
         .links
         .sort_by_key(|l| (l.syntax != LinkSyntax::Frontmatter, l.span.start));
     c.note.fields.sort_by_key(|f| f.span.start);
+    // Each item's fields. Collecting a map keeps the last of a key, so each item's are given to it
+    // last found first (the sort is stable).
+    let mut found = std::mem::take(&mut c.item_fields);
+    found.sort_by_key(|(i, _, _)| *i);
+    let mut found = found.into_iter().rev().peekable();
+    while let Some((i, k, v)) = found.next() {
+        let mut fields = vec![(k, v)];
+        while let Some((_, k, v)) = found.next_if(|(j, _, _)| *j == i) {
+            fields.push((k, v));
+        }
+        if let Some(item) = c.note.list_items.get_mut(i) {
+            item.fields = fields.into_iter().collect();
+        }
+    }
     let mut note = c.note;
     note.text = text;
     note.frontmatter = fm;
@@ -838,6 +858,16 @@ mod tests {
         let owner = n.fields.iter().find(|f| f.key == "Owner").unwrap();
         assert_eq!(owner.item, Some(4));
         assert_eq!(items[4].links.len(), 1);
+    }
+
+    #[test]
+    fn an_items_fields_keep_the_first_of_a_key_in_key_order() {
+        let n = note("- [ ] Call [owner:: Ann] [zone:: eu] [owner:: Bob] [area:: x]\n- plain\n");
+        let item = &n.list_items[0];
+        let keys: Vec<&str> = item.fields.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["area", "owner", "zone"]);
+        assert_eq!(item.fields.get("owner"), Some(&Value::String("Ann".into())));
+        assert!(n.list_items[1].fields.is_empty());
     }
 
     #[test]
