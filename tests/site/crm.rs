@@ -1,6 +1,6 @@
 //! Accounts, briefs, people, topics and the timeline in built sites; `dossier brief` and its printout.
 
-use super::harness::{build_case, build_with, case_config, example_config, fixture, Site};
+use super::harness::{build_case, build_with, case_config, example_config, fixture, write, Site};
 use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
@@ -203,11 +203,7 @@ fn people_without_notes_have_pages_that_links_lead_to() {
 fn the_directory_shows_a_persons_latest_accounts_and_their_page_all() {
     let dir = tempfile::tempdir().unwrap();
     let vault = dir.path().join("vault");
-    let write = |rel: &str, text: &str| {
-        let path = vault.join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    };
+    let write = |rel: &str, text: &str| write(&vault, rel, text);
     let accounts = ["Acme", "Brightline", "Corvid", "Delta Freight", "Ember"];
     for name in accounts {
         write(

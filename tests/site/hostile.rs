@@ -2,15 +2,8 @@
 //! builds, names the problem with `path:line:col`, and the rest of the site is there.
 
 use super::crawl::broken_links;
-use super::harness::{build_with, Site};
+use super::harness::{build_with, write, Site};
 use dossier::config::Config;
-use std::path::Path;
-
-fn write(root: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, bytes).unwrap();
-}
 
 fn build_vault(files: &[(&str, &[u8])]) -> (tempfile::TempDir, Site) {
     let dir = tempfile::tempdir().unwrap();
