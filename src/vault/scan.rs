@@ -72,7 +72,7 @@ fn field_at(text: &str, open: usize) -> Option<(String, String, usize)> {
     let key_end = text[open + 1..]
         .find(['[', ']', '(', ')', '\n'])
         .map_or(text.len(), |i| open + 1 + i);
-    let sep = text[open + 1..key_end].find("::")? + open + 1;
+    let sep = find_pair(&text[open + 1..key_end], *b"::")? + open + 1;
     let key = &text[open + 1..sep];
     if key.trim().is_empty() {
         return None;
@@ -108,7 +108,13 @@ pub fn inline_tokens(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
     let bytes = text.as_bytes();
     let mut i = 0;
-    while i < bytes.len() {
+    // Every token starts at one of these ASCII bytes, which never occur inside a multi-byte
+    // character: the scan jumps from one to the next (this runs over every text run of every note).
+    while let Some(skip) = bytes[i..]
+        .iter()
+        .position(|b| matches!(b, b'#' | b'=' | b'^' | b'[' | b'('))
+    {
+        i += skip;
         let prev = text[..i].chars().next_back();
         let at_boundary = prev.is_none_or(char::is_whitespace);
         match bytes[i] {
@@ -165,9 +171,15 @@ pub fn inline_tokens(text: &str) -> Vec<Span> {
             }
             _ => {}
         }
-        i += text[i..].chars().next().map_or(1, char::len_utf8);
+        i += 1;
     }
     out
+}
+
+/// The byte offset of the first `pair` of ASCII bytes in `s`, without `str::find`'s searcher, whose
+/// set-up costs more than the search on the short runs scanned here.
+pub fn find_pair(s: &str, pair: [u8; 2]) -> Option<usize> {
+    s.as_bytes().windows(2).position(|w| w == pair)
 }
 
 /// `text` without the `^block-id` that ends it (and the space before it), as Obsidian shows a block:
@@ -259,14 +271,14 @@ pub fn plain_text(line: &str) -> String {
     let s = s.trim_start_matches('#').trim();
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
-    while let Some(open) = rest.find("[[") {
+    while let Some(open) = find_pair(rest, *b"[[") {
         out.push_str(rest[..open].trim_end_matches('!'));
         let after = &rest[open + 2..];
-        match after.find("]]") {
+        match find_pair(after, *b"]]") {
             Some(close) => {
                 let inner = &after[..close];
                 let unescaped;
-                let inner = if inner.contains("\\|") {
+                let inner = if find_pair(inner, *b"\\|").is_some() {
                     unescaped = inner.replace("\\|", "|");
                     unescaped.as_str()
                 } else {
@@ -293,7 +305,8 @@ pub fn plain_text(line: &str) -> String {
     }
     out.push_str(rest);
     for mark in ["**", "==", "__"] {
-        if out.contains(mark) {
+        let b = mark.as_bytes();
+        if find_pair(&out, [b[0], b[1]]).is_some() {
             out = out.replace(mark, "");
         }
     }
