@@ -179,7 +179,8 @@ pub fn inline_tokens(text: &str) -> Vec<Span> {
 /// The byte offset of the first `pair` of ASCII bytes in `s`, without `str::find`'s searcher, whose
 /// set-up costs more than the search on the short runs scanned here.
 pub fn find_pair(s: &str, pair: [u8; 2]) -> Option<usize> {
-    s.as_bytes().windows(2).position(|w| w == pair)
+    let bytes = s.as_bytes();
+    memchr::memchr_iter(pair[0], bytes).find(|&i| bytes.get(i + 1) == Some(&pair[1]))
 }
 
 /// `text` without the `^block-id` that ends it (and the space before it), as Obsidian shows a block:
@@ -364,6 +365,37 @@ mod tests {
             "(owner:: [[A]])"
         );
         assert_eq!(tokens("[not a field] (nor this)"), vec![]);
+    }
+
+    #[test]
+    fn tokens_are_found_among_multibyte_characters() {
+        // The scan jumps between the ASCII bytes a token starts with; what stands before them decides.
+        assert_eq!(
+            tokens("Café #résumé é#no naïve [kéy:: välue] ==hé== fin ^b1"),
+            vec![
+                Token::Tag("résumé".into()),
+                Token::Field {
+                    key: "kéy".into(),
+                    value: "välue".into(),
+                    form: FieldForm::Bracket
+                },
+                Token::HighlightMark,
+                Token::HighlightMark,
+                Token::BlockId("b1".into()),
+            ]
+        );
+        assert_eq!(find_pair("é[x[[", *b"[["), Some(4));
+        assert_eq!(find_pair("[x]", *b"[["), None);
+    }
+
+    #[test]
+    fn plain_text_drops_markup_and_keeps_what_links_show() {
+        assert_eq!(
+            plain_text(
+                "- [ ] Call [[Ana Diaz|Ana]] on [[Acme#Renewal]], ![[chart.png]], [[Foo\\|Bar]] **now** ==hl== [[open"
+            ),
+            "Call Ana on Acme > Renewal, chart.png, Bar now hl [[open"
+        );
     }
 
     #[test]
