@@ -95,3 +95,32 @@ ensure_vault() {
   [ -d "$vault" ] || python3 "$GEN" --notes "$1" --out "$vault" --seed 1 >/dev/null
   echo "$vault"
 }
+
+# ensure_plain_vault N: a copy of the vault of N notes with every ```dataview fenced block removed
+# (benches/dataview_share.sh, benches/instructions.sh), made once; prints its path.
+ensure_plain_vault() {
+  local vault plain
+  vault=$(ensure_vault "$1")
+  plain="$WORK/v$1-no-dataview"
+  if [ ! -d "$plain" ]; then
+    python3 - "$vault" "$plain" <<'PY'
+import os, re, shutil, sys
+src, dst = sys.argv[1], sys.argv[2]
+shutil.copytree(src, dst)
+block = re.compile(r"^```dataview[ \t]*\n.*?^```[ \t]*\n?", re.M | re.S)
+removed = files = 0
+for d, _, fs in os.walk(dst):
+    for f in fs:
+        if f.endswith(".md"):
+            p = os.path.join(d, f)
+            text = open(p, encoding="utf-8").read()
+            new, k = block.subn("", text)
+            if k:
+                open(p, "w", encoding="utf-8", newline="\n").write(new)
+                removed += k
+                files += 1
+print(f"removed {removed} dataview blocks from {files} notes", file=sys.stderr)
+PY
+  fi
+  echo "$plain"
+}

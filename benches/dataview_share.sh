@@ -14,27 +14,7 @@ start_fresh
 cargo build --release --locked --quiet
 DOSSIER="${CARGO_TARGET_DIR:-target}/release/dossier"
 vault=$(ensure_vault "$N")
-plain="$WORK/v$N-no-dataview"
-if [ ! -d "$plain" ]; then
-  python3 - "$vault" "$plain" <<'PY'
-import os, re, shutil, sys
-src, dst = sys.argv[1], sys.argv[2]
-shutil.copytree(src, dst)
-block = re.compile(r"^```dataview[ \t]*\n.*?^```[ \t]*\n?", re.M | re.S)
-removed = files = 0
-for d, _, fs in os.walk(dst):
-    for f in fs:
-        if f.endswith(".md"):
-            p = os.path.join(d, f)
-            text = open(p, encoding="utf-8").read()
-            new, k = block.subn("", text)
-            if k:
-                open(p, "w", encoding="utf-8", newline="\n").write(new)
-                removed += k
-                files += 1
-print(f"removed {removed} dataview blocks from {files} notes", file=sys.stderr)
-PY
-fi
+plain=$(ensure_plain_vault "$N")
 blocks() { grep -rc '^```dataview' "$1" | awk -F: '{s += $NF} END {print s + 0}' || true; }
 with=$(blocks "$vault")
 without=$(blocks "$plain")
