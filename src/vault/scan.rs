@@ -272,10 +272,18 @@ pub fn plain_text(line: &str) -> String {
     let s = s.trim_start_matches('#').trim();
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
+    // Once no `]]` follows, none will: the later `[[` are not looked for a close (quadratic in a
+    // line of unclosed brackets).
+    let mut closing = true;
     while let Some(open) = find_pair(rest, *b"[[") {
         out.push_str(rest[..open].trim_end_matches('!'));
         let after = &rest[open + 2..];
-        match find_pair(after, *b"]]") {
+        let close = if closing {
+            find_pair(after, *b"]]")
+        } else {
+            None
+        };
+        match close {
             Some(close) => {
                 let inner = &after[..close];
                 let unescaped;
@@ -299,6 +307,7 @@ pub fn plain_text(line: &str) -> String {
                 rest = &after[close + 2..];
             }
             None => {
+                closing = false;
                 out.push_str("[[");
                 rest = after;
             }
@@ -396,6 +405,9 @@ mod tests {
             ),
             "Call Ana on Acme > Renewal, chart.png, Bar now hl [[open"
         );
+        // After an unclosed `[[`, later links are not closed either: they stay as written.
+        assert_eq!(plain_text("a [[b ![[c"), "a [[b [[c");
+        assert_eq!(plain_text("[[a]] [[b [[c"), "a [[b [[c");
     }
 
     #[test]
