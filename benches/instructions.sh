@@ -2,7 +2,7 @@
 # Instructions executed in user space (valgrind's cachegrind, "I refs") by the floor program, by
 # `dossier build` and by `dossier build` on the same vault without its Dataview blocks. Unlike wall
 # time on this machine, where creating thousands of files is slowed for minutes after others were
-# removed (common.sh), these counts repeat to the last digit: the figure to compare two commits by,
+# removed (common.sh), these counts repeat to within 0.01%: the figure to compare two commits by,
 # and the Dataview share without the disk's noise. The kernel's work (creating and writing files) is
 # not counted; `benches/run.sh` measures it, with everything else, as wall time.
 #
