@@ -100,7 +100,9 @@ fn load(config: &Config, progress: &mut dyn FnMut(Progress)) -> Result<Loaded, B
             .iter()
             .flat_map(|n| n.diagnostics.iter().cloned()),
     );
+    let mut laps = crate::timing::Laps::new("build");
     let mut index = Index::build(vault);
+    laps.mark("index");
     progress(Progress::Indexed {
         links: index.links.iter().map(|l| l.len()).sum(),
     });
@@ -126,14 +128,17 @@ pub fn build(
 ) -> Result<BuildReport, BuildError> {
     use rayon::prelude::*;
     let start = Instant::now();
+    let mut laps = crate::timing::Laps::new("build");
     let Loaded {
         index,
         crm,
         today,
         mut diagnostics,
     } = load(config, progress)?;
+    laps.mark("load, index and CRM");
     let templater = site::Templater::new(config)?;
     let staging = site::Staging::begin(&config.out, &config.vault, options.force)?;
+    laps.mark("theme and staging");
     let mut rendered = render::render_each(
         &index,
         &crm,
@@ -145,8 +150,10 @@ pub fn build(
     progress(Progress::PagesRendered {
         pages: rendered.page_paths.len(),
     });
+    laps.mark("pages");
     let search_entries = rendered.search.len();
     let search_bytes = site::search::put_index(std::mem::take(&mut rendered.search), &staging)?;
+    laps.mark("search index");
     templater
         .extras(&rendered)
         .par_iter()
@@ -155,7 +162,9 @@ pub fn build(
         .copies
         .par_iter()
         .try_for_each(|c| staging.copy(c))?;
+    laps.mark("static files and attachments");
     let written = staging.commit()?;
+    laps.mark("commit");
     progress(Progress::Written {
         files: written.files,
         unchanged: written.unchanged,
