@@ -129,6 +129,11 @@ pub fn build(
     use rayon::prelude::*;
     let start = Instant::now();
     let mut laps = crate::timing::Laps::new("build");
+    // Every page's key holds the program's own hash, which reads the 15 MB binary: made while the
+    // vault loads, not when the first page is written, where every rendering thread waited for it.
+    let _ = std::thread::Builder::new()
+        .name("dossier-program-key".into())
+        .spawn(site::manifest::program_key);
     let Loaded {
         index,
         crm,
