@@ -178,7 +178,7 @@ pub fn inline_tokens(text: &str) -> Vec<Span> {
 
 /// The byte offset of the first `pair` of ASCII bytes in `s`, without `str::find`'s searcher, whose
 /// set-up costs more than the search on the short runs scanned here.
-pub fn find_pair(s: &str, pair: [u8; 2]) -> Option<usize> {
+fn find_pair(s: &str, pair: [u8; 2]) -> Option<usize> {
     let bytes = s.as_bytes();
     memchr::memchr_iter(pair[0], bytes).find(|&i| bytes.get(i + 1) == Some(&pair[1]))
 }
@@ -272,8 +272,8 @@ pub fn plain_text(line: &str) -> String {
     let s = s.trim_start_matches('#').trim();
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
-    // Once no `]]` follows, none will: the later `[[` are not looked for a close (quadratic in a
-    // line of unclosed brackets).
+    // Once no `]]` follows an `[[`, none follows a later one: looking again for each would be
+    // quadratic in a run of unclosed brackets (an account's table cell of them took seconds).
     let mut closing = true;
     while let Some(open) = find_pair(rest, *b"[[") {
         out.push_str(rest[..open].trim_end_matches('!'));
