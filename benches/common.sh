@@ -89,6 +89,20 @@ start_fresh() {
   trap cleanup_fresh EXIT
 }
 
+# floor_binary: builds the floor program (benches/floor.rs) and prints its path, asked of cargo rather
+# than guessed from the newest file in deps/; exits the script when it cannot be built.
+floor_binary() {
+  local floor
+  floor=$(cargo bench --locked --bench floor --no-run --message-format=json 2>/dev/null |
+    python3 -c 'import json, sys
+for l in sys.stdin:
+    m = json.loads(l)
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "floor" and m.get("executable"):
+        print(m["executable"])' | tail -1)
+  [ -x "$floor" ] || { echo "cannot build the floor bench" >&2; exit 1; }
+  echo "$floor"
+}
+
 # ensure_vault N: the generated vault of N notes (seed 1) under $WORK, made once; prints its path.
 ensure_vault() {
   local vault="$WORK/v$1"

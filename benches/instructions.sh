@@ -17,13 +17,7 @@ SIZES=("$@")
 command -v valgrind >/dev/null || { echo "needs valgrind (apt-get install valgrind)" >&2; exit 1; }
 
 cargo build --release --locked --quiet
-FLOOR=$(cargo bench --locked --bench floor --no-run --message-format=json 2>/dev/null |
-  python3 -c 'import json, sys
-for l in sys.stdin:
-    m = json.loads(l)
-    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "floor" and m.get("executable"):
-        print(m["executable"])' | tail -1)
-[ -x "$FLOOR" ] || { echo "cannot build the floor bench" >&2; exit 1; }
+FLOOR=$(floor_binary)
 DOSSIER=${DOSSIER:-${CARGO_TARGET_DIR:-target}/release/dossier}
 OUTS=$(mktemp -d "$WORK/instructions-XXXXXX")
 trap 'rm -rf "$OUTS"; date +%s >"$WORK/deleted-at"' EXIT

@@ -23,14 +23,7 @@ SIZES=("$@")
 start_fresh
 
 cargo build --release --locked --quiet
-# The floor binary: ask cargo for its path rather than guessing the newest file in deps/.
-FLOOR=$(cargo bench --locked --bench floor --no-run --message-format=json 2>/dev/null |
-  python3 -c 'import json, sys
-for l in sys.stdin:
-    m = json.loads(l)
-    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "floor" and m.get("executable"):
-        print(m["executable"])' | tail -1)
-[ -x "$FLOOR" ] || { echo "cannot build the floor bench" >&2; exit 1; }
+FLOOR=$(floor_binary)
 DOSSIER="${CARGO_TARGET_DIR:-target}/release/dossier"
 
 row() { # row NOTES PROGRAM SECONDS PEAK_KB MB FLOOR_SECONDS

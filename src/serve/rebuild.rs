@@ -443,8 +443,11 @@ fn crm(old: &Crm, new: State<'_>, shown: &BTreeSet<NoteIdx>, scope: &mut Scope) 
     // The directory shows a person's accounts in the order of their latest meetings
     // (`render::crm::directory_accounts`): a meeting about another account can reorder them while the
     // person's record (accounts by name, meetings by date) stays the same.
-    let reordered =
-        (0..crm.meetings.len()).any(|m| old.meetings[m].accounts != crm.meetings[m].accounts);
+    let reordered = old
+        .meetings
+        .iter()
+        .zip(&crm.meetings)
+        .any(|(a, b)| a.accounts != b.accounts);
     let lists = [
         (plan::ACCOUNTS, any(&accounts)),
         (

@@ -72,7 +72,7 @@ fn field_at(text: &str, open: usize) -> Option<(String, String, usize)> {
     let key_end = text[open + 1..]
         .find(['[', ']', '(', ')', '\n'])
         .map_or(text.len(), |i| open + 1 + i);
-    let sep = find_pair(&text[open + 1..key_end], *b"::")? + open + 1;
+    let sep = find_pair(&text[open + 1..key_end], "::")? + open + 1;
     let key = &text[open + 1..sep];
     if key.trim().is_empty() {
         return None;
@@ -176,11 +176,13 @@ pub fn inline_tokens(text: &str) -> Vec<Span> {
     out
 }
 
-/// The byte offset of the first `pair` of ASCII bytes in `s`, without `str::find`'s searcher, whose
-/// set-up costs more than the search on the short runs scanned here.
-fn find_pair(s: &str, pair: [u8; 2]) -> Option<usize> {
-    let bytes = s.as_bytes();
-    memchr::memchr_iter(pair[0], bytes).find(|&i| bytes.get(i + 1) == Some(&pair[1]))
+/// The byte offset of the first `pair` (two ASCII characters) in `s`, without `str::find`'s searcher,
+/// whose set-up costs more than the search on the short runs scanned here.
+fn find_pair(s: &str, pair: &str) -> Option<usize> {
+    let (bytes, [first, second]) = (s.as_bytes(), pair.as_bytes()) else {
+        return s.find(pair);
+    };
+    memchr::memchr_iter(*first, bytes).find(|&i| bytes.get(i + 1) == Some(second))
 }
 
 /// `text` without the `^block-id` that ends it (and the space before it), as Obsidian shows a block:
@@ -275,11 +277,11 @@ pub fn plain_text(line: &str) -> String {
     // Once no `]]` follows an `[[`, none follows a later one: looking again for each would be
     // quadratic in a run of unclosed brackets (an account's table cell of them took seconds).
     let mut closing = true;
-    while let Some(open) = find_pair(rest, *b"[[") {
+    while let Some(open) = find_pair(rest, "[[") {
         out.push_str(rest[..open].trim_end_matches('!'));
         let after = &rest[open + 2..];
         let close = if closing {
-            find_pair(after, *b"]]")
+            find_pair(after, "]]")
         } else {
             None
         };
@@ -287,7 +289,7 @@ pub fn plain_text(line: &str) -> String {
             Some(close) => {
                 let inner = &after[..close];
                 let unescaped;
-                let inner = if find_pair(inner, *b"\\|").is_some() {
+                let inner = if find_pair(inner, "\\|").is_some() {
                     unescaped = inner.replace("\\|", "|");
                     unescaped.as_str()
                 } else {
@@ -315,8 +317,7 @@ pub fn plain_text(line: &str) -> String {
     }
     out.push_str(rest);
     for mark in ["**", "==", "__"] {
-        let b = mark.as_bytes();
-        if find_pair(&out, [b[0], b[1]]).is_some() {
+        if find_pair(&out, mark).is_some() {
             out = out.replace(mark, "");
         }
     }
@@ -393,8 +394,8 @@ mod tests {
                 Token::BlockId("b1".into()),
             ]
         );
-        assert_eq!(find_pair("é[x[[", *b"[["), Some(4));
-        assert_eq!(find_pair("[x]", *b"[["), None);
+        assert_eq!(find_pair("é[x[[", "[["), Some(4));
+        assert_eq!(find_pair("[x]", "[["), None);
     }
 
     #[test]
