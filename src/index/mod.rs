@@ -93,14 +93,18 @@ impl Index {
             excluded_aliases,
             ..
         } = vault;
+        let mut laps = crate::timing::Laps::new("index");
         let table = names::Names::build(&notes, &attachments, &excluded, &excluded_aliases);
+        laps.mark("names");
         let all: Vec<NoteIdx> = (0..notes.len()).collect();
         resolve_fields(&table, &mut notes, &all);
+        laps.mark("fields");
         let per_note: Vec<(Vec<Resolved>, Vec<Diagnostic>)> = notes
             .par_iter()
             .enumerate()
             .map(|(i, note)| resolve_note_links(&table, &notes, i, note))
             .collect();
+        laps.mark("links");
         let mut links = Vec::with_capacity(notes.len());
         let mut diagnostics = Vec::new();
         for (l, d) in per_note {
@@ -108,6 +112,7 @@ impl Index {
             diagnostics.extend(d);
         }
         diagnostics.sort();
+        laps.mark("diagnostics");
         Index::gather(
             notes,
             attachments,
@@ -231,11 +236,19 @@ impl Index {
         diagnostics: Vec<Diagnostic>,
         names: std::sync::Arc<names::Names>,
     ) -> Index {
+        let mut laps = crate::timing::Laps::new("index");
+        let backlinks = backlinks_of(&links, notes.len());
+        laps.mark("backlinks");
+        let unresolved = unresolved_of(&links);
+        laps.mark("unresolved");
+        let used_attachments = attachments_used(&links);
+        let tags = tags_of(&notes);
+        laps.mark("tags");
         Index {
-            backlinks: backlinks_of(&links, notes.len()),
-            unresolved: unresolved_of(&links),
-            used_attachments: attachments_used(&links),
-            tags: tags_of(&notes),
+            backlinks,
+            unresolved,
+            used_attachments,
+            tags,
             notes,
             attachments,
             links,

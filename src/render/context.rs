@@ -47,32 +47,56 @@ pub(super) fn mentions<'b>(
     page: &str,
     places: impl Iterator<Item = &'b Backlink>,
 ) -> Vec<BacklinkView> {
-    // Per note: snippets, how many places were looked at, how many were left out.
-    let mut grouped: BTreeMap<NoteIdx, (Vec<String>, usize, usize)> = BTreeMap::new();
-    for b in places {
-        let (snippets, seen, more) = grouped.entry(b.from).or_default();
-        if *seen < MAX_SNIPPETS {
-            *seen += 1;
-            let s = snippet(r, b);
-            if !snippets.contains(&s) {
-                snippets.push(s);
+    Mentions::of(r, places).views(r, page)
+}
+
+/// The notes mentioning something, with their snippets, before any page's URLs are made: a person with
+/// a note is shown with the same snippets twice, in the note's backlinks and on the person's page, and
+/// the snippets are made once for both (they were a third of all the snippets of a 10,000-note vault).
+pub(super) struct Mentions(Vec<(NoteIdx, Vec<String>, usize)>);
+
+impl Mentions {
+    /// Per linking note, in note order: up to `MAX_SNIPPETS` distinct snippets and how many places
+    /// were left out.
+    pub(super) fn of<'b>(r: &Renderer<'_>, places: impl Iterator<Item = &'b Backlink>) -> Mentions {
+        let mut grouped: BTreeMap<NoteIdx, (Vec<String>, usize, usize)> = BTreeMap::new();
+        for b in places {
+            let (snippets, seen, more) = grouped.entry(b.from).or_default();
+            if *seen < MAX_SNIPPETS {
+                *seen += 1;
+                let s = snippet(r, b);
+                if !snippets.contains(&s) {
+                    snippets.push(s);
+                }
+            } else {
+                *more += 1;
             }
-        } else {
-            *more += 1;
         }
+        Mentions(
+            grouped
+                .into_iter()
+                .map(|(from, (snippets, _, more))| (from, snippets, more))
+                .collect(),
+        )
     }
-    grouped
-        .into_iter()
-        .map(|(from, (snippets, _, more))| {
-            let item = note_item(r, page, from);
-            BacklinkView {
-                title: item.title,
-                url: item.url,
-                snippets,
-                more,
-            }
-        })
-        .collect()
+
+    /// The backlinks of note `i`: the places that link to it from other notes.
+    pub(super) fn backlinks(r: &Renderer<'_>, i: NoteIdx) -> Mentions {
+        Mentions::of(r, r.index.backlinks[i].iter().filter(|b| b.from != i))
+    }
+
+    /// The mentions as the page at `page` links them.
+    pub(super) fn views(&self, r: &Renderer<'_>, page: &str) -> Vec<BacklinkView> {
+        self.0
+            .iter()
+            .map(|(from, snippets, more)| BacklinkView {
+                title: r.index.notes[*from].title.clone(),
+                url: r.url(page, &r.plan.notes[*from], None),
+                snippets: snippets.clone(),
+                more: *more,
+            })
+            .collect()
+    }
 }
 
 /// The parts of every page: site title, the way back to the root, navigation.
@@ -317,8 +341,12 @@ fn shown_fields<'t>(
     out.into()
 }
 
-/// A note's page.
-pub fn note_page(r: &Renderer<'_>, i: NoteIdx) -> (Page, Vec<Diagnostic>) {
+/// A note's page; `backlinks` are the note's ([`Mentions::backlinks`]).
+pub(super) fn note_page(
+    r: &Renderer<'_>,
+    i: NoteIdx,
+    backlinks: &Mentions,
+) -> (Page, Vec<Diagnostic>) {
     let note = &r.index.notes[i];
     let page = r.plan.notes[i].as_str();
     let mut diags = Vec::new();
@@ -362,7 +390,7 @@ pub fn note_page(r: &Renderer<'_>, i: NoteIdx) -> (Page, Vec<Diagnostic>) {
             })
         })
         .collect();
-    let backlinks = mentions(r, page, r.index.backlinks[i].iter().filter(|b| b.from != i));
+    let backlinks = backlinks.views(r, page);
     let mut outlinks: Vec<NoteIdx> = r.index.links[i]
         .iter()
         .filter_map(|l| match l.target {

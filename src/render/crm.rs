@@ -2,7 +2,7 @@
 //! and topic pages, the meeting timeline. Contexts only: the theme lays them out (`accounts.html`,
 //! `brief.html`, `people.html`, `person.html`, `topics.html`, `topic.html`, `timeline.html`).
 
-use super::context::{mentions, note_item, page_context, with};
+use super::context::{note_item, page_context, with, Mentions};
 use super::markdown::Frame;
 use super::{plan, Page, Renderer};
 use crate::crm::{
@@ -47,11 +47,19 @@ pub fn pages<E: Send>(
                 .into_par_iter()
                 .filter(|&a| only.other(&r.plan.briefs[a]))
                 .try_for_each(|a| sink(brief_page(r, a, &r.plan.briefs[a]).0))?;
+            // The pages of people whose note's page is made were made with it (from the same
+            // snippets); those of the rest here.
             let unnoted = unnoted_places(r);
             (0..crm.people.len())
                 .into_par_iter()
-                .filter(|&p| only.other(&r.plan.people[p]))
-                .try_for_each(|p| sink(person_page(r, p, &unnoted[p])))?;
+                .filter(|&p| only.other(&r.plan.people[p]) && !only.person_with_note(r, p))
+                .try_for_each(|p| {
+                    let mentions = match crm.people[p].note {
+                        Some(n) => Mentions::backlinks(r, n),
+                        None => Mentions::of(r, unnoted[p].iter().flat_map(|at| at.iter())),
+                    };
+                    sink(person_page(r, p, &mentions))
+                })?;
             (0..crm.topics.len())
                 .into_par_iter()
                 .filter(|&t| only.other(&r.plan.topics[t]))
@@ -493,19 +501,13 @@ fn unnoted_places<'r>(r: &Renderer<'r>) -> Vec<Vec<&'r [crate::index::Backlink]>
     places
 }
 
-/// A person's page; `unnoted` is where they are named, when they have no note ([`unnoted_places`]).
-fn person_page(r: &Renderer<'_>, p: PersonIdx, unnoted: &[&[crate::index::Backlink]]) -> Page {
+/// A person's page; `mentions` are their note's backlinks ([`Mentions::backlinks`]), or where they are
+/// named when they have no note ([`unnoted_places`]).
+pub(super) fn person_page(r: &Renderer<'_>, p: PersonIdx, mentions: &Mentions) -> Page {
     let page = r.plan.people[p].as_str();
     let crm = r.crm;
     let person = &crm.people[p];
-    let places: Vec<&crate::index::Backlink> = match person.note {
-        Some(n) => r.index.backlinks[n]
-            .iter()
-            .filter(|b| b.from != n)
-            .collect(),
-        None => unnoted.iter().flat_map(|at| at.iter()).collect(),
-    };
-    let mentions = mentions(r, page, places.into_iter());
+    let mentions = mentions.views(r, page);
     let accounts: Vec<Json> = person
         .accounts
         .iter()

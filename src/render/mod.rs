@@ -88,6 +88,18 @@ impl Selection {
     pub fn other(&self, path: &str) -> bool {
         self.others.as_ref().is_none_or(|o| o.contains(path))
     }
+
+    /// Whether note `i`'s page is made.
+    pub fn note(&self, i: NoteIdx) -> bool {
+        self.notes.as_ref().is_none_or(|n| n.contains(&i))
+    }
+
+    /// Whether person `p` has a note whose page is made: their page is then made with it.
+    fn person_with_note(&self, r: &Renderer<'_>, p: crate::crm::PersonIdx) -> bool {
+        r.crm.people[p]
+            .note
+            .is_some_and(|n| n < r.index.notes.len() && self.note(n))
+    }
 }
 
 /// How links between pages are written.
@@ -325,14 +337,21 @@ pub fn render_each_prepared<E: Send>(
         sink(page)
     };
     selected.into_par_iter().try_for_each(|i| {
-        let (page, diags) = context::note_page(&r, i);
+        let backlinks = context::Mentions::backlinks(&r, i);
+        let (page, diags) = context::note_page(&r, i, &backlinks);
         if !diags.is_empty() {
             diagnostics
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .extend(diags);
         }
-        emit(page)
+        emit(page)?;
+        // A person's page shows their note's backlinks as mentions: made here, from the same
+        // snippets, and not again with the other CRM pages ([`Selection::person_with_note`]).
+        match crm.person_of.get(&i) {
+            Some(&p) if only.other(&plan.people[p]) => emit(crm::person_page(&r, p, &backlinks)),
+            _ => Ok(()),
+        }
     })?;
     laps.mark("notes");
     context::index_pages(&r, only, &emit)?;
