@@ -13,9 +13,10 @@
 use std::collections::HashMap;
 use std::hash::Hasher;
 use std::path::Path;
+use xxhash_rust::xxh3::Xxh3Default;
 
 /// The manifest's first line in the marker file; the lines after it are its entries.
-const HEADER: &str = "# dossier manifest 1: source-key content-hash path";
+const HEADER: &str = "# dossier manifest 2: source-key content-hash path";
 
 /// One file of a build: what it was made from, and what it holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,8 +37,8 @@ pub fn content(bytes: &[u8]) -> u64 {
 pub fn pieces_key(pieces: &[&[u8]]) -> (u64, u64) {
     let total: usize = pieces.iter().map(|p| p.len()).sum();
     let hash = |head: &[&[u8]]| {
-        // seahash's streaming hasher gives the same hash however its input is split.
-        let mut hasher = seahash::SeaHasher::new();
+        // The streaming hasher gives the same hash however its input is split.
+        let mut hasher = Xxh3Default::new();
         for part in head {
             hasher.write(&(part.len() as u64).to_le_bytes());
             hasher.write(part);
@@ -51,10 +52,10 @@ pub fn pieces_key(pieces: &[&[u8]]) -> (u64, u64) {
     (hash(&[b"bytes"]), hash(&[]))
 }
 
-/// The key of a file made from `parts`, in order (seahash: a fixed algorithm, the same on every
-/// machine and in every version).
+/// The key of a file made from `parts`, in order (XXH3: a fixed algorithm, the same on every machine
+/// and in every version).
 pub fn key(parts: &[&[u8]]) -> u64 {
-    let mut hasher = seahash::SeaHasher::new();
+    let mut hasher = Xxh3Default::new();
     for part in parts {
         hasher.write(&(part.len() as u64).to_le_bytes());
         hasher.write(part);
@@ -94,7 +95,7 @@ pub fn context_key(value: &serde_json::Value) -> u64 {
         }
     }
     let mut out = Buffered {
-        hasher: seahash::SeaHasher::new(),
+        hasher: Xxh3Default::new(),
         buffer: Vec::with_capacity(Buffered::SIZE),
     };
     feed(&mut out, value);
@@ -104,7 +105,7 @@ pub fn context_key(value: &serde_json::Value) -> u64 {
 /// A hasher fed through a buffer: a context is thousands of values of a few bytes each, and the
 /// hasher's own cost per call was most of its time.
 struct Buffered {
-    hasher: seahash::SeaHasher,
+    hasher: Xxh3Default,
     buffer: Vec<u8>,
 }
 
@@ -138,7 +139,7 @@ pub fn program_key() -> Option<u64> {
         use std::io::Read;
         // Read in pieces: the program is tens of megabytes, more than a build holds at its peak.
         let mut file = std::fs::File::open(std::env::current_exe().ok()?).ok()?;
-        let mut hasher = seahash::SeaHasher::new();
+        let mut hasher = Xxh3Default::new();
         let mut buffer = vec![0; 1 << 20];
         loop {
             match file.read(&mut buffer) {
@@ -290,6 +291,6 @@ mod tests {
         assert_ne!(key(&[b"ab", b"c"]), key(&[b"a", b"bc"]));
         assert_eq!(key(&[b"page"]), key(&[b"page"]));
         // A fixed algorithm: the same key in every build and on every machine.
-        assert_eq!(key(&[b"page"]), 0x0e51_35b1_d615_034e);
+        assert_eq!(key(&[b"page"]), 0x9b39_26f9_82b5_4270);
     }
 }
