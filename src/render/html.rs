@@ -8,24 +8,56 @@ pub fn escape(s: &str) -> String {
 }
 
 /// [`escape`] appended to `out`: the runs between the five characters copied whole (they are ASCII,
-/// so every byte offset of one is a character boundary).
+/// so every byte offset of one is a character boundary). Escaping is most of what templating does with
+/// a page's text (a `match` on every byte, it was 3% of a build's instructions): in a long text the five
+/// are found with `memchr`, three and two at a time; in a short one (a title, a URL), whose search
+/// would cost more to set up than to run, through a table.
 pub fn escape_into(s: &str, out: &mut String) {
+    let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let entity = match b {
+    let mut put = |i: usize, out: &mut String| {
+        out.push_str(&s[start..i]);
+        out.push_str(match bytes[i] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&s[start..i]);
-        out.push_str(entity);
+            _ => "&#39;",
+        });
         start = i + 1;
+    };
+    if bytes.len() < 64 {
+        for (i, &b) in bytes.iter().enumerate() {
+            if SPECIAL[usize::from(b)] {
+                put(i, out);
+            }
+        }
+    } else {
+        let mut markup = memchr::memchr3_iter(b'&', b'<', b'>', bytes).peekable();
+        let mut quotes = memchr::memchr2_iter(b'"', b'\'', bytes).peekable();
+        loop {
+            let next = match (markup.peek(), quotes.peek()) {
+                (Some(&m), Some(&q)) if q < m => quotes.next(),
+                (Some(_), _) => markup.next(),
+                (None, _) => quotes.next(),
+            };
+            let Some(i) = next else { break };
+            put(i, out);
+        }
     }
     out.push_str(&s[start..]);
 }
+
+/// The bytes [`escape_into`] replaces.
+const SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'&' as usize] = true;
+    table[b'<' as usize] = true;
+    table[b'>' as usize] = true;
+    table[b'"' as usize] = true;
+    table[b'\'' as usize] = true;
+    table
+};
 
 #[cfg(test)]
 mod tests {
@@ -35,5 +67,41 @@ mod tests {
             super::escape(r#"<a href="x">'&'</a>"#),
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
         );
+    }
+
+    /// The same as replacing the five a character at a time, on text with them anywhere: at either
+    /// end, side by side, among multibyte characters, or not at all.
+    #[test]
+    fn escapes_like_one_character_at_a_time() {
+        let naive = |s: &str| -> String {
+            s.chars()
+                .map(|c| match c {
+                    '&' => "&amp;".to_string(),
+                    '<' => "&lt;".to_string(),
+                    '>' => "&gt;".to_string(),
+                    '"' => "&quot;".to_string(),
+                    '\'' => "&#39;".to_string(),
+                    c => c.to_string(),
+                })
+                .collect()
+        };
+        let alphabet = ['a', '&', '<', '>', '"', '\'', 'é', '✓', ' '];
+        // Every string of up to five characters of the alphabet, and a long one.
+        let mut cases = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = cases
+                .iter()
+                .filter(|c| c.chars().count() == cases.last().map_or(0, |l| l.chars().count()))
+                .flat_map(|c| alphabet.iter().map(move |a| format!("{c}{a}")))
+                .collect();
+            cases.extend(longer);
+        }
+        // Long ones, searched rather than looked up byte by byte.
+        cases.push("It's <b>\"x\" & y</b> — naïve ".repeat(500));
+        cases.push(format!("{}&", "é".repeat(40)));
+        cases.push(format!("'{}", "a".repeat(70)));
+        for case in &cases {
+            assert_eq!(super::escape(case), naive(case), "{case:?}");
+        }
     }
 }
