@@ -134,14 +134,30 @@ pub fn build(
     let _ = std::thread::Builder::new()
         .name("dossier-program-key".into())
         .spawn(site::manifest::program_key);
+    // The theme's templates are parsed while the vault loads (the walk of its folders is on one
+    // thread); a load that fails is reported before a broken theme, as when they ran one after the
+    // other.
+    let (loaded, templater) = std::thread::scope(|scope| {
+        let theme = std::thread::Builder::new()
+            .name("dossier-theme".into())
+            .spawn_scoped(scope, || site::Templater::new(config));
+        let loaded = load(config, progress);
+        let templater = match theme {
+            Ok(thread) => thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => site::Templater::new(config),
+        };
+        (loaded, templater)
+    });
     let Loaded {
         index,
         crm,
         today,
         mut diagnostics,
-    } = load(config, progress)?;
+    } = loaded?;
     laps.mark("load, index and CRM");
-    let templater = site::Templater::new(config)?;
+    let templater = templater?;
     let staging = site::Staging::begin(&config.out, &config.vault, options.force)?;
     laps.mark("theme and staging");
     let mut rendered = render::render_each(
