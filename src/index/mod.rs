@@ -286,9 +286,14 @@ impl Index {
         if !ext.eq_ignore_ascii_case(".md") {
             return None;
         }
-        self.notes
-            .binary_search_by(|n| n.id.as_str().cmp(path))
-            .ok()
+        let hash = names::path_hash(path);
+        let hashes = &self.names.path_hashes;
+        let first = hashes.partition_point(|&(h, _)| h < hash);
+        hashes[first..]
+            .iter()
+            .take_while(|&&(h, _)| h == hash)
+            .map(|&(_, i)| i)
+            .find(|&i| self.notes.get(i).is_some_and(|n| n.id.as_str() == path))
     }
 
     /// The distinct notes linking to `note` (sorted).

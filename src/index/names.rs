@@ -58,6 +58,15 @@ pub struct Names {
     pub excluded_aliases: std::collections::HashSet<String>,
     /// Note paths (for suffix matching of partial paths), as (key without `.md`, note).
     pub note_path_list: Vec<(String, NoteIdx)>,
+    /// Every note's exact path (`Customers/Acme Corp.md`) by its hash ([`path_hash`]), sorted: a
+    /// Dataview result names its pages by path, and finding one by binary search over the notes
+    /// read two of their allocations per step (2% of a 10,000-note build).
+    pub path_hashes: Vec<(u64, NoteIdx)>,
+}
+
+/// The hash [`Names::path_hashes`] is sorted by.
+pub fn path_hash(path: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(path.as_bytes())
 }
 
 impl Names {
@@ -89,6 +98,12 @@ impl Names {
             n.excluded_names.insert(name);
         }
         n.excluded_aliases = excluded_aliases.iter().map(|a| key(a)).collect();
+        n.path_hashes = notes
+            .iter()
+            .enumerate()
+            .map(|(i, note)| (path_hash(note.id.as_str()), i))
+            .collect();
+        n.path_hashes.sort_unstable();
         for list in n.aliases.values_mut() {
             list.sort_unstable();
             list.dedup();

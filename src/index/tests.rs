@@ -313,3 +313,29 @@ fn an_index_is_built_again_when_a_name_changes() {
     let excluded = vault(&base, &[], &["Private/X.md"]);
     assert!(Index::update(&old, excluded, &[]).is_err());
 }
+
+/// A note is found by its exact path only: not by another case of it, not without `.md`, and a path
+/// that is no note's finds nothing. Every note of a vault is found at its own place.
+#[test]
+fn notes_are_found_by_their_exact_path() {
+    let notes: Vec<(String, String)> = (0..300)
+        .map(|i| (format!("F{}/Note {i}.md", i % 7), format!("text {i}")))
+        .chain([
+            ("Acme.md".to_string(), String::new()),
+            ("acme.md".to_string(), String::new()),
+        ])
+        .collect();
+    let texts: Vec<(&str, &str)> = notes
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let index = Index::build(vault(&texts, &[], &[]));
+    for (i, note) in index.notes.iter().enumerate() {
+        assert_eq!(index.note_by_path(note.id.as_str()), Some(i));
+    }
+    assert_ne!(index.note_by_path("Acme.md"), index.note_by_path("acme.md"));
+    assert_eq!(index.note_by_path("ACME.md"), None);
+    assert_eq!(index.note_by_path("F1/Note 1"), None);
+    assert_eq!(index.note_by_path("F1/Note 2.md"), None);
+    assert_eq!(index.note_by_path(""), None);
+}
