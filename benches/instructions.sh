@@ -6,7 +6,7 @@
 # and the Dataview share without the disk's noise. The kernel's work (creating and writing files) is
 # not counted; `benches/run.sh` measures it, with everything else, as wall time.
 #
-#   benches/instructions.sh [NOTES...]        default 1000; at 10000 about 15 minutes
+#   benches/instructions.sh [NOTES...]        default 1000; with 10000, about 5 minutes
 #   DOSSIER=/path/to/dossier benches/instructions.sh 1000     another build of dossier (an older commit)
 set -euo pipefail
 cd "$(dirname "$0")/.."
