@@ -1590,7 +1590,7 @@ fn account_projects(b: &mut Builder<'_>) {
 }
 
 /// Topics: tags (nested ones with their parents) outside the ignored prefixes, and the phrases of
-/// topics sections; one topic per normalised key.
+/// topics sections; one topic per normalised key. A tag naming a note's own type is not a topic of it.
 fn build_topics(b: &mut Builder<'_>) {
     let index = b.index;
     let ignored: Vec<String> = b
@@ -1599,6 +1599,12 @@ fn build_topics(b: &mut Builder<'_>) {
         .topic_ignore_tags
         .iter()
         .map(|t| t.to_lowercase())
+        .collect();
+    let type_keys: Vec<Option<String>> = b
+        .crm
+        .types
+        .iter()
+        .map(|t| t.as_deref().map(topic_key))
         .collect();
     // key → (spellings with counts, notes)
     let mut found: BTreeMap<String, (BTreeMap<String, usize>, BTreeSet<NoteIdx>)> = BTreeMap::new();
@@ -1611,8 +1617,18 @@ fn build_topics(b: &mut Builder<'_>) {
         if k.is_empty() {
             continue;
         }
+        // A tag that names the note's type (`#meeting` on a meeting) says what the note is, not what it
+        // is about: every meeting would otherwise share one topic.
+        let about: Vec<NoteIdx> = notes
+            .iter()
+            .copied()
+            .filter(|&n| type_keys[n].as_deref() != Some(k.as_str()))
+            .collect();
+        if about.is_empty() {
+            continue;
+        }
         let entry = found.entry(k).or_default();
-        entry.1.extend(notes.iter().copied());
+        entry.1.extend(about);
         // A tag's spelling counts once, below any phrase: phrases read better.
         entry.0.entry(format!("#{tag}")).or_insert(0);
     }

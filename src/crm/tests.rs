@@ -328,6 +328,40 @@ fn duplicate_topics_are_one_topic() {
 }
 
 #[test]
+fn a_tag_naming_the_notes_type_is_not_its_topic() {
+    let (_, crm) = crm_of(&[
+        (
+            "Meetings/2026-06-01.md",
+            "---\ntags: [meeting]\n---\nKickoff.\n",
+        ),
+        (
+            "Meetings/2026-06-08.md",
+            "---\ntype: meeting\n---\n#Meeting and #pricing\n",
+        ),
+        (
+            "Projects/Notes.md",
+            "---\ntype: project\n---\n#meeting minutes, kept by hand\n",
+        ),
+        (
+            "Topics/Pricing.md",
+            "---\ntype: topic\ntags: [topic]\n---\n#pricing\n",
+        ),
+    ]);
+    // The meetings are not about "meeting" (one by its folder's type, one by `type:`); the project
+    // note is.
+    let meeting = &crm.topics[crm.topic("meeting").unwrap()];
+    assert!(meeting.meetings.is_empty());
+    assert_eq!(meeting.notes.len(), 1);
+    assert!(
+        crm.topic("topic").is_none(),
+        "only topic notes carry #topic"
+    );
+    let pricing = &crm.topics[crm.topic("pricing").unwrap()];
+    assert_eq!(pricing.meetings.len(), 1);
+    assert!(pricing.note.is_some());
+}
+
+#[test]
 fn vault_wide_task_query_on_an_account_gets_a_hint() {
     let (_, crm) = vault();
     let hint = crm

@@ -1,6 +1,7 @@
 //! The CRM pages: accounts index, one brief per account, people directory and person pages, topic index
-//! and topic pages, the meeting timeline. Contexts only: the theme lays them out (`accounts.html`,
-//! `brief.html`, `people.html`, `person.html`, `topics.html`, `topic.html`, `timeline.html`).
+//! and topic pages, the meeting timeline (the newest meetings, and a page per year). Contexts only: the
+//! theme lays them out (`accounts.html`, `brief.html`, `people.html`, `person.html`, `topics.html`,
+//! `topic.html`, `timeline.html`).
 
 use super::context::{note_item, page_context, with, Mentions};
 use super::markdown::Frame;
@@ -40,7 +41,11 @@ pub fn pages<E: Send>(
             lists
                 .into_iter()
                 .filter(|(path, _)| only.other(path))
-                .try_for_each(|(_, make)| sink(make(r)))
+                .try_for_each(|(_, make)| sink(make(r)))?;
+            let ranges = year_ranges(&r.crm.meetings);
+            (0..r.plan.years.len())
+                .filter(|&y| only.other(&r.plan.years[y].1))
+                .try_for_each(|y| sink(year_page(r, &ranges, y)))
         },
         || {
             (0..crm.accounts.len())
@@ -625,35 +630,91 @@ fn topic_page(r: &Renderer<'_>, t: usize) -> Page {
     }
 }
 
-fn timeline_page(r: &Renderer<'_>) -> Page {
-    let page = plan::TIMELINE;
-    // Months newest first, each with its meetings; and the years, each with the anchor of its newest
-    // month and its number of meetings, to jump to.
-    let mut months: Vec<(NaiveDate, Vec<Json>)> = Vec::new();
-    let mut years: Vec<(i32, String, usize)> = Vec::new();
-    for (m, meeting) in r.crm.meetings.iter().enumerate() {
-        let view = meeting_view(r, page, m);
-        let (year, month) = (meeting.date.year(), meeting.date.month());
-        match months.last_mut() {
-            Some((d, list)) if (d.year(), d.month()) == (year, month) => list.push(view),
-            _ => months.push((meeting.date, vec![view])),
-        }
-        match years.last_mut() {
-            Some((y, _, count)) if *y == year => *count += 1,
-            _ => years.push((year, meeting.date.format("%Y-%m").to_string(), 1)),
+/// How many of the newest meetings the timeline's first page lists; each year has a page of its own.
+pub const TIMELINE_LATEST: usize = 50;
+
+/// The meetings of each year of [`Plan::years`](plan::Plan::years), as a range of `meetings` (newest
+/// first, as `Crm::meetings`, so a year's meetings follow one another).
+pub fn year_ranges(meetings: &[crate::crm::Meeting]) -> Vec<std::ops::Range<MeetingIdx>> {
+    let mut ranges: Vec<std::ops::Range<MeetingIdx>> = Vec::new();
+    for (m, meeting) in meetings.iter().enumerate() {
+        match ranges.last_mut() {
+            Some(range) if meetings[range.start].date.year() == meeting.date.year() => {
+                range.end = m + 1
+            }
+            _ => ranges.push(m..m + 1),
         }
     }
-    let months: Vec<Json> = months
+    ranges
+}
+
+/// Meetings grouped by month, newest first, each month with the anchor its year's page gives it.
+fn months(r: &Renderer<'_>, page: &str, meetings: std::ops::Range<MeetingIdx>) -> Vec<Json> {
+    let mut months: Vec<(NaiveDate, Vec<Json>)> = Vec::new();
+    for m in meetings {
+        let date = r.crm.meetings[m].date;
+        let view = meeting_view(r, page, m);
+        match months.last_mut() {
+            Some((d, list)) if (d.year(), d.month()) == (date.year(), date.month()) => {
+                list.push(view)
+            }
+            _ => months.push((date, vec![view])),
+        }
+    }
+    months
         .into_iter()
         .map(|(d, meetings)| {
             let month = json!({"label": d.format("%B %Y").to_string(), "id": d.format("%Y-%m").to_string()});
             with(month, [("meetings", meetings.into())])
         })
-        .collect();
-    let years: Vec<Json> = years
-        .into_iter()
-        .map(|(year, id, count)| json!({"year": year, "id": id, "count": count}))
-        .collect();
+        .collect()
+}
+
+/// The years to go to, each with its number of meetings and its months (`short` name, count, link to
+/// the month on the year's page); the year `current` is the page's own.
+fn timeline_years(
+    r: &Renderer<'_>,
+    page: &str,
+    ranges: &[std::ops::Range<MeetingIdx>],
+    current: Option<usize>,
+) -> Vec<Json> {
+    ranges
+        .iter()
+        .zip(&r.plan.years)
+        .enumerate()
+        .map(|(y, (range, (year, path)))| {
+            let mut months: Vec<(NaiveDate, usize)> = Vec::new();
+            for meeting in &r.crm.meetings[range.clone()] {
+                match months.last_mut() {
+                    Some((d, count)) if d.month() == meeting.date.month() => *count += 1,
+                    _ => months.push((meeting.date, 1)),
+                }
+            }
+            let months: Vec<Json> = months
+                .into_iter()
+                .map(|(d, count)| {
+                    let id = d.format("%Y-%m").to_string();
+                    json!({"short": d.format("%b").to_string(), "count": count, "url": r.url(page, path, Some(&id))})
+                })
+                .collect();
+            with(
+                json!({
+                    "year": year,
+                    "count": range.len(),
+                    "url": r.url(page, path, None),
+                    "current": current == Some(y),
+                }),
+                [("months", months.into())],
+            )
+        })
+        .collect()
+}
+
+/// The timeline's first page: the newest meetings by month, and every year with its months.
+fn timeline_page(r: &Renderer<'_>) -> Page {
+    let page = plan::TIMELINE;
+    let ranges = year_ranges(&r.crm.meetings);
+    let latest = months(r, page, 0..r.crm.meetings.len().min(TIMELINE_LATEST));
     Page {
         path: page.into(),
         template: "timeline.html",
@@ -661,8 +722,35 @@ fn timeline_page(r: &Renderer<'_>) -> Page {
             r,
             page,
             ("Timeline", "timeline"),
-            json!({"count": r.crm.meetings.len()}),
-            [("months", months.into()), ("years", years.into())],
+            json!({"count": r.crm.meetings.len(), "year": null, "latest": TIMELINE_LATEST}),
+            [
+                ("months", latest.into()),
+                ("years", timeline_years(r, page, &ranges, None).into()),
+            ],
+        ),
+    }
+}
+
+/// A year's timeline page (the `y`th of [`Plan::years`](plan::Plan::years)): its meetings by month.
+fn year_page(r: &Renderer<'_>, ranges: &[std::ops::Range<MeetingIdx>], y: usize) -> Page {
+    let (year, page) = (r.plan.years[y].0, r.plan.years[y].1.as_str());
+    let title = format!("Timeline {year}");
+    Page {
+        path: page.into(),
+        template: "timeline.html",
+        context: page_context(
+            r,
+            page,
+            (&title, "timeline"),
+            json!({
+                "count": ranges[y].len(),
+                "year": year,
+                "index": r.url(page, plan::TIMELINE, None),
+            }),
+            [
+                ("months", months(r, page, ranges[y].clone()).into()),
+                ("years", timeline_years(r, page, ranges, Some(y)).into()),
+            ],
         ),
     }
 }

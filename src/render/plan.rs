@@ -5,6 +5,7 @@
 use super::slug::{extension, path_slug, slug};
 use crate::crm::Crm;
 use crate::index::{names::key, Index};
+use chrono::Datelike;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -50,6 +51,8 @@ pub struct Plan {
     pub people: Vec<String>,
     /// Per topic (same order as `Crm::topics`): its page.
     pub topics: Vec<String>,
+    /// The years of the meetings, newest first, each with its timeline page.
+    pub years: Vec<(i32, String)>,
 }
 
 struct Claims(HashSet<String>);
@@ -116,6 +119,13 @@ impl Plan {
                 )
             })
             .collect();
+        let mut years: Vec<(i32, String)> = Vec::new();
+        for meeting in &crm.meetings {
+            let year = meeting.date.year();
+            if years.last().is_none_or(|&(y, _)| y != year) {
+                years.push((year, claims.claim(&format!("crm/timeline/{year}"), "html")));
+            }
+        }
         // Folder pages are `<folder>/index.html`: claim them before notes so a note cannot take one.
         let mut folder_set = BTreeSet::new();
         for note in &index.notes {
@@ -166,12 +176,14 @@ impl Plan {
             briefs,
             people,
             topics,
+            years,
         }
     }
 
     /// Whether [`Plan::build`] gives the same plan for `new` as for `old`: it reads only what is compared
-    /// here (note paths, used attachments, tags, unresolved names, accounts, people and topics). Cheaper
-    /// than building it, so that `serve` keeps the plan across an edit that moves no page.
+    /// here (note paths, used attachments, tags, unresolved names, accounts, people, topics and the
+    /// meetings' years). Cheaper than building it, so that `serve` keeps the plan across an edit that
+    /// moves no page.
     pub fn same_inputs(old: (&Index, &Crm), new: (&Index, &Crm)) -> bool {
         let ((oi, oc), (ni, nc)) = (old, new);
         fn person(p: &crate::crm::Person) -> (&str, bool) {
@@ -208,6 +220,11 @@ impl Plan {
                 .iter()
                 .zip(&nc.topics)
                 .all(|(a, b)| a.key == b.key)
+            && oc
+                .meetings
+                .iter()
+                .map(|m| m.date.year())
+                .eq(nc.meetings.iter().map(|m| m.date.year()))
     }
 
     /// The stub page of an unresolved name (looked up case-insensitively, as the Index groups them).

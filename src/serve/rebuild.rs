@@ -32,7 +32,7 @@ use crate::dataview::trace::{PageDiff, Traced};
 use crate::dataview::{Context, Pages};
 use crate::index::{Index, NoteIdx, Target};
 use crate::render::{plan, Plan};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The site's state on one side of a change.
@@ -455,11 +455,27 @@ fn crm(old: &Crm, new: State<'_>, shown: &BTreeSet<NoteIdx>, scope: &mut Scope) 
             any(&people) || any(&linked) || companies_shown || reordered,
         ),
         (plan::TOPICS, any(&topics)),
-        (plan::TIMELINE, any(&meetings) || any(&linked)),
     ];
     for (path, dirty) in lists {
         if dirty {
             scope.others.insert(path.into());
+        }
+    }
+    // The timeline: a year's page shows its meetings, and every page the number of meetings in each
+    // month; the first page, the newest meetings.
+    let moved = old
+        .meetings
+        .iter()
+        .zip(&crm.meetings)
+        .any(|(a, b)| (a.date.year(), a.date.month()) != (b.date.year(), b.date.month()));
+    let shown_in = |mut range: std::ops::Range<usize>| moved || range.any(|m| meeting_shown(&m));
+    if shown_in(0..crm.meetings.len().min(crate::render::crm::TIMELINE_LATEST)) {
+        scope.others.insert(plan::TIMELINE.into());
+    }
+    let ranges = crate::render::crm::year_ranges(&crm.meetings);
+    for (range, (_, page)) in ranges.into_iter().zip(&plan.years) {
+        if shown_in(range) {
+            scope.others.insert(page.clone());
         }
     }
 }
@@ -468,7 +484,7 @@ fn crm(old: &Crm, new: State<'_>, shown: &BTreeSet<NoteIdx>, scope: &mut Scope) 
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::render::{render_some, Selection};
+    use crate::render::{crm::TIMELINE_LATEST, render_some, Selection};
     use crate::vault::{parse::parse_note, FileMeta, NoteId, Vault};
 
     fn today() -> NaiveDate {
@@ -834,7 +850,79 @@ mod tests {
         assert!(pages.contains(&brief("Acme")), "{pages:?}");
         assert!(!pages.contains(&brief("Bolt")), "{pages:?}");
         assert!(pages.iter().any(|p| p == plan::TIMELINE), "{pages:?}");
+        assert!(
+            pages.iter().any(|p| p == "crm/timeline/2026.html"),
+            "{pages:?}"
+        );
         assert!(!pages.iter().any(|p| p == plan::TOPICS), "{pages:?}");
+    }
+
+    #[test]
+    fn a_meeting_renders_its_years_timeline_and_the_first_page_if_among_the_newest() {
+        let mut vault: Vec<(String, String)> = vec![(
+            "Customers/Acme.md".into(),
+            "---\ntype: customer\n---\nA customer.\n".into(),
+        )];
+        for day in 1..=TIMELINE_LATEST + 5 {
+            let date = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default()
+                + chrono::Duration::days(day as i64);
+            vault.push((
+                format!("Meetings/{date}.md"),
+                "---\ntype: meeting\n---\nWith [[Acme]].\n".into(),
+            ));
+        }
+        let old_meeting = "---\ntype: meeting\ndate: 2025-03-01\n---\nWith [[Acme]].\n";
+        vault.push(("Meetings/Old.md".into(), old_meeting.into()));
+        let built = |edits: &[(&str, &str)]| {
+            let notes: Vec<(&str, &str)> = vault
+                .iter()
+                .map(|(p, t)| {
+                    let edited = edits.iter().find(|(e, _)| e == p).map(|(_, t)| *t);
+                    (p.as_str(), edited.unwrap_or(t.as_str()))
+                })
+                .collect();
+            Built::new(&notes)
+        };
+        let old = built(&[]);
+        let years: Vec<&str> = old.plan.years.iter().map(|(_, p)| p.as_str()).collect();
+        assert_eq!(years, ["crm/timeline/2026.html", "crm/timeline/2025.html"]);
+        let pages_after = |path: &str, text: &str| {
+            let new = built(&[(path, text)]);
+            let pages = others(&old.edit(&new, &[path]));
+            let timeline: Vec<String> = pages
+                .into_iter()
+                .filter(|p| p.starts_with("crm/timeline"))
+                .collect();
+            timeline
+        };
+        // An old meeting: its year's page only.
+        assert_eq!(
+            pages_after(
+                "Meetings/Old.md",
+                "---\ntype: meeting\ndate: 2025-03-01\n---\nPricing with [[Acme]].\n"
+            ),
+            ["crm/timeline/2025.html"]
+        );
+        // One of the newest: the first page too.
+        assert_eq!(
+            pages_after(
+                "Meetings/2026-02-25.md",
+                "---\ntype: meeting\n---\nPricing with [[Acme]].\n"
+            ),
+            ["crm/timeline.html", "crm/timeline/2026.html"]
+        );
+        // A meeting moved to another month: every page counts the months' meetings.
+        assert_eq!(
+            pages_after(
+                "Meetings/Old.md",
+                "---\ntype: meeting\ndate: 2025-04-01\n---\nWith [[Acme]].\n"
+            ),
+            [
+                "crm/timeline.html",
+                "crm/timeline/2025.html",
+                "crm/timeline/2026.html"
+            ]
+        );
     }
 
     #[test]

@@ -259,36 +259,67 @@ fn topics_and_timeline() {
         gpu.contains("Halcyon Robotics") && gpu.contains("Bluefin Logistics"),
         "{gpu}"
     );
+    // Tags that name the notes' type (#meeting on meetings, #topic on topic notes) are not topics.
+    for structure in ["meeting", "topic"] {
+        assert!(
+            !site
+                .files
+                .contains_key(&format!("crm/topics/{structure}.html")),
+            "{structure}"
+        );
+    }
+    // The example has fewer meetings than the first page lists: all of them, newest first.
     let timeline = text(&site.html("crm/timeline.html"));
     assert!(timeline.contains("November 2026"), "{timeline}");
     assert!(
         timeline.find("November 2026") < timeline.find("June 2025"),
         "newest first"
     );
-    // The years to jump to, newest first, each with its meetings, to its newest month.
     let html = site.html("crm/timeline.html");
-    let years: Vec<&str> = html
-        .split("<a href=\"#")
-        .skip(1)
-        .map(|a| &a[..a.find('"').unwrap()])
-        .collect();
-    assert_eq!(years, ["2026-11", "2025-11"], "{html}");
-    for id in &years {
-        assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
-    }
     let meetings = html.matches("<time datetime=").count();
-    let counted: usize = ["2026", "2025"]
-        .iter()
-        .map(|y| {
-            let at = timeline.find(&format!("{y} ")).unwrap() + y.len() + 1;
-            timeline[at..]
-                .split(' ')
-                .next()
-                .unwrap()
-                .parse::<usize>()
-                .unwrap()
-        })
-        .sum();
+    // Each year has a page with its meetings, which the years' list counts; each month there links
+    // to its section of the year's page.
+    let mut counted = 0;
+    for year in ["2026", "2025"] {
+        let page = format!("crm/timeline/{year}.html");
+        assert!(
+            html.contains(&format!("href=\"timeline/{year}.html\"")),
+            "{html}"
+        );
+        let year_html = site.html(&page);
+        let other = if year == "2026" { "2025" } else { "2026" };
+        assert!(
+            year_html.contains(&format!("href=\"{other}.html\"")),
+            "{year_html}"
+        );
+        assert!(
+            year_html.contains(&format!("aria-current=\"page\">{year}<")),
+            "{year_html}"
+        );
+        let dates: Vec<&str> = year_html
+            .split("<time datetime=\"")
+            .skip(1)
+            .map(|t| &t[..10])
+            .collect();
+        assert!(
+            !dates.is_empty() && dates.iter().all(|d| d.starts_with(year)),
+            "{dates:?}"
+        );
+        assert!(
+            dates.windows(2).all(|w| w[0] >= w[1]),
+            "newest first: {dates:?}"
+        );
+        let count = text(&year_html);
+        assert!(
+            count.contains(&format!("{year} {} ", dates.len())),
+            "{count}"
+        );
+        counted += dates.len();
+        for month in html.split(&format!("href=\"timeline/{year}.html#")).skip(1) {
+            let id = &month[..month.find('"').unwrap()];
+            assert!(year_html.contains(&format!("id=\"{id}\"")), "{id}");
+        }
+    }
     assert_eq!(counted, meetings, "{timeline}");
 }
 

@@ -145,7 +145,7 @@ const EDITS: [(&str, &str, &str, bool); 11] = [
     (
         "People/Elena Voss.md",
         "Executive sponsor",
-        "Executive sponsor #meeting",
+        "Executive sponsor #renewal",
         true,
     ),
     // A new task on an account: its brief, topics and the accounts index, not the pages linking it.
