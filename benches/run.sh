@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmarks dossier against the floor program (and Hugo, when installed) on generated CRM vaults.
+# Benchmarks dossier against the floor program (and Hugo, when installed, and Eleventy, when npm is) on
+# generated CRM vaults.
 #
 #   benches/run.sh [SIZES...]        default sizes: 1000 10000 50000
 #   RUNS=3 benches/run.sh 1000 10000
@@ -31,6 +32,16 @@ row() { # row NOTES PROGRAM SECONDS PEAK_KB MB FLOOR_SECONDS
     'BEGIN {printf "%-7s %-8s %9.3f %9.1f %10.0f %8.1f %7.2f\n", n, p, t, k / 1024, n / t, mb / t, t / f}'
 }
 
+# Eleventy (benches/eleventy_peer.sh) when npm is here, unless ELEVENTY=0: installed once, at the version
+# benches/eleventy/package-lock.json pins.
+ELEVENTY=${ELEVENTY:-1}
+if [ "$ELEVENTY" = 1 ] && command -v npm >/dev/null; then
+  [ -d benches/eleventy/node_modules/@11ty/eleventy ] ||
+    npm ci --prefix benches/eleventy --no-audit --no-fund --silent || ELEVENTY=0
+else
+  ELEVENTY=0
+fi
+
 declare -A DOSSIER_T
 printf '%-7s %-8s %9s %9s %10s %8s %7s\n' notes program median_s peak_MB notes/s MB/s ratio
 for n in "${SIZES[@]}"; do
@@ -60,6 +71,11 @@ for n in "${SIZES[@]}"; do
     m=$(median_run sh "$SHARED/bench/hugo_peer.sh" "$vault" @OUT@) || exit 1
     read -r ht hp <<<"$m"
     row "$n" hugo "$ht" "$hp" "$mb" "$ft"
+  fi
+  if [ "$ELEVENTY" = 1 ]; then
+    m=$(median_run sh benches/eleventy_peer.sh "$vault" @OUT@) || exit 1
+    read -r et ep <<<"$m"
+    row "$n" eleventy "$et" "$ep" "$mb" "$ft"
   fi
 done
 if [ -n "${DOSSIER_T[10000]:-}" ] && [ -n "${DOSSIER_T[50000]:-}" ]; then
