@@ -573,6 +573,7 @@ fn topics_page(r: &Renderer<'_>) -> Page {
                 "count": topic.count(),
                 "accounts": topic.accounts.len(),
                 "meetings": topic.meetings.len(),
+                "notes": topic.notes.len(),
             })
         })
         .collect();

@@ -254,6 +254,11 @@ fn topics_and_timeline() {
         topics.matches(">Edge caching<").count() + topics.matches(">edge caching<").count(),
         1
     );
+    // Each topic with what carries it.
+    let index = text(&topics);
+    for line in ["GPU Data Pipelines 3 accounts", "risk 4 meetings"] {
+        assert!(index.contains(line), "{line}: {index}");
+    }
     let gpu = text(&site.html("crm/topics/gpu-data-pipelines.html"));
     assert!(
         gpu.contains("Halcyon Robotics") && gpu.contains("Bluefin Logistics"),
