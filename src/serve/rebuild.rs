@@ -142,6 +142,7 @@ fn same_plan(a: &Plan, b: &Plan) -> bool {
         && a.briefs == b.briefs
         && a.people == b.people
         && a.topics == b.topics
+        && a.years == b.years
 }
 
 /// CRM views whose records are numbered alike, so that record `i` before is record `i` after. (A
@@ -891,7 +892,7 @@ mod tests {
             let pages = others(&old.edit(&new, &[path]));
             let timeline: Vec<String> = pages
                 .into_iter()
-                .filter(|p| p.starts_with("crm/timeline"))
+                .filter(|p| p == "*" || p.starts_with("crm/timeline"))
                 .collect();
             timeline
         };
@@ -922,6 +923,14 @@ mod tests {
                 "crm/timeline/2025.html",
                 "crm/timeline/2026.html"
             ]
+        );
+        // Into a year of its own: the pages are not the same, and the 2025 page must go.
+        assert_eq!(
+            pages_after(
+                "Meetings/Old.md",
+                "---\ntype: meeting\ndate: 2024-03-01\n---\nWith [[Acme]].\n"
+            ),
+            ["*"]
         );
     }
 
