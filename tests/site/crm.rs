@@ -191,6 +191,14 @@ fn people_without_notes_have_pages_that_links_lead_to() {
         dir.contains("Lena Brandt Head of Data Platform Bluefin Logistics"),
         "{dir}"
     );
+    // A person's meetings with the accounts they were about (a weekly sync's title names none).
+    let priya = text(&site.html("crm/people/priya-raman.html"));
+    assert!(
+        priya.contains(
+            "Weekly account sync Halcyon Robotics, Meridian Health Network, Tidewater Energy"
+        ),
+        "{priya}"
+    );
     // Person with a note: role from their own inline field.
     let lena = text(&site.html("crm/people/lena-brandt.html"));
     assert!(
