@@ -7,14 +7,15 @@ use super::context::{note_item, page_context, with, Mentions};
 use super::markdown::Frame;
 use super::{plan, Page, Renderer};
 use crate::crm::{
-    structure, Account, AccountIdx, Company, Crm, MeetingIdx, PersonIdx, Source, SourceKind,
-    Sourced,
+    structure, Account, AccountIdx, Company, Crm, Meeting, MeetingIdx, PersonIdx, Source,
+    SourceKind, Sourced,
 };
 use crate::diagnostics::Diagnostic;
 use crate::index::NoteIdx;
 use chrono::{Datelike, NaiveDate};
 use serde_json::{json, Value as Json};
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 
 /// Makes one of the CRM list pages.
 type ListPage = fn(&Renderer<'_>) -> Page;
@@ -634,39 +635,37 @@ fn topic_page(r: &Renderer<'_>, t: usize) -> Page {
 /// How many of the newest meetings the timeline's first page lists; each year has a page of its own.
 pub const TIMELINE_LATEST: usize = 50;
 
-/// The meetings of each year of [`Plan::years`](plan::Plan::years), as a range of `meetings` (newest
-/// first, as `Crm::meetings`, so a year's meetings follow one another).
-pub fn year_ranges(meetings: &[crate::crm::Meeting]) -> Vec<std::ops::Range<MeetingIdx>> {
-    let mut ranges: Vec<std::ops::Range<MeetingIdx>> = Vec::new();
-    for (m, meeting) in meetings.iter().enumerate() {
-        match ranges.last_mut() {
-            Some(range) if meetings[range.start].date.year() == meeting.date.year() => {
-                range.end = m + 1
-            }
-            _ => ranges.push(m..m + 1),
+/// The runs of `meetings` (newest first, as `Crm::meetings`) alike by `key`, as ranges of it.
+fn runs<K: PartialEq>(
+    meetings: &[Meeting],
+    range: Range<MeetingIdx>,
+    key: impl Fn(&Meeting) -> K,
+) -> Vec<Range<MeetingIdx>> {
+    let mut runs: Vec<Range<MeetingIdx>> = Vec::new();
+    for m in range {
+        match runs.last_mut() {
+            Some(run) if key(&meetings[run.start]) == key(&meetings[m]) => run.end = m + 1,
+            _ => runs.push(m..m + 1),
         }
     }
-    ranges
+    runs
+}
+
+/// The meetings of each year of [`Plan::years`](plan::Plan::years), as ranges of `meetings`.
+pub fn year_ranges(meetings: &[Meeting]) -> Vec<Range<MeetingIdx>> {
+    runs(meetings, 0..meetings.len(), |m| m.date.year())
 }
 
 /// Meetings grouped by month, newest first, each month with the anchor its year's page gives it.
-fn months(r: &Renderer<'_>, page: &str, meetings: std::ops::Range<MeetingIdx>) -> Vec<Json> {
-    let mut months: Vec<(NaiveDate, Vec<Json>)> = Vec::new();
-    for m in meetings {
-        let date = r.crm.meetings[m].date;
-        let view = meeting_view(r, page, m);
-        match months.last_mut() {
-            Some((d, list)) if (d.year(), d.month()) == (date.year(), date.month()) => {
-                list.push(view)
-            }
-            _ => months.push((date, vec![view])),
-        }
-    }
-    months
+fn months(r: &Renderer<'_>, page: &str, meetings: Range<MeetingIdx>) -> Vec<Json> {
+    let all = &r.crm.meetings;
+    runs(all, meetings, |m| (m.date.year(), m.date.month()))
         .into_iter()
-        .map(|(d, meetings)| {
+        .map(|run| {
+            let d = all[run.start].date;
             let month = json!({"label": d.format("%B %Y").to_string(), "id": d.format("%Y-%m").to_string()});
-            with(month, [("meetings", meetings.into())])
+            let views: Vec<Json> = run.map(|m| meeting_view(r, page, m)).collect();
+            with(month, [("meetings", views.into())])
         })
         .collect()
 }
@@ -676,26 +675,21 @@ fn months(r: &Renderer<'_>, page: &str, meetings: std::ops::Range<MeetingIdx>) -
 fn timeline_years(
     r: &Renderer<'_>,
     page: &str,
-    ranges: &[std::ops::Range<MeetingIdx>],
+    ranges: &[Range<MeetingIdx>],
     current: Option<usize>,
 ) -> Vec<Json> {
+    let all = &r.crm.meetings;
     ranges
         .iter()
         .zip(&r.plan.years)
         .enumerate()
         .map(|(y, (range, (year, path)))| {
-            let mut months: Vec<(NaiveDate, usize)> = Vec::new();
-            for meeting in &r.crm.meetings[range.clone()] {
-                match months.last_mut() {
-                    Some((d, count)) if d.month() == meeting.date.month() => *count += 1,
-                    _ => months.push((meeting.date, 1)),
-                }
-            }
-            let months: Vec<Json> = months
+            let months: Vec<Json> = runs(all, range.clone(), |m| m.date.month())
                 .into_iter()
-                .map(|(d, count)| {
+                .map(|run| {
+                    let d = all[run.start].date;
                     let id = d.format("%Y-%m").to_string();
-                    json!({"short": d.format("%b").to_string(), "count": count, "url": r.url(page, path, Some(&id))})
+                    json!({"short": d.format("%b").to_string(), "count": run.len(), "url": r.url(page, path, Some(&id))})
                 })
                 .collect();
             with(
@@ -733,7 +727,7 @@ fn timeline_page(r: &Renderer<'_>) -> Page {
 }
 
 /// A year's timeline page (the `y`th of [`Plan::years`](plan::Plan::years)): its meetings by month.
-fn year_page(r: &Renderer<'_>, ranges: &[std::ops::Range<MeetingIdx>], y: usize) -> Page {
+fn year_page(r: &Renderer<'_>, ranges: &[Range<MeetingIdx>], y: usize) -> Page {
     let (year, page) = (r.plan.years[y].0, r.plan.years[y].1.as_str());
     let title = format!("Timeline {year}");
     Page {

@@ -119,13 +119,13 @@ impl Plan {
                 )
             })
             .collect();
-        let mut years: Vec<(i32, String)> = Vec::new();
-        for meeting in &crm.meetings {
-            let year = meeting.date.year();
-            if years.last().is_none_or(|&(y, _)| y != year) {
-                years.push((year, claims.claim(&format!("crm/timeline/{year}"), "html")));
-            }
-        }
+        let years = super::crm::year_ranges(&crm.meetings)
+            .into_iter()
+            .map(|range| {
+                let year = crm.meetings[range.start].date.year();
+                (year, claims.claim(&format!("crm/timeline/{year}"), "html"))
+            })
+            .collect();
         // Folder pages are `<folder>/index.html`: claim them before notes so a note cannot take one.
         let mut folder_set = BTreeSet::new();
         for note in &index.notes {

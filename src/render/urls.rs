@@ -167,7 +167,7 @@ mod tests {
 
     /// `relative` as it was written before it compared bytes: segments split, zipped and counted.
     fn relative_by_segments(from: &str, to: &str, fragment: Option<&str>) -> String {
-        let from_dirs = memchr::memrchr(b'/', from.as_bytes()).map(|at| &from[..at]);
+        let from_dirs = from.rsplit_once('/').map(|(dirs, _)| dirs);
         let depth = from_dirs.map_or(0, |d| d.split('/').count());
         let common = from_dirs.map_or(0, |d| {
             d.split('/')
