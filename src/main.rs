@@ -10,7 +10,11 @@ use std::process::ExitCode;
 /// mimalloc instead of the system allocator: page rendering, templating and minifying allocate many small
 /// strings on every worker thread, where glibc's malloc took a fifth of the build (BENCHMARKS.md). Built
 /// without transparent huge pages (`no_thp`): mimalloc asked the kernel for them, and each one is
-/// resident whole, which took the peak of a 10,000-note build from about 265 MB to 300.
+/// resident whole, which took the peak of a 10,000-note build from about 265 MB to 300. Its v2 line
+/// (`v2`), not v3: v3 keeps the pages a thread freed for a second before giving them back (its
+/// `purge_delay`; v2's is 10 ms), so that a page set free in one phase of a four-second build is still
+/// resident in the next: 4 MB more at the 10,000-note peak, 50 MB more at 50,000 (BENCHMARKS.md,
+/// twelfth round).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
