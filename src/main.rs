@@ -13,7 +13,7 @@ use std::process::ExitCode;
 /// resident whole, which took the peak of a 10,000-note build from about 265 MB to 300. Its v2 line
 /// (`v2`), not v3: v3 keeps the pages a thread freed for a second before giving them back (its
 /// `purge_delay`; v2's is 10 ms), so that a page set free in one phase of a four-second build is still
-/// resident in the next: 4 MB more at the 10,000-note peak, 50 MB more at 50,000 (BENCHMARKS.md,
+/// resident in the next: 2–5 MB more at the 10,000-note peak, 17–20 MB more at 50,000 (BENCHMARKS.md,
 /// twelfth round).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
