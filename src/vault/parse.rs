@@ -652,9 +652,10 @@ pub fn parse_note(id: NoteId, text: String, meta: FileMeta, mut diags: Vec<Diagn
 /// only where it is shown, when it could not be read.
 ///
 /// A copy, not each list shrunk in place: the parse's scratch (pulldown-cmark's tree, the scanners'
-/// buffers) was allocated between the parts kept and freed after, and shrunk in place they stayed
-/// mostly where they were (an allocator shrinks a block in place), between the holes. Copied, they fill the holes the last notes' scratch left, and
-/// the parse leaves 10 MB less behind at 10,000 notes (BENCHMARKS.md, twelfth round).
+/// buffers) was allocated between the parts kept and freed after, and shrunk in place many of them
+/// stayed where they were (an allocator shrinks a block in place), between the holes. Copied, they
+/// fill the holes the earlier notes' scratch left, and the parse leaves 10 MB less behind at 10,000
+/// notes (BENCHMARKS.md, twelfth round).
 fn compact(mut note: Note) -> Note {
     if !note.frontmatter.malformed {
         note.frontmatter.source = String::new();
@@ -673,6 +674,41 @@ mod tests {
             FileMeta::default(),
             vec![],
         )
+    }
+
+    #[test]
+    fn a_parsed_note_is_kept_without_room_to_spare() {
+        // Lists and strings long enough that growing them one push at a time leaves room past
+        // their length, which the kept note must not hold.
+        let mut text = String::from("---\ntags: [a]\nstatus: active\n---\n# Title\n\n");
+        for i in 0..37 {
+            text.push_str(&format!(
+                "- [ ] task {i} for [[Person {i}]] #tag{i} [due:: 2026-01-{:02}]\n  continued {i}\n",
+                i % 28 + 1
+            ));
+        }
+        for i in 0..21 {
+            text.push_str(&format!(
+                "## Part {i}\nKey{i}:: value {i} and [[Note {i}#Part]]\n"
+            ));
+        }
+        let n = note(&text);
+        assert!(n.links.len() > 50 && n.list_items.len() == 37 && n.headings.len() == 22);
+        assert_eq!(n.text.capacity(), n.text.len());
+        assert_eq!(n.links.capacity(), n.links.len());
+        assert_eq!(n.list_items.capacity(), n.list_items.len());
+        assert_eq!(n.headings.capacity(), n.headings.len());
+        assert_eq!(n.fields.capacity(), n.fields.len());
+        assert_eq!(n.tags.capacity(), n.tags.len());
+        for item in &n.list_items {
+            assert_eq!(item.text.capacity(), item.text.len(), "{:?}", item.text);
+            assert_eq!(item.links.capacity(), item.links.len());
+            assert_eq!(item.tags.capacity(), item.tags.len());
+        }
+        for field in &n.fields {
+            assert_eq!(field.raw.capacity(), field.raw.len(), "{:?}", field.raw);
+        }
+        assert!(n.frontmatter.source.is_empty());
     }
 
     #[test]
