@@ -21,7 +21,7 @@ macro_rules! theme_file {
 }
 
 /// The default theme's templates (name, source).
-pub const TEMPLATES: [(&str, &str); 17] = [
+pub const TEMPLATES: [(&str, &str); 18] = [
     theme_file!(text "base.html", "templates"),
     theme_file!(text "note.html", "templates"),
     theme_file!(text "folder.html", "templates"),
@@ -39,6 +39,7 @@ pub const TEMPLATES: [(&str, &str); 17] = [
     theme_file!(text "topic.html", "templates"),
     theme_file!(text "timeline.html", "templates"),
     theme_file!(text "partials/brief_body.html", "templates"),
+    theme_file!(text "partials/meeting_accounts.html", "templates"),
 ];
 
 /// The default theme's static files (site path under `static/`, bytes).
