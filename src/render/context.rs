@@ -7,20 +7,19 @@ use super::{urls, Page, Renderer};
 use crate::diagnostics::Diagnostic;
 use crate::index::{Backlink, NoteIdx, Target};
 use crate::value::Value;
-use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeMap;
 
 /// Snippets around a backlink are cut to about this many characters.
 const SNIPPET_CHARS: usize = 240;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 struct LinkView {
     name: String,
     url: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub(super) struct NoteItem {
     pub title: String,
     pub url: String,
@@ -28,13 +27,52 @@ pub(super) struct NoteItem {
     pub date: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub(super) struct BacklinkView {
     pub title: String,
     pub url: String,
     pub snippets: Vec<String>,
     /// Further mentions in the same note, not shown.
     pub more: usize,
+}
+
+/// A JSON object of `fields`, moved in. A struct serialised into a `serde_json::Value` copies each of
+/// its strings and drops the originals, and a page's lists (backlinks with their snippets, outlinks,
+/// the notes of a folder or tag) are thousands of them: the views below are moved instead.
+fn object<const N: usize>(fields: [(&str, serde_json::Value); N]) -> serde_json::Value {
+    let mut map = serde_json::Map::new();
+    for (key, value) in fields {
+        map.insert(key.to_string(), value);
+    }
+    serde_json::Value::Object(map)
+}
+
+impl From<LinkView> for serde_json::Value {
+    fn from(v: LinkView) -> Self {
+        object([("name", v.name.into()), ("url", v.url.into())])
+    }
+}
+
+impl From<NoteItem> for serde_json::Value {
+    fn from(n: NoteItem) -> Self {
+        object([
+            ("title", n.title.into()),
+            ("url", n.url.into()),
+            ("folder", n.folder.into()),
+            ("date", n.date.into()),
+        ])
+    }
+}
+
+impl From<BacklinkView> for serde_json::Value {
+    fn from(b: BacklinkView) -> Self {
+        object([
+            ("title", b.title.into()),
+            ("url", b.url.into()),
+            ("snippets", b.snippets.into()),
+            ("more", b.more.into()),
+        ])
+    }
 }
 
 /// A page shows at most this many snippets per linking note (a note with 100,000 links to the same
@@ -415,11 +453,7 @@ pub(super) fn note_page(
         "title_anchor": opening_title.map(|h| h.anchor.clone()),
         "path": note.id.as_str(),
         "aliases": note.aliases,
-        "breadcrumb": breadcrumb(r, page, note.id.folder()),
         "frontmatter_source": if note.frontmatter.malformed { Some(note.frontmatter.source.clone()) } else { None },
-        "tags": tags,
-        "backlinks": backlinks,
-        "outlinks": outlinks,
         "date": note_day(r, i),
         "brief": r.crm.account_of.get(&i).map(|&a| r.url(page, &r.plan.briefs[a], None)),
         "person": r.crm.person_of.get(&i).map(|&p| r.url(page, &r.plan.people[p], None)),
@@ -428,6 +462,10 @@ pub(super) fn note_page(
     let note_part = with(
         fields,
         [
+            ("breadcrumb", breadcrumb(r, page, note.id.folder()).into()),
+            ("tags", tags.into()),
+            ("backlinks", backlinks.into()),
+            ("outlinks", outlinks.into()),
             ("properties", properties.into()),
             ("toc", toc.into()),
             ("body", serde_json::Value::String(body)),
@@ -575,10 +613,6 @@ fn home_page(r: &Renderer<'_>) -> Page {
             (&r.config.title, "home"),
             json!({
                 "stats": {"notes": idx.notes.len(), "folders": r.plan.folders.len(), "tags": idx.tags.len()},
-                "folders": top_folders,
-                "root_notes": root_notes,
-                "recent": dated,
-                "tags": tags,
                 "crm": {
                     "accounts": r.crm.accounts.len(),
                     "stale": r.crm.accounts.iter().filter(|a| a.stale).count(),
@@ -592,7 +626,12 @@ fn home_page(r: &Renderer<'_>) -> Page {
                     "timeline_url": r.url(page, super::plan::TIMELINE, None),
                 },
             }),
-            [],
+            [
+                ("folders", top_folders.into()),
+                ("root_notes", root_notes.into()),
+                ("recent", dated.into()),
+                ("tags", tags.into()),
+            ],
         ),
     }
 }
@@ -621,10 +660,18 @@ fn folder_page(r: &Renderer<'_>, folder: &str, page: &str) -> Page {
             r,
             page,
             (name, "folder"),
-            json!({
-                "folder": {"name": name, "path": folder, "breadcrumb": breadcrumb(r, page, parent), "subfolders": subfolders, "notes": notes},
-            }),
-            [],
+            json!({}),
+            [(
+                "folder",
+                with(
+                    json!({"name": name, "path": folder}),
+                    [
+                        ("breadcrumb", breadcrumb(r, page, parent).into()),
+                        ("subfolders", subfolders.into()),
+                        ("notes", notes.into()),
+                    ],
+                ),
+            )],
         ),
     }
 }
@@ -673,11 +720,14 @@ fn tag_page(r: &Renderer<'_>, tag: &str, page: &str) -> Page {
             r,
             page,
             (&format!("#{tag}"), "tag"),
-            json!({
-                "tag": {"name": tag, "parent": parent, "children": children, "notes": notes,
-                        "index": r.url(page, "tags/index.html", None)},
-            }),
-            [],
+            json!({}),
+            [(
+                "tag",
+                with(
+                    json!({"name": tag, "parent": parent, "index": r.url(page, "tags/index.html", None)}),
+                    [("children", children.into()), ("notes", notes.into())],
+                ),
+            )],
         ),
     }
 }
@@ -692,8 +742,11 @@ fn stub_page(r: &Renderer<'_>, name: &str, places: &[Backlink], page: &str) -> P
             r,
             page,
             (name, "stub"),
-            json!({"stub": {"name": name, "mentions": mentions}}),
-            [],
+            json!({}),
+            [(
+                "stub",
+                with(json!({"name": name}), [("mentions", mentions.into())]),
+            )],
         ),
     }
 }
