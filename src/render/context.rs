@@ -36,42 +36,37 @@ pub(super) struct BacklinkView {
     pub more: usize,
 }
 
-/// A JSON object of `fields`, moved in. A struct serialised into a `serde_json::Value` copies each of
-/// its strings and drops the originals, and a page's lists (backlinks with their snippets, outlinks,
-/// the notes of a folder or tag) are thousands of them: the views below are moved instead.
-fn object<const N: usize>(fields: [(&str, serde_json::Value); N]) -> serde_json::Value {
-    let mut map = serde_json::Map::new();
-    for (key, value) in fields {
-        map.insert(key.to_string(), value);
-    }
-    serde_json::Value::Object(map)
-}
+// The views are moved into a page's context ([`with`]): serialised into a `serde_json::Value`, a
+// struct's strings are copied and the originals dropped, and a page's lists (backlinks with their
+// snippets, outlinks, the notes of a folder or tag) are thousands of them.
 
 impl From<LinkView> for serde_json::Value {
     fn from(v: LinkView) -> Self {
-        object([("name", v.name.into()), ("url", v.url.into())])
+        with(json!({}), [("name", v.name.into()), ("url", v.url.into())])
     }
 }
 
 impl From<NoteItem> for serde_json::Value {
     fn from(n: NoteItem) -> Self {
-        object([
+        let fields = [
             ("title", n.title.into()),
             ("url", n.url.into()),
             ("folder", n.folder.into()),
             ("date", n.date.into()),
-        ])
+        ];
+        with(json!({}), fields)
     }
 }
 
 impl From<BacklinkView> for serde_json::Value {
     fn from(b: BacklinkView) -> Self {
-        object([
+        let fields = [
             ("title", b.title.into()),
             ("url", b.url.into()),
             ("snippets", b.snippets.into()),
             ("more", b.more.into()),
-        ])
+        ];
+        with(json!({}), fields)
     }
 }
 
