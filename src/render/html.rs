@@ -13,11 +13,28 @@ pub fn escape(s: &str) -> String {
 /// are found with `memchr`, three and two at a time; in a short one (a title, a URL), whose search
 /// would cost more to set up than to run, through a table.
 pub fn escape_into(s: &str, out: &mut String) {
+    escape_runs(s, |run| out.push_str(run));
+}
+
+/// [`escape`] written to `out`, as tera writes a page: the escape function of the theme's templates.
+pub fn escape_to(s: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut written = Ok(());
+    escape_runs(s, |run| {
+        if written.is_ok() {
+            written = out.write_all(run.as_bytes());
+        }
+    });
+    written
+}
+
+/// `s` escaped, handed to `put` a run at a time: the text between the characters, and each one's
+/// entity.
+fn escape_runs(s: &str, mut put: impl FnMut(&str)) {
     let bytes = s.as_bytes();
     let mut start = 0;
-    let mut put = |i: usize, out: &mut String| {
-        out.push_str(&s[start..i]);
-        out.push_str(match bytes[i] {
+    let mut special = |i: usize| {
+        put(&s[start..i]);
+        put(match bytes[i] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
@@ -29,7 +46,7 @@ pub fn escape_into(s: &str, out: &mut String) {
     if bytes.len() < 64 {
         for (i, &b) in bytes.iter().enumerate() {
             if SPECIAL[usize::from(b)] {
-                put(i, out);
+                special(i);
             }
         }
     } else {
@@ -42,10 +59,10 @@ pub fn escape_into(s: &str, out: &mut String) {
                 (None, _) => quotes.next(),
             };
             let Some(i) = next else { break };
-            put(i, out);
+            special(i);
         }
     }
-    out.push_str(&s[start..]);
+    put(&s[start..]);
 }
 
 /// The bytes [`escape_into`] replaces.
@@ -102,6 +119,9 @@ mod tests {
         cases.push(format!("'{}", "a".repeat(70)));
         for case in &cases {
             assert_eq!(super::escape(case), naive(case), "{case:?}");
+            let mut written = Vec::new();
+            super::escape_to(case, &mut written).unwrap();
+            assert_eq!(String::from_utf8(written).unwrap(), naive(case), "{case:?}");
         }
     }
 }

@@ -155,7 +155,7 @@ impl Templater {
     pub fn write_page(&self, page: Page, out: &mut dyn std::io::Write) -> Result<(), SiteError> {
         if !self.minify || largest_text(&page.context) > MAX_MINIFIED_TEXT {
             let error = template_error(page.template, &page.path);
-            let context = tera::Context::from_value(page.context).map_err(|e| error(&e))?;
+            let context = tera_context(page.context).map_err(|e| error(&e))?;
             return self
                 .theme
                 .tera
@@ -174,7 +174,7 @@ impl Templater {
     fn html(&self, page: Page) -> Result<(String, String), SiteError> {
         let html = {
             let error = template_error(page.template, &page.path);
-            let context = tera::Context::from_value(page.context).map_err(|e| error(&e))?;
+            let context = tera_context(page.context).map_err(|e| error(&e))?;
             self.theme
                 .tera
                 .render(page.template, &context)
@@ -214,6 +214,40 @@ fn template_error<'a>(
     }
 }
 
+/// A page context as tera takes it: its own values, made from the JSON one as that is taken apart, so
+/// that a large page (a timeline of every meeting) never holds both whole.
+fn tera_context(context: serde_json::Value) -> tera::TeraResult<tera::Context> {
+    tera::Context::from_serialize(&Consumed(std::cell::Cell::new(context)))
+}
+
+/// A JSON value serialised once, moved out as it goes: each string is dropped once tera has its copy.
+struct Consumed(std::cell::Cell<serde_json::Value>);
+
+impl serde::Serialize for Consumed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        use serde_json::Value;
+        match self.0.take() {
+            Value::Object(map) => {
+                let mut out = serializer.serialize_map(Some(map.len()))?;
+                for (key, value) in map {
+                    out.serialize_entry(&key, &Consumed(value.into()))?;
+                }
+                out.end()
+            }
+            Value::Array(items) => {
+                let mut out = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    out.serialize_element(&Consumed(item.into()))?;
+                }
+                out.end()
+            }
+            Value::String(s) => serializer.serialize_str(&s),
+            other => other.serialize(serializer),
+        }
+    }
+}
+
 /// The length of the longest string in a page context.
 fn largest_text(value: &serde_json::Value) -> usize {
     use serde_json::Value;
@@ -238,7 +272,7 @@ pub fn standalone(page: &crate::render::Page, config: &Config) -> Result<String,
     let mut context = page.context.clone();
     context["inline_css"] = serde_json::Value::String(css);
     let error = template_error(page.template, &page.path);
-    let context = tera::Context::from_value(context).map_err(|e| error(&e))?;
+    let context = tera_context(context).map_err(|e| error(&e))?;
     let html = theme
         .tera
         .render(page.template, &context)

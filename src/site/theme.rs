@@ -188,12 +188,31 @@ pub fn load(user: Option<&Path>, minify: bool) -> Result<Theme, SiteError> {
 }
 
 fn compile(sources: &[(String, String)]) -> Result<tera::Tera, tera::Error> {
-    let mut tera = tera::Tera::default();
+    let mut tera = tera::Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
     // The one escape of the codebase (`&<>"'`), so URLs keep their `/` readable.
-    tera.set_escape_fn(crate::render::html::escape);
+    tera.set_escape_fn(crate::render::html::escape_to);
+    tera.register_filter("default", default);
     tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))?;
     Ok(tera)
+}
+
+/// tera's `default` filter as themes have used it: the default also for a value that is there but
+/// none (a page context's `null`, as for an account without an industry), not only for one that is
+/// missing. tera 2 gives the default only for a missing one; `boolean=true` still gives it for any
+/// falsy value.
+fn default(
+    value: tera::Value,
+    kwargs: tera::Kwargs,
+    _: &tera::State,
+) -> tera::TeraResult<tera::Value> {
+    let fallback = kwargs.must_get::<tera::Value>("value")?;
+    let missing = if kwargs.get::<bool>("boolean")?.unwrap_or_default() {
+        !value.is_truthy()
+    } else {
+        value.is_undefined() || value.is_none()
+    };
+    Ok(if missing { fallback } else { value })
 }
 
 /// Where a tera tag (`{{ }}`, `{% %}`, `{# #}`) stands in a template while minify-html reads it: text
@@ -302,6 +321,33 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::{minify_template, TEMPLATES};
+
+    /// `default` as the default theme relies on (tera 1's): the default for a missing value and for
+    /// none, the value itself otherwise, even when empty or false; with `boolean=true`, the default for
+    /// any falsy value.
+    #[test]
+    fn default_gives_the_default_for_missing_and_none_values() {
+        let tera = super::compile(&[(
+            "t.html".into(),
+            "{{ x | default(value=\"-\") }}|{{ x | default(value=\"-\", boolean=true) }}".into(),
+        )])
+        .unwrap();
+        let render = |value: Option<serde_json::Value>| {
+            let mut context = serde_json::Map::new();
+            if let Some(value) = value {
+                context.insert("x".into(), value);
+            }
+            let context = tera::Context::from_serialize(&context).unwrap();
+            tera.render("t.html", &context).unwrap()
+        };
+        use serde_json::json;
+        assert_eq!(render(None), "-|-");
+        assert_eq!(render(Some(json!(null))), "-|-");
+        assert_eq!(render(Some(json!("a<b"))), "a&lt;b|a&lt;b");
+        assert_eq!(render(Some(json!(""))), "|-");
+        assert_eq!(render(Some(json!(false))), "false|-");
+        assert_eq!(render(Some(json!(0))), "0|-");
+    }
 
     #[test]
     fn every_default_template_minifies() {
