@@ -306,7 +306,8 @@ fn elements(html: &str) -> std::collections::BTreeMap<String, (usize, usize)> {
     counts
 }
 
-/// A tera error with its causes, one line.
+/// A tera error with its causes (tera 2 shows the template's line under its message, with the place
+/// marked).
 pub fn error_chain(e: &dyn std::error::Error) -> String {
     let mut msg = e.to_string();
     let mut source = std::error::Error::source(e);
