@@ -3,11 +3,11 @@
 
 use super::html::escape_into;
 use super::markdown::Frame;
+use super::Ctx;
 use super::{urls, Page, Renderer};
 use crate::diagnostics::Diagnostic;
 use crate::index::{Backlink, NoteIdx, Target};
 use crate::value::Value;
-use serde_json::json;
 use std::collections::BTreeMap;
 
 /// Snippets around a backlink are cut to about this many characters.
@@ -36,37 +36,24 @@ pub(super) struct BacklinkView {
     pub more: usize,
 }
 
-// The views are moved into a page's context ([`with`]): serialised into a `serde_json::Value`, a
-// struct's strings are copied and the originals dropped, and a page's lists (backlinks with their
-// snippets, outlinks, the notes of a folder or tag) are thousands of them.
+// The views are moved into a page's context, their strings with them: a page's lists (backlinks with
+// their snippets, outlinks, the notes of a folder or tag) are thousands of them.
 
-impl From<LinkView> for serde_json::Value {
+impl From<LinkView> for Ctx {
     fn from(v: LinkView) -> Self {
-        with(json!({}), [("name", v.name.into()), ("url", v.url.into())])
+        ctx!({"name": v.name, "url": v.url})
     }
 }
 
-impl From<NoteItem> for serde_json::Value {
+impl From<NoteItem> for Ctx {
     fn from(n: NoteItem) -> Self {
-        let fields = [
-            ("title", n.title.into()),
-            ("url", n.url.into()),
-            ("folder", n.folder.into()),
-            ("date", n.date.into()),
-        ];
-        with(json!({}), fields)
+        ctx!({"title": n.title, "url": n.url, "folder": n.folder, "date": n.date})
     }
 }
 
-impl From<BacklinkView> for serde_json::Value {
+impl From<BacklinkView> for Ctx {
     fn from(b: BacklinkView) -> Self {
-        let fields = [
-            ("title", b.title.into()),
-            ("url", b.url.into()),
-            ("snippets", b.snippets.into()),
-            ("more", b.more.into()),
-        ];
-        with(json!({}), fields)
+        ctx!({"title": b.title, "url": b.url, "snippets": b.snippets, "more": b.more})
     }
 }
 
@@ -133,10 +120,10 @@ impl Mentions {
 }
 
 /// The parts of every page: site title, the way back to the root, navigation.
-fn site(r: &Renderer<'_>, page: &str) -> serde_json::Value {
+fn site(r: &Renderer<'_>, page: &str) -> Ctx {
     let rel = |p: &str| r.url(page, p, None);
-    json!({
-        "title": r.config.title,
+    ctx!({
+        "title": &r.config.title,
         "root": urls::root(page),
         "home": rel("index.html"),
         "css": rel("static/style.css"),
@@ -151,18 +138,12 @@ fn site(r: &Renderer<'_>, page: &str) -> serde_json::Value {
     })
 }
 
-/// `object` with `fields` moved in. `json!` serialises every value it is given, a `serde_json::Value`
-/// too, so a tree written into it is copied whole and the original dropped: a page's lists and its
-/// `site` part, made first, are moved into its context with this instead (on the 10,000-note vault the
-/// copies were half the time of the accounts index).
-pub(super) fn with(
-    mut object: serde_json::Value,
-    fields: impl IntoIterator<Item = (&'static str, serde_json::Value)>,
-) -> serde_json::Value {
-    if let serde_json::Value::Object(map) = &mut object {
-        for (key, value) in fields {
-            map.insert(key.to_string(), value);
-        }
+/// `object` with `fields` moved in ([`Ctx::set`]): a page's lists and its `site` part, made first. (When
+/// contexts were `serde_json` values, `json!` copied every tree written into it; on the 10,000-note
+/// vault the copies were half the time of the accounts index.)
+pub(super) fn with(mut object: Ctx, fields: impl IntoIterator<Item = (&'static str, Ctx)>) -> Ctx {
+    for (key, value) in fields {
+        object.set(key, value);
     }
     object
 }
@@ -173,11 +154,11 @@ pub(super) fn page_context(
     r: &Renderer<'_>,
     page: &str,
     (title, kind): (&str, &str),
-    fields: serde_json::Value,
-    parts: impl IntoIterator<Item = (&'static str, serde_json::Value)>,
-) -> serde_json::Value {
+    fields: Ctx,
+    parts: impl IntoIterator<Item = (&'static str, Ctx)>,
+) -> Ctx {
     let header = [
-        ("page", json!({"title": title, "path": page, "kind": kind})),
+        ("page", ctx!({"title": title, "path": page, "kind": kind})),
         ("site", site(r, page)),
     ];
     with(fields, header.into_iter().chain(parts))
@@ -401,7 +382,7 @@ pub(super) fn note_page(
         Some(h) => r.range_html(&frame, h.span.end..note.text.len(), &mut diags),
         None => r.body_html(&frame, &mut diags),
     });
-    let properties: Vec<serde_json::Value> = note
+    let properties: Vec<Ctx> = note
         .frontmatter
         .fields
         .iter()
@@ -411,7 +392,7 @@ pub(super) fn note_page(
                 "title" | "publish" | "aliases" | "alias" | "tags" | "tag"
             )
         })
-        .map(|(k, v)| json!({"key": k, "html": r.value_html(&frame, v)}))
+        .map(|(k, v)| ctx!({"key": k, "html": r.value_html(&frame, v)}))
         .collect();
     let tags: Vec<LinkView> = note
         .tags
@@ -437,17 +418,17 @@ pub(super) fn note_page(
         .into_iter()
         .map(|t| note_item(r, page, t))
         .collect();
-    let toc: Vec<serde_json::Value> = note
+    let toc: Vec<Ctx> = note
         .headings
         .iter()
         .filter(|h| h.level > 1 || note.headings.iter().filter(|x| x.level == 1).count() > 1)
-        .map(|h| json!({"level": h.level, "text": h.text, "url": urls::fragment(&h.anchor)}))
+        .map(|h| ctx!({"level": h.level, "text": &h.text, "url": urls::fragment(&h.anchor)}))
         .collect();
-    let fields = json!({
-        "title": note.title,
+    let fields = ctx!({
+        "title": &note.title,
         "title_anchor": opening_title.map(|h| h.anchor.clone()),
         "path": note.id.as_str(),
-        "aliases": note.aliases,
+        "aliases": &note.aliases,
         "frontmatter_source": if note.frontmatter.malformed { Some(note.frontmatter.source.clone()) } else { None },
         "date": note_day(r, i),
         "brief": r.crm.account_of.get(&i).map(|&a| r.url(page, &r.plan.briefs[a], None)),
@@ -463,14 +444,14 @@ pub(super) fn note_page(
             ("outlinks", outlinks.into()),
             ("properties", properties.into()),
             ("toc", toc.into()),
-            ("body", serde_json::Value::String(body)),
+            ("body", Ctx::Str(body)),
         ],
     );
     let context = page_context(
         r,
         page,
         (&note.title, "note"),
-        json!({}),
+        ctx!({}),
         [("note", note_part)],
     );
     (
@@ -540,7 +521,7 @@ pub fn index_pages<E: Send>(
             IndexPage::NotFound => Page {
                 path: "404.html".into(),
                 template: "404.html",
-                context: page_context(r, "404.html", ("Not found", "404"), json!({}), []),
+                context: page_context(r, "404.html", ("Not found", "404"), ctx!({}), []),
             },
         })
     })
@@ -565,7 +546,7 @@ fn home_page(r: &Renderer<'_>) -> Page {
     }
     dated.sort_by(latest);
     let dated: Vec<NoteItem> = dated.iter().map(|&(_, i)| note_item(r, page, i)).collect();
-    let top_folders: Vec<serde_json::Value> = r
+    let top_folders: Vec<Ctx> = r
         .plan
         .folders
         .iter()
@@ -580,7 +561,7 @@ fn home_page(r: &Renderer<'_>) -> Page {
                 .iter()
                 .take_while(|n| n.id.as_str().starts_with(&prefix))
                 .count();
-            json!({"name": f, "url": r.url(page, p, None), "count": count})
+            ctx!({"name": f, "url": r.url(page, p, None), "count": count})
         })
         .collect();
     let root_notes: Vec<NoteItem> = (0..idx.notes.len())
@@ -594,10 +575,10 @@ fn home_page(r: &Renderer<'_>) -> Page {
         .map(|(t, n)| (n.len(), t))
         .collect();
     tags.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
-    let tags: Vec<serde_json::Value> = tags
+    let tags: Vec<Ctx> = tags
         .into_iter()
         .take(30)
-        .map(|(n, t)| json!({"name": t, "count": n, "url": r.url(page, &r.plan.tags[t], None)}))
+        .map(|(n, t)| ctx!({"name": t, "count": n, "url": r.url(page, &r.plan.tags[t], None)}))
         .collect();
     Page {
         path: page.into(),
@@ -606,7 +587,7 @@ fn home_page(r: &Renderer<'_>) -> Page {
             r,
             page,
             (&r.config.title, "home"),
-            json!({
+            ctx!({
                 "stats": {"notes": idx.notes.len(), "folders": r.plan.folders.len(), "tags": idx.tags.len()},
                 "crm": {
                     "accounts": r.crm.accounts.len(),
@@ -634,12 +615,17 @@ fn home_page(r: &Renderer<'_>) -> Page {
 fn folder_page(r: &Renderer<'_>, folder: &str, page: &str) -> Page {
     let idx = r.index;
     let prefix = format!("{folder}/");
-    let subfolders: Vec<serde_json::Value> = r
+    let subfolders: Vec<Ctx> = r
         .plan
         .folders
         .iter()
-        .filter(|(f, _)| f.strip_prefix(&prefix).is_some_and(|rest| !rest.contains('/')))
-        .map(|(f, p)| json!({"name": f.rsplit('/').next().unwrap_or(f), "url": r.url(page, p, None)}))
+        .filter(|(f, _)| {
+            f.strip_prefix(&prefix)
+                .is_some_and(|rest| !rest.contains('/'))
+        })
+        .map(
+            |(f, p)| ctx!({"name": f.rsplit('/').next().unwrap_or(f), "url": r.url(page, p, None)}),
+        )
         .collect();
     let mut notes: Vec<NoteItem> = (0..idx.notes.len())
         .filter(|&i| idx.notes[i].id.folder() == folder)
@@ -655,11 +641,11 @@ fn folder_page(r: &Renderer<'_>, folder: &str, page: &str) -> Page {
             r,
             page,
             (name, "folder"),
-            json!({}),
+            ctx!({}),
             [(
                 "folder",
                 with(
-                    json!({"name": name, "path": folder}),
+                    ctx!({"name": name, "path": folder}),
                     [
                         ("breadcrumb", breadcrumb(r, page, parent).into()),
                         ("subfolders", subfolders.into()),
@@ -674,11 +660,11 @@ fn folder_page(r: &Renderer<'_>, folder: &str, page: &str) -> Page {
 fn tags_index_page(r: &Renderer<'_>) -> Page {
     let idx = r.index;
     let page = "tags/index.html";
-    let tree: Vec<serde_json::Value> = idx
+    let tree: Vec<Ctx> = idx
         .tags
         .iter()
         .map(|(t, notes)| {
-            json!({
+            ctx!({
                 "name": t, "leaf": t.rsplit('/').next().unwrap_or(t), "depth": t.matches('/').count(),
                 "count": notes.len(), "url": r.url(page, &r.plan.tags[t], None),
             })
@@ -687,22 +673,27 @@ fn tags_index_page(r: &Renderer<'_>) -> Page {
     Page {
         path: page.into(),
         template: "tags.html",
-        context: page_context(r, page, ("Tags", "tags"), json!({"tags": tree}), []),
+        context: page_context(r, page, ("Tags", "tags"), ctx!({"tags": tree}), []),
     }
 }
 
 fn tag_page(r: &Renderer<'_>, tag: &str, page: &str) -> Page {
     let idx = r.index;
     let prefix = format!("{tag}/");
-    let children: Vec<serde_json::Value> = idx
+    let children: Vec<Ctx> = idx
         .tags
         .iter()
-        .filter(|(t, _)| t.strip_prefix(&prefix).is_some_and(|rest| !rest.contains('/')))
-        .map(|(t, n)| json!({"name": t, "count": n.len(), "url": r.url(page, &r.plan.tags[t], None)}))
+        .filter(|(t, _)| {
+            t.strip_prefix(&prefix)
+                .is_some_and(|rest| !rest.contains('/'))
+        })
+        .map(
+            |(t, n)| ctx!({"name": t, "count": n.len(), "url": r.url(page, &r.plan.tags[t], None)}),
+        )
         .collect();
     let parent = tag
         .rsplit_once('/')
-        .map(|(p, _)| json!({"name": p, "url": r.url(page, &r.plan.tags[p], None)}));
+        .map(|(p, _)| ctx!({"name": p, "url": r.url(page, &r.plan.tags[p], None)}));
     let mut notes: Vec<NoteItem> = idx.tags[tag]
         .iter()
         .map(|&i| note_item(r, page, i))
@@ -715,11 +706,11 @@ fn tag_page(r: &Renderer<'_>, tag: &str, page: &str) -> Page {
             r,
             page,
             (&format!("#{tag}"), "tag"),
-            json!({}),
+            ctx!({}),
             [(
                 "tag",
                 with(
-                    json!({"name": tag, "parent": parent, "index": r.url(page, "tags/index.html", None)}),
+                    ctx!({"name": tag, "parent": parent, "index": r.url(page, "tags/index.html", None)}),
                     [("children", children.into()), ("notes", notes.into())],
                 ),
             )],
@@ -737,10 +728,10 @@ fn stub_page(r: &Renderer<'_>, name: &str, places: &[Backlink], page: &str) -> P
             r,
             page,
             (name, "stub"),
-            json!({}),
+            ctx!({}),
             [(
                 "stub",
-                with(json!({"name": name}), [("mentions", mentions.into())]),
+                with(ctx!({"name": name}), [("mentions", mentions.into())]),
             )],
         ),
     }

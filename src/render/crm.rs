@@ -5,6 +5,8 @@
 
 use super::context::{note_item, page_context, with, Mentions};
 use super::markdown::Frame;
+use super::Ctx;
+use super::Ctx as Json;
 use super::{plan, Page, Renderer};
 use crate::crm::{
     structure, Account, AccountIdx, Company, Crm, Meeting, MeetingIdx, PersonIdx, Source,
@@ -13,7 +15,6 @@ use crate::crm::{
 use crate::diagnostics::Diagnostic;
 use crate::index::NoteIdx;
 use chrono::{Datelike, NaiveDate};
-use serde_json::{json, Value as Json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
@@ -98,12 +99,12 @@ pub fn ago(days: i64) -> String {
 }
 
 fn link(name: &str, url: String) -> Json {
-    json!({"name": name, "url": url})
+    ctx!({"name": name, "url": url})
 }
 
 fn account_link(r: &Renderer<'_>, page: &str, a: AccountIdx) -> Json {
     let account = &r.crm.accounts[a];
-    json!({"name": account.name, "url": r.url(page, &r.plan.briefs[a], None), "status": account.status})
+    ctx!({"name": &account.name, "url": r.url(page, &r.plan.briefs[a], None), "status": &account.status})
 }
 
 fn person_link(r: &Renderer<'_>, page: &str, p: PersonIdx) -> Json {
@@ -117,7 +118,7 @@ fn company_view(r: &Renderer<'_>, page: &str, c: &Company) -> Json {
             &r.index.notes[*n].title,
             r.url(page, &r.plan.notes[*n], None),
         ),
-        Company::Name(name) => json!({"name": name, "url": null}),
+        Company::Name(name) => ctx!({"name": name, "url": null}),
     }
 }
 
@@ -130,12 +131,12 @@ fn source_view(r: &Renderer<'_>, page: &str, s: &Source) -> Json {
         SourceKind::ContactList => "contacts list",
     };
     let note = &r.index.notes[s.note];
-    json!({"kind": what, "note": note.title, "url": r.url(page, &r.plan.notes[s.note], None), "line": s.line + 1})
+    ctx!({"kind": what, "note": &note.title, "url": r.url(page, &r.plan.notes[s.note], None), "line": s.line + 1})
 }
 
 fn sourced_text(r: &Renderer<'_>, page: &str, s: &Option<Sourced<String>>) -> Json {
     match s {
-        Some(s) => json!({"value": s.value, "source": source_view(r, page, &s.source)}),
+        Some(s) => ctx!({"value": &s.value, "source": source_view(r, page, &s.source)}),
         None => Json::Null,
     }
 }
@@ -152,7 +153,7 @@ fn account_row(r: &Renderer<'_>, page: &str, a: AccountIdx) -> Json {
                 .tags
                 .get(&t.to_lowercase())
                 .map(|p| r.url(page, p, None));
-            json!({"name": t, "url": url})
+            ctx!({"name": t, "url": url})
         })
         .collect();
     let contacts: Vec<Json> = account
@@ -163,14 +164,14 @@ fn account_row(r: &Renderer<'_>, page: &str, a: AccountIdx) -> Json {
     let conflicts: Vec<Json> = account
         .conflicts
         .iter()
-        .map(|c| json!({"field": c.field, "shown": c.shown, "other": c.other, "source": source_view(r, page, &c.source)}))
+        .map(|c| ctx!({"field": &c.field, "shown": &c.shown, "other": &c.other, "source": source_view(r, page, &c.source)}))
         .collect();
-    let row = json!({
-        "name": account.name,
+    let row = ctx!({
+        "name": &account.name,
         "url": r.url(page, &r.plan.briefs[a], None),
         "note_url": r.url(page, &r.plan.notes[account.note], None),
-        "kind": account.kind,
-        "status": account.status,
+        "kind": &account.kind,
+        "status": &account.status,
         "status_key": account.status.as_deref().map(super::slug::slug),
         "industry": account.industry.as_ref().map(|i| i.value.clone()),
         "last_contact": account.last_contact.map(|d| day(r, d)),
@@ -202,7 +203,7 @@ fn accounts_page(r: &Renderer<'_>) -> Page {
                 .iter()
                 .map(|t| t.to_lowercase())
                 .collect();
-            row["filter_tags"] = json!(tags.join(" "));
+            row.set("filter_tags", tags.join(" ").into());
             row
         })
         .collect();
@@ -223,7 +224,7 @@ fn accounts_page(r: &Renderer<'_>) -> Page {
             r,
             page,
             ("Accounts", "accounts"),
-            json!({
+            ctx!({
                 "statuses": statuses,
                 "tags": tags,
                 "stale_days": r.config.crm.stale_days,
@@ -244,13 +245,13 @@ fn meeting_view(r: &Renderer<'_>, page: &str, m: MeetingIdx) -> Json {
         .iter()
         .map(|&a| account_link(r, page, a))
         .collect();
-    let view = json!({
+    let view = ctx!({
         "date": day(r, meeting.date),
         "iso": meeting.date.to_string(),
-        "title": meeting.title,
+        "title": &meeting.title,
         "url": r.url(page, &r.plan.notes[meeting.note], None),
-        "gist": meeting.gist,
-        "via": meeting.via,
+        "gist": &meeting.gist,
+        "via": &meeting.via,
         "internal": meeting.internal,
     });
     with(view, [("accounts", accounts.into())])
@@ -273,7 +274,7 @@ fn note_link(r: &Renderer<'_>, page: &str, n: NoteIdx) -> Json {
         Some(&m) => r.crm.meetings[m].title.clone(),
         None => item.title,
     };
-    json!({"title": title, "url": item.url, "date": item.date})
+    ctx!({"title": title, "url": item.url, "date": item.date})
 }
 
 /// A brief's page (or, in a standalone renderer, the printable file): its context and the problems
@@ -296,7 +297,7 @@ pub fn brief_page(r: &Renderer<'_>, a: AccountIdx, page: &str) -> (Page, Vec<Dia
                 continue;
             }
             let heading = note.headings.iter().find(|h| h.span.end == range.start);
-            sections.push(json!({
+            sections.push(ctx!({
                 "title": heading.map_or(name.as_str(), |h| h.text.as_str()),
                 "key": super::slug::slug(name),
                 "html": r.author_html(r.range_html(&frame, range, &mut diags)),
@@ -308,10 +309,10 @@ pub fn brief_page(r: &Renderer<'_>, a: AccountIdx, page: &str) -> (Page, Vec<Dia
         .iter()
         .map(|c| {
             let person = &crm.people[c.person];
-            let contact = json!({
-                "name": person.name,
+            let contact = ctx!({
+                "name": &person.name,
                 "url": r.url(page, &r.plan.people[c.person], None),
-                "note": c.note,
+                "note": &c.note,
                 "last_meeting": person.last_meeting.map(|d| day(r, d)),
                 "has_note": person.note.is_some(),
             });
@@ -344,7 +345,7 @@ pub fn brief_page(r: &Renderer<'_>, a: AccountIdx, page: &str) -> (Page, Vec<Dia
             } else {
                 note_link(r, page, t.note)
             };
-            let task = json!({
+            let task = ctx!({
                 "html": r.author_html(r.task_html(&task_frame, &crate::crm::task_display_text(&item.text), n.id.as_str())),
                 "status": t.status.to_string(),
                 "due": t.due.map(|d| day(r, d)),
@@ -378,7 +379,7 @@ pub fn brief_page(r: &Renderer<'_>, a: AccountIdx, page: &str) -> (Page, Vec<Dia
                 .fields
                 .get("status")
                 .and_then(|v| v.as_str().map(str::to_string));
-            json!({"title": r.index.notes[n].title, "url": r.url(page, &r.plan.notes[n], None), "status": status})
+            ctx!({"title": &r.index.notes[n].title, "url": r.url(page, &r.plan.notes[n], None), "status": status})
         })
         .collect();
     let changed: Vec<Json> = account
@@ -391,8 +392,8 @@ pub fn brief_page(r: &Renderer<'_>, a: AccountIdx, page: &str) -> (Page, Vec<Dia
         r,
         page,
         (&format!("{} — brief", account.name), "brief"),
-        json!({
-            "aliases": note.aliases,
+        ctx!({
+            "aliases": &note.aliases,
             "more_meetings": account.meetings.len().saturating_sub(shown),
             "today": day(r, r.today),
         }),
@@ -428,17 +429,21 @@ fn people_page(r: &Renderer<'_>) -> Page {
         let (sort, view) = match &person.company {
             Some(c) => {
                 let view = company_view(r, page, &c.value);
-                let name = view["name"].as_str().unwrap_or_default().to_lowercase();
+                let name = view
+                    .get("name")
+                    .and_then(Ctx::as_str)
+                    .unwrap_or_default()
+                    .to_lowercase();
                 ((false, name), view)
             }
-            None => ((true, String::new()), json!({"name": null, "url": null})),
+            None => ((true, String::new()), ctx!({"name": null, "url": null})),
         };
         let shown = directory_accounts(crm, p);
         let more = person.accounts.len().saturating_sub(shown.len());
         let accounts: Vec<Json> = shown.iter().map(|&a| account_link(r, page, a)).collect();
         let entry = groups.entry(sort).or_insert_with(|| (view, Vec::new()));
-        let row = json!({
-            "name": person.name,
+        let row = ctx!({
+            "name": &person.name,
             "url": r.url(page, &r.plan.people[p], None),
             "role": person.role.as_ref().map(|s| s.value.clone()),
             "last_meeting": person.last_meeting.map(|d| day(r, d)),
@@ -451,7 +456,7 @@ fn people_page(r: &Renderer<'_>) -> Page {
     }
     let groups: Vec<Json> = groups
         .into_values()
-        .map(|(company, people)| with(json!({}), [("company", company), ("people", people.into())]))
+        .map(|(company, people)| ctx!({"company": company, "people": people}))
         .collect();
     Page {
         path: page.into(),
@@ -460,7 +465,7 @@ fn people_page(r: &Renderer<'_>) -> Page {
             r,
             page,
             ("People", "people"),
-            json!({"count": crm.people.len()}),
+            ctx!({"count": crm.people.len()}),
             [("groups", groups.into())],
         ),
     }
@@ -530,15 +535,15 @@ pub(super) fn person_page(r: &Renderer<'_>, p: PersonIdx, mentions: &Mentions) -
             r,
             page,
             (&person.name, "person"),
-            json!({}),
+            ctx!({}),
             [(
                 "person",
                 with(
-                    json!({
-                        "name": person.name,
+                    ctx!({
+                        "name": &person.name,
                         "note_url": person.note.map(|n| r.url(page, &r.plan.notes[n], None)),
                         "role": sourced_text(r, page, &person.role),
-                        "company": person.company.as_ref().map(|s| json!({"value": company_view(r, page, &s.value), "source": source_view(r, page, &s.source)})),
+                        "company": person.company.as_ref().map(|s| ctx!({"value": company_view(r, page, &s.value), "source": source_view(r, page, &s.source)})),
                         "last_meeting": person.last_meeting.map(|d| day(r, d)),
                         "ago": person.last_meeting.map(|d| ago((r.today - d).num_days())),
                         "stale": person.stale,
@@ -570,8 +575,8 @@ fn topics_page(r: &Renderer<'_>) -> Page {
         .into_iter()
         .map(|t| {
             let topic = &crm.topics[t];
-            json!({
-                "name": topic.name,
+            ctx!({
+                "name": &topic.name,
                 "url": r.url(page, &r.plan.topics[t], None),
                 "count": topic.count(),
                 "accounts": topic.accounts.len(),
@@ -587,7 +592,7 @@ fn topics_page(r: &Renderer<'_>) -> Page {
             r,
             page,
             ("Topics", "topics"),
-            json!({}),
+            ctx!({}),
             [("topics", topics.into())],
         ),
     }
@@ -614,12 +619,12 @@ fn topic_page(r: &Renderer<'_>, t: usize) -> Page {
             r,
             page,
             (&topic.name, "topic"),
-            json!({}),
+            ctx!({}),
             [(
                 "topic",
                 with(
-                    json!({
-                        "name": topic.name,
+                    ctx!({
+                        "name": &topic.name,
                         "note_url": topic.note.map(|n| r.url(page, &r.plan.notes[n], None)),
                         "index": r.url(page, plan::TOPICS, None),
                     }),
@@ -665,7 +670,8 @@ fn months(r: &Renderer<'_>, page: &str, meetings: Range<MeetingIdx>) -> Vec<Json
         .into_iter()
         .map(|run| {
             let d = all[run.start].date;
-            let month = json!({"label": d.format("%B %Y").to_string(), "id": d.format("%Y-%m").to_string()});
+            let month =
+                ctx!({"label": d.format("%B %Y").to_string(), "id": d.format("%Y-%m").to_string()});
             let views: Vec<Json> = run.map(|m| meeting_view(r, page, m)).collect();
             with(month, [("meetings", views.into())])
         })
@@ -691,11 +697,11 @@ fn timeline_years(
                 .map(|run| {
                     let d = all[run.start].date;
                     let id = d.format("%Y-%m").to_string();
-                    json!({"short": d.format("%b").to_string(), "count": run.len(), "url": r.url(page, path, Some(&id))})
+                    ctx!({"short": d.format("%b").to_string(), "count": run.len(), "url": r.url(page, path, Some(&id))})
                 })
                 .collect();
             with(
-                json!({
+                ctx!({
                     "year": year,
                     "count": range.len(),
                     "url": r.url(page, path, None),
@@ -719,7 +725,7 @@ fn timeline_page(r: &Renderer<'_>) -> Page {
             r,
             page,
             ("Timeline", "timeline"),
-            json!({"count": r.crm.meetings.len(), "year": null, "latest": TIMELINE_LATEST}),
+            ctx!({"count": r.crm.meetings.len(), "year": null, "latest": TIMELINE_LATEST}),
             [
                 ("months", latest.into()),
                 ("years", timeline_years(r, page, &ranges, None).into()),
@@ -739,7 +745,7 @@ fn year_page(r: &Renderer<'_>, ranges: &[Range<MeetingIdx>], y: usize) -> Page {
             r,
             page,
             (&title, "timeline"),
-            json!({
+            ctx!({
                 "count": ranges[y].len(),
                 "year": year,
                 "index": r.url(page, plan::TIMELINE, None),

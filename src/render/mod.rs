@@ -9,6 +9,8 @@
 //! 3. `context`: the page contexts (note, folder, tag, tags index, home, stub, 404) for the theme.
 //! 4. `sanitize`: with `sanitize = true`, each page's note HTML cleaned once with an allowlist.
 
+#[macro_use]
+mod ctx;
 pub mod callout;
 pub mod context;
 pub mod crm;
@@ -33,6 +35,9 @@ use serde::Serialize;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+#[cfg(test)]
+pub(crate) use ctx::ctx;
+pub use ctx::{Consumed, Ctx};
 pub use plan::Plan;
 
 /// One page to write: its output path, the template that lays it out and that template's context.
@@ -40,7 +45,7 @@ pub use plan::Plan;
 pub struct Page {
     pub path: String,
     pub template: &'static str,
-    pub context: serde_json::Value,
+    pub context: Ctx,
 }
 
 /// A file copied as is (an attachment): from the vault to an output path.

@@ -65,28 +65,30 @@ pub fn key(parts: &[&[u8]]) -> u64 {
 
 /// A hash of a page context, as it is handed to tera: every value with its type and length, so that
 /// no two different contexts feed the same bytes.
-pub fn context_key(value: &serde_json::Value) -> u64 {
-    fn feed(out: &mut Buffered, value: &serde_json::Value) {
-        use serde_json::Value;
+pub fn context_key(value: &crate::render::Ctx) -> u64 {
+    fn feed(out: &mut Buffered, value: &crate::render::Ctx) {
+        use crate::render::Ctx;
         let mut bytes = |tag: u8, bytes: &[u8]| {
             out.write(&[tag]);
             out.write(&(bytes.len() as u64).to_le_bytes());
             out.write(bytes);
         };
         match value {
-            Value::Null => bytes(0, b""),
-            Value::Bool(b) => bytes(1, &[u8::from(*b)]),
-            Value::Number(n) => bytes(2, n.to_string().as_bytes()),
-            Value::String(s) => bytes(3, s.as_bytes()),
-            Value::Array(items) => {
+            Ctx::Null => bytes(0, b""),
+            Ctx::Bool(b) => bytes(1, &[u8::from(*b)]),
+            Ctx::U64(n) => bytes(2, &n.to_le_bytes()),
+            Ctx::I64(n) => bytes(6, &n.to_le_bytes()),
+            Ctx::F64(n) => bytes(7, &n.to_bits().to_le_bytes()),
+            Ctx::Str(s) => bytes(3, s.as_bytes()),
+            Ctx::List(items) => {
                 bytes(4, &(items.len() as u64).to_le_bytes());
                 for item in items {
                     feed(out, item);
                 }
             }
-            Value::Object(map) => {
-                bytes(5, &(map.len() as u64).to_le_bytes());
-                for (key, item) in map {
+            Ctx::Obj(entries) => {
+                bytes(5, &(entries.len() as u64).to_le_bytes());
+                for (key, item) in entries {
                     out.write(&(key.len() as u64).to_le_bytes());
                     out.write(key.as_bytes());
                     feed(out, item);
@@ -264,25 +266,28 @@ mod tests {
 
     #[test]
     fn context_keys_tell_apart_types_nesting_and_order() {
-        use serde_json::json;
+        use crate::render::ctx;
         let keys = [
-            json!({"a": ["ab"]}),
-            json!({"a": ["a", "b"]}),
-            json!({"a": "1"}),
-            json!({"a": 1}),
-            json!({"a": null}),
-            json!({"a": [[]]}),
-            json!({"a": [], "b": []}),
-            json!({"ab": []}),
-            json!([{"a": 1}, {}]),
-            json!([{}, {"a": 1}]),
+            ctx!({"a": ["ab"]}),
+            ctx!({"a": ["a", "b"]}),
+            ctx!({"a": "1"}),
+            ctx!({"a": 1}),
+            ctx!({"a": -1}),
+            ctx!({"a": 1.0}),
+            ctx!({"a": null}),
+            ctx!({"a": [[]]}),
+            ctx!({"a": [], "b": []}),
+            ctx!({"b": [], "a": []}),
+            ctx!({"ab": []}),
+            ctx!([{"a": 1}, {}]),
+            ctx!([{}, {"a": 1}]),
         ]
         .map(|v| context_key(&v));
         let distinct: std::collections::HashSet<u64> = keys.iter().copied().collect();
         assert_eq!(distinct.len(), keys.len());
         assert_eq!(
-            context_key(&json!({"a": [1, "x"]})),
-            context_key(&json!({"a": [1, "x"]}))
+            context_key(&ctx!({"a": [1, "x"]})),
+            context_key(&ctx!({"a": [1, "x"]}))
         );
     }
 

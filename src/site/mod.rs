@@ -214,49 +214,15 @@ fn template_error<'a>(
     }
 }
 
-/// A page context as tera takes it: its own values, made from the JSON one as that is taken apart, so
-/// that a large page (a timeline of every meeting) never holds both whole.
-fn tera_context(context: serde_json::Value) -> tera::TeraResult<tera::Context> {
-    tera::Context::from_serialize(&Consumed(std::cell::Cell::new(context)))
-}
-
-/// A JSON value serialised once, moved out as it goes: each string is dropped once tera has its copy.
-struct Consumed(std::cell::Cell<serde_json::Value>);
-
-impl serde::Serialize for Consumed {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{SerializeMap, SerializeSeq};
-        use serde_json::Value;
-        match self.0.take() {
-            Value::Object(map) => {
-                let mut out = serializer.serialize_map(Some(map.len()))?;
-                for (key, value) in map {
-                    out.serialize_entry(&key, &Consumed(value.into()))?;
-                }
-                out.end()
-            }
-            Value::Array(items) => {
-                let mut out = serializer.serialize_seq(Some(items.len()))?;
-                for item in items {
-                    out.serialize_element(&Consumed(item.into()))?;
-                }
-                out.end()
-            }
-            Value::String(s) => serializer.serialize_str(&s),
-            other => other.serialize(serializer),
-        }
-    }
+/// A page context as tera takes it: its own values, made from the context as that is taken apart
+/// ([`Consumed`](crate::render::Consumed)).
+fn tera_context(context: crate::render::Ctx) -> tera::TeraResult<tera::Context> {
+    tera::Context::from_serialize(&crate::render::Consumed::new(context))
 }
 
 /// The length of the longest string in a page context.
-fn largest_text(value: &serde_json::Value) -> usize {
-    use serde_json::Value;
-    match value {
-        Value::String(s) => s.len(),
-        Value::Array(items) => items.iter().map(largest_text).max().unwrap_or(0),
-        Value::Object(map) => map.values().map(largest_text).max().unwrap_or(0),
-        Value::Null | Value::Bool(_) | Value::Number(_) => 0,
-    }
+fn largest_text(value: &crate::render::Ctx) -> usize {
+    value.largest_text()
 }
 
 /// One page as a self-contained file: the theme's `style.css` inlined as `inline_css`, minified.
@@ -270,7 +236,7 @@ pub fn standalone(page: &crate::render::Page, config: &Config) -> Result<String,
         .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
         .unwrap_or_default();
     let mut context = page.context.clone();
-    context["inline_css"] = serde_json::Value::String(css);
+    context.set("inline_css", css.into());
     let error = template_error(page.template, &page.path);
     let context = tera_context(context).map_err(|e| error(&e))?;
     let html = theme
