@@ -6,7 +6,6 @@
 use super::context::{note_item, page_context, with, Mentions};
 use super::markdown::Frame;
 use super::Ctx;
-use super::Ctx as Json;
 use super::{plan, Page, Renderer};
 use crate::crm::{
     structure, Account, AccountIdx, Company, Crm, Meeting, MeetingIdx, PersonIdx, Source,
@@ -98,20 +97,20 @@ pub fn ago(days: i64) -> String {
     }
 }
 
-fn link(name: &str, url: String) -> Json {
+fn link(name: &str, url: String) -> Ctx {
     ctx!({"name": name, "url": url})
 }
 
-fn account_link(r: &Renderer<'_>, page: &str, a: AccountIdx) -> Json {
+fn account_link(r: &Renderer<'_>, page: &str, a: AccountIdx) -> Ctx {
     let account = &r.crm.accounts[a];
     ctx!({"name": &account.name, "url": r.url(page, &r.plan.briefs[a], None), "status": &account.status})
 }
 
-fn person_link(r: &Renderer<'_>, page: &str, p: PersonIdx) -> Json {
+fn person_link(r: &Renderer<'_>, page: &str, p: PersonIdx) -> Ctx {
     link(&r.crm.people[p].name, r.url(page, &r.plan.people[p], None))
 }
 
-fn company_view(r: &Renderer<'_>, page: &str, c: &Company) -> Json {
+fn company_view(r: &Renderer<'_>, page: &str, c: &Company) -> Ctx {
     match c {
         Company::Account(a) => account_link(r, page, *a),
         Company::Note(n) => link(
@@ -123,7 +122,7 @@ fn company_view(r: &Renderer<'_>, page: &str, c: &Company) -> Json {
 }
 
 /// "the Collaborators table in Halcyon Robotics, line 71", with a link to the note.
-fn source_view(r: &Renderer<'_>, page: &str, s: &Source) -> Json {
+fn source_view(r: &Renderer<'_>, page: &str, s: &Source) -> Ctx {
     let what = match s.kind {
         SourceKind::Frontmatter => "front matter",
         SourceKind::Field => "inline field",
@@ -134,17 +133,17 @@ fn source_view(r: &Renderer<'_>, page: &str, s: &Source) -> Json {
     ctx!({"kind": what, "note": &note.title, "url": r.url(page, &r.plan.notes[s.note], None), "line": s.line + 1})
 }
 
-fn sourced_text(r: &Renderer<'_>, page: &str, s: &Option<Sourced<String>>) -> Json {
+fn sourced_text(r: &Renderer<'_>, page: &str, s: &Option<Sourced<String>>) -> Ctx {
     match s {
         Some(s) => ctx!({"value": &s.value, "source": source_view(r, page, &s.source)}),
-        None => Json::Null,
+        None => Ctx::Null,
     }
 }
 
 /// The facts of an account shown on the index and on top of its brief.
-fn account_row(r: &Renderer<'_>, page: &str, a: AccountIdx) -> Json {
+fn account_row(r: &Renderer<'_>, page: &str, a: AccountIdx) -> Ctx {
     let account = &r.crm.accounts[a];
-    let tags: Vec<Json> = account
+    let tags: Vec<Ctx> = account
         .tags
         .iter()
         .map(|t| {
@@ -156,12 +155,12 @@ fn account_row(r: &Renderer<'_>, page: &str, a: AccountIdx) -> Json {
             ctx!({"name": t, "url": url})
         })
         .collect();
-    let contacts: Vec<Json> = account
+    let contacts: Vec<Ctx> = account
         .contacts
         .iter()
         .map(|c| person_link(r, page, c.person))
         .collect();
-    let conflicts: Vec<Json> = account
+    let conflicts: Vec<Ctx> = account
         .conflicts
         .iter()
         .map(|c| ctx!({"field": &c.field, "shown": &c.shown, "other": &c.other, "source": source_view(r, page, &c.source)}))
@@ -195,7 +194,7 @@ fn account_row(r: &Renderer<'_>, page: &str, a: AccountIdx) -> Json {
 fn accounts_page(r: &Renderer<'_>) -> Page {
     let page = plan::ACCOUNTS;
     let crm = r.crm;
-    let rows: Vec<Json> = (0..crm.accounts.len())
+    let rows: Vec<Ctx> = (0..crm.accounts.len())
         .map(|a| {
             let mut row = account_row(r, page, a);
             let tags: Vec<String> = crm.accounts[a]
@@ -238,9 +237,9 @@ fn accounts_page(r: &Renderer<'_>) -> Page {
 
 /// A meeting in a list: date, title, gist and the accounts it was about. Its attendees only where a
 /// page shows them ([`with_attendees`]): the timeline and the topic pages list thousands of meetings.
-fn meeting_view(r: &Renderer<'_>, page: &str, m: MeetingIdx) -> Json {
+fn meeting_view(r: &Renderer<'_>, page: &str, m: MeetingIdx) -> Ctx {
     let meeting = &r.crm.meetings[m];
-    let accounts: Vec<Json> = meeting
+    let accounts: Vec<Ctx> = meeting
         .accounts
         .iter()
         .map(|&a| account_link(r, page, a))
@@ -258,8 +257,8 @@ fn meeting_view(r: &Renderer<'_>, page: &str, m: MeetingIdx) -> Json {
 }
 
 /// [`meeting_view`] with the people who attended.
-fn with_attendees(r: &Renderer<'_>, page: &str, m: MeetingIdx) -> Json {
-    let attendees: Vec<Json> = r.crm.meetings[m]
+fn with_attendees(r: &Renderer<'_>, page: &str, m: MeetingIdx) -> Ctx {
+    let attendees: Vec<Ctx> = r.crm.meetings[m]
         .attendees
         .iter()
         .map(|&p| person_link(r, page, p))
@@ -268,7 +267,7 @@ fn with_attendees(r: &Renderer<'_>, page: &str, m: MeetingIdx) -> Json {
 }
 
 /// A note as a link; meetings by their meeting title.
-fn note_link(r: &Renderer<'_>, page: &str, n: NoteIdx) -> Json {
+fn note_link(r: &Renderer<'_>, page: &str, n: NoteIdx) -> Ctx {
     let item = note_item(r, page, n);
     let title = match r.crm.meeting_of.get(&n) {
         Some(&m) => r.crm.meetings[m].title.clone(),
@@ -304,7 +303,7 @@ pub fn brief_page(r: &Renderer<'_>, a: AccountIdx, page: &str) -> (Page, Vec<Dia
             }));
         }
     }
-    let contacts: Vec<Json> = account
+    let contacts: Vec<Ctx> = account
         .contacts
         .iter()
         .map(|c| {
@@ -324,12 +323,12 @@ pub fn brief_page(r: &Renderer<'_>, a: AccountIdx, page: &str) -> (Page, Vec<Dia
                 contact,
                 [
                     ("role", sourced_text(r, page, &person.role)),
-                    ("company", company.unwrap_or(Json::Null)),
+                    ("company", company.unwrap_or(Ctx::Null)),
                 ],
             )
         })
         .collect();
-    let tasks: Vec<Json> = account
+    let tasks: Vec<Ctx> = account
         .tasks
         .iter()
         .map(|t| {
@@ -341,7 +340,7 @@ pub fn brief_page(r: &Renderer<'_>, a: AccountIdx, page: &str) -> (Page, Vec<Dia
                 stack: Vec::new(),
             };
             let from = if t.note == account.note {
-                Json::Null
+                Ctx::Null
             } else {
                 note_link(r, page, t.note)
             };
@@ -356,7 +355,7 @@ pub fn brief_page(r: &Renderer<'_>, a: AccountIdx, page: &str) -> (Page, Vec<Dia
         })
         .collect();
     let shown = r.config.crm.brief_meetings;
-    let meetings: Vec<Json> = account
+    let meetings: Vec<Ctx> = account
         .meetings
         .iter()
         .take(shown)
@@ -364,13 +363,13 @@ pub fn brief_page(r: &Renderer<'_>, a: AccountIdx, page: &str) -> (Page, Vec<Dia
         .collect();
     let mut backlinks: Vec<NoteIdx> = r.index.inlinks(account.note);
     backlinks.retain(|&n| n != account.note);
-    let backlinks: Vec<Json> = backlinks.iter().map(|&n| note_link(r, page, n)).collect();
-    let topics: Vec<Json> = account
+    let backlinks: Vec<Ctx> = backlinks.iter().map(|&n| note_link(r, page, n)).collect();
+    let topics: Vec<Ctx> = account
         .topics
         .iter()
         .map(|&t| link(&crm.topics[t].name, r.url(page, &r.plan.topics[t], None)))
         .collect();
-    let projects: Vec<Json> = account
+    let projects: Vec<Ctx> = account
         .projects
         .iter()
         .map(|&n| {
@@ -382,7 +381,7 @@ pub fn brief_page(r: &Renderer<'_>, a: AccountIdx, page: &str) -> (Page, Vec<Dia
             ctx!({"title": &r.index.notes[n].title, "url": r.url(page, &r.plan.notes[n], None), "status": status})
         })
         .collect();
-    let changed: Vec<Json> = account
+    let changed: Vec<Ctx> = account
         .changed_since
         .iter()
         .map(|&n| note_link(r, page, n))
@@ -403,7 +402,7 @@ pub fn brief_page(r: &Renderer<'_>, a: AccountIdx, page: &str) -> (Page, Vec<Dia
             ("contacts", contacts.into()),
             ("tasks", tasks.into()),
             ("meetings", meetings.into()),
-            ("last_meeting", last_meeting.unwrap_or(Json::Null)),
+            ("last_meeting", last_meeting.unwrap_or(Ctx::Null)),
             ("changed", changed.into()),
             ("projects", projects.into()),
             ("topics", topics.into()),
@@ -424,7 +423,7 @@ fn people_page(r: &Renderer<'_>) -> Page {
     let page = plan::PEOPLE;
     let crm = r.crm;
     // Company name (sort key) → (its view, people).
-    let mut groups: BTreeMap<(bool, String), (Json, Vec<Json>)> = BTreeMap::new();
+    let mut groups: BTreeMap<(bool, String), (Ctx, Vec<Ctx>)> = BTreeMap::new();
     for (p, person) in crm.people.iter().enumerate() {
         let (sort, view) = match &person.company {
             Some(c) => {
@@ -440,7 +439,7 @@ fn people_page(r: &Renderer<'_>) -> Page {
         };
         let shown = directory_accounts(crm, p);
         let more = person.accounts.len().saturating_sub(shown.len());
-        let accounts: Vec<Json> = shown.iter().map(|&a| account_link(r, page, a)).collect();
+        let accounts: Vec<Ctx> = shown.iter().map(|&a| account_link(r, page, a)).collect();
         let entry = groups.entry(sort).or_insert_with(|| (view, Vec::new()));
         let row = ctx!({
             "name": &person.name,
@@ -454,7 +453,7 @@ fn people_page(r: &Renderer<'_>) -> Page {
         });
         entry.1.push(with(row, [("accounts", accounts.into())]));
     }
-    let groups: Vec<Json> = groups
+    let groups: Vec<Ctx> = groups
         .into_values()
         .map(|(company, people)| ctx!({"company": company, "people": people}))
         .collect();
@@ -518,12 +517,12 @@ pub(super) fn person_page(r: &Renderer<'_>, p: PersonIdx, mentions: &Mentions) -
     let crm = r.crm;
     let person = &crm.people[p];
     let mentions = mentions.views(r, page);
-    let accounts: Vec<Json> = person
+    let accounts: Vec<Ctx> = person
         .accounts
         .iter()
         .map(|&a| account_link(r, page, a))
         .collect();
-    let meetings: Vec<Json> = person
+    let meetings: Vec<Ctx> = person
         .meetings
         .iter()
         .map(|&m| meeting_view(r, page, m))
@@ -571,7 +570,7 @@ fn topics_page(r: &Renderer<'_>) -> Page {
             crm.topics[t].name.to_lowercase(),
         )
     });
-    let topics: Vec<Json> = order
+    let topics: Vec<Ctx> = order
         .into_iter()
         .map(|t| {
             let topic = &crm.topics[t];
@@ -601,17 +600,17 @@ fn topics_page(r: &Renderer<'_>) -> Page {
 fn topic_page(r: &Renderer<'_>, t: usize) -> Page {
     let page = r.plan.topics[t].as_str();
     let topic = &r.crm.topics[t];
-    let accounts: Vec<Json> = topic
+    let accounts: Vec<Ctx> = topic
         .accounts
         .iter()
         .map(|&a| account_row(r, page, a))
         .collect();
-    let meetings: Vec<Json> = topic
+    let meetings: Vec<Ctx> = topic
         .meetings
         .iter()
         .map(|&m| meeting_view(r, page, m))
         .collect();
-    let notes: Vec<Json> = topic.notes.iter().map(|&n| note_link(r, page, n)).collect();
+    let notes: Vec<Ctx> = topic.notes.iter().map(|&n| note_link(r, page, n)).collect();
     Page {
         path: page.into(),
         template: "topic.html",
@@ -664,7 +663,7 @@ pub fn year_ranges(meetings: &[Meeting]) -> Vec<Range<MeetingIdx>> {
 }
 
 /// Meetings grouped by month, newest first, each month with the anchor its year's page gives it.
-fn months(r: &Renderer<'_>, page: &str, meetings: Range<MeetingIdx>) -> Vec<Json> {
+fn months(r: &Renderer<'_>, page: &str, meetings: Range<MeetingIdx>) -> Vec<Ctx> {
     let all = &r.crm.meetings;
     runs(all, meetings, |m| (m.date.year(), m.date.month()))
         .into_iter()
@@ -672,7 +671,7 @@ fn months(r: &Renderer<'_>, page: &str, meetings: Range<MeetingIdx>) -> Vec<Json
             let d = all[run.start].date;
             let month =
                 ctx!({"label": d.format("%B %Y").to_string(), "id": d.format("%Y-%m").to_string()});
-            let views: Vec<Json> = run.map(|m| meeting_view(r, page, m)).collect();
+            let views: Vec<Ctx> = run.map(|m| meeting_view(r, page, m)).collect();
             with(month, [("meetings", views.into())])
         })
         .collect()
@@ -685,14 +684,14 @@ fn timeline_years(
     page: &str,
     ranges: &[Range<MeetingIdx>],
     current: Option<usize>,
-) -> Vec<Json> {
+) -> Vec<Ctx> {
     let all = &r.crm.meetings;
     ranges
         .iter()
         .zip(&r.plan.years)
         .enumerate()
         .map(|(y, (range, (year, path)))| {
-            let months: Vec<Json> = runs(all, range.clone(), |m| m.date.month())
+            let months: Vec<Ctx> = runs(all, range.clone(), |m| m.date.month())
                 .into_iter()
                 .map(|run| {
                     let d = all[run.start].date;
