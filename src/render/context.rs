@@ -138,9 +138,8 @@ fn site(r: &Renderer<'_>, page: &str) -> Ctx {
     })
 }
 
-/// `object` with `fields` moved in ([`Ctx::set`]): a page's lists and its `site` part, made first. (When
-/// contexts were `serde_json` values, `json!` copied every tree written into it; on the 10,000-note
-/// vault the copies were half the time of the accounts index.)
+/// `object` with `fields` moved in ([`Ctx::set`]): a page's `page` and `site` parts around its own,
+/// or a view made elsewhere with more to show.
 pub(super) fn with(mut object: Ctx, fields: impl IntoIterator<Item = (&'static str, Ctx)>) -> Ctx {
     for (key, value) in fields {
         object.set(key, value);
@@ -424,29 +423,23 @@ pub(super) fn note_page(
         .filter(|h| h.level > 1 || note.headings.iter().filter(|x| x.level == 1).count() > 1)
         .map(|h| ctx!({"level": h.level, "text": &h.text, "url": urls::fragment(&h.anchor)}))
         .collect();
-    let fields = ctx!({
+    let note_part = ctx!({
         "title": &note.title,
         "title_anchor": opening_title.map(|h| h.anchor.clone()),
         "path": note.id.as_str(),
         "aliases": &note.aliases,
+        "breadcrumb": breadcrumb(r, page, note.id.folder()),
         "frontmatter_source": if note.frontmatter.malformed { Some(note.frontmatter.source.clone()) } else { None },
+        "tags": tags,
+        "backlinks": backlinks,
+        "outlinks": outlinks,
         "date": note_day(r, i),
         "brief": r.crm.account_of.get(&i).map(|&a| r.url(page, &r.plan.briefs[a], None)),
         "person": r.crm.person_of.get(&i).map(|&p| r.url(page, &r.plan.people[p], None)),
+        "properties": properties,
+        "toc": toc,
+        "body": body,
     });
-    // The body is moved in too: it can be most of a large note's memory.
-    let note_part = with(
-        fields,
-        [
-            ("breadcrumb", breadcrumb(r, page, note.id.folder()).into()),
-            ("tags", tags.into()),
-            ("backlinks", backlinks.into()),
-            ("outlinks", outlinks.into()),
-            ("properties", properties.into()),
-            ("toc", toc.into()),
-            ("body", Ctx::Str(body)),
-        ],
-    );
     let context = page_context(
         r,
         page,
@@ -589,6 +582,10 @@ fn home_page(r: &Renderer<'_>) -> Page {
             (&r.config.title, "home"),
             ctx!({
                 "stats": {"notes": idx.notes.len(), "folders": r.plan.folders.len(), "tags": idx.tags.len()},
+                "folders": top_folders,
+                "root_notes": root_notes,
+                "recent": dated,
+                "tags": tags,
                 "crm": {
                     "accounts": r.crm.accounts.len(),
                     "stale": r.crm.accounts.iter().filter(|a| a.stale).count(),
@@ -602,12 +599,7 @@ fn home_page(r: &Renderer<'_>) -> Page {
                     "timeline_url": r.url(page, super::plan::TIMELINE, None),
                 },
             }),
-            [
-                ("folders", top_folders.into()),
-                ("root_notes", root_notes.into()),
-                ("recent", dated.into()),
-                ("tags", tags.into()),
-            ],
+            [],
         ),
     }
 }
@@ -641,18 +633,10 @@ fn folder_page(r: &Renderer<'_>, folder: &str, page: &str) -> Page {
             r,
             page,
             (name, "folder"),
-            ctx!({}),
-            [(
-                "folder",
-                with(
-                    ctx!({"name": name, "path": folder}),
-                    [
-                        ("breadcrumb", breadcrumb(r, page, parent).into()),
-                        ("subfolders", subfolders.into()),
-                        ("notes", notes.into()),
-                    ],
-                ),
-            )],
+            ctx!({
+                "folder": {"name": name, "path": folder, "breadcrumb": breadcrumb(r, page, parent), "subfolders": subfolders, "notes": notes},
+            }),
+            [],
         ),
     }
 }
@@ -706,14 +690,11 @@ fn tag_page(r: &Renderer<'_>, tag: &str, page: &str) -> Page {
             r,
             page,
             (&format!("#{tag}"), "tag"),
-            ctx!({}),
-            [(
-                "tag",
-                with(
-                    ctx!({"name": tag, "parent": parent, "index": r.url(page, "tags/index.html", None)}),
-                    [("children", children.into()), ("notes", notes.into())],
-                ),
-            )],
+            ctx!({
+                "tag": {"name": tag, "parent": parent, "children": children, "notes": notes,
+                        "index": r.url(page, "tags/index.html", None)},
+            }),
+            [],
         ),
     }
 }
@@ -728,11 +709,8 @@ fn stub_page(r: &Renderer<'_>, name: &str, places: &[Backlink], page: &str) -> P
             r,
             page,
             (name, "stub"),
-            ctx!({}),
-            [(
-                "stub",
-                with(ctx!({"name": name}), [("mentions", mentions.into())]),
-            )],
+            ctx!({"stub": {"name": name, "mentions": mentions}}),
+            [],
         ),
     }
 }

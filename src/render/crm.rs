@@ -165,7 +165,7 @@ fn account_row(r: &Renderer<'_>, page: &str, a: AccountIdx) -> Ctx {
         .iter()
         .map(|c| ctx!({"field": &c.field, "shown": &c.shown, "other": &c.other, "source": source_view(r, page, &c.source)}))
         .collect();
-    let row = ctx!({
+    ctx!({
         "name": &account.name,
         "url": r.url(page, &r.plan.briefs[a], None),
         "note_url": r.url(page, &r.plan.notes[account.note], None),
@@ -180,15 +180,10 @@ fn account_row(r: &Renderer<'_>, page: &str, a: AccountIdx) -> Ctx {
         "stale_days": r.config.crm.stale_days,
         "open": account.tasks.len(),
         "overdue": account.overdue,
-    });
-    with(
-        row,
-        [
-            ("tags", tags.into()),
-            ("contacts", contacts.into()),
-            ("conflicts", conflicts.into()),
-        ],
-    )
+        "tags": tags,
+        "contacts": contacts,
+        "conflicts": conflicts,
+    })
 }
 
 fn accounts_page(r: &Renderer<'_>) -> Page {
@@ -244,7 +239,7 @@ fn meeting_view(r: &Renderer<'_>, page: &str, m: MeetingIdx) -> Ctx {
         .iter()
         .map(|&a| account_link(r, page, a))
         .collect();
-    let view = ctx!({
+    ctx!({
         "date": day(r, meeting.date),
         "iso": meeting.date.to_string(),
         "title": &meeting.title,
@@ -252,8 +247,8 @@ fn meeting_view(r: &Renderer<'_>, page: &str, m: MeetingIdx) -> Ctx {
         "gist": &meeting.gist,
         "via": &meeting.via,
         "internal": meeting.internal,
-    });
-    with(view, [("accounts", accounts.into())])
+        "accounts": accounts,
+    })
 }
 
 /// [`meeting_view`] with the people who attended.
@@ -308,24 +303,19 @@ pub fn brief_page(r: &Renderer<'_>, a: AccountIdx, page: &str) -> (Page, Vec<Dia
         .iter()
         .map(|c| {
             let person = &crm.people[c.person];
-            let contact = ctx!({
+            let company = person
+                .company
+                .as_ref()
+                .map(|s| company_view(r, page, &s.value));
+            ctx!({
                 "name": &person.name,
                 "url": r.url(page, &r.plan.people[c.person], None),
                 "note": &c.note,
                 "last_meeting": person.last_meeting.map(|d| day(r, d)),
                 "has_note": person.note.is_some(),
-            });
-            let company = person
-                .company
-                .as_ref()
-                .map(|s| company_view(r, page, &s.value));
-            with(
-                contact,
-                [
-                    ("role", sourced_text(r, page, &person.role)),
-                    ("company", company.unwrap_or(Ctx::Null)),
-                ],
-            )
+                "role": sourced_text(r, page, &person.role),
+                "company": company,
+            })
         })
         .collect();
     let tasks: Vec<Ctx> = account
@@ -344,14 +334,14 @@ pub fn brief_page(r: &Renderer<'_>, a: AccountIdx, page: &str) -> (Page, Vec<Dia
             } else {
                 note_link(r, page, t.note)
             };
-            let task = ctx!({
+            ctx!({
                 "html": r.author_html(r.task_html(&task_frame, &crate::crm::task_display_text(&item.text), n.id.as_str())),
                 "status": t.status.to_string(),
                 "due": t.due.map(|d| day(r, d)),
                 "overdue": t.overdue,
                 "url": r.url(page, &r.plan.notes[t.note], None),
-            });
-            with(task, [("from", from)])
+                "from": from,
+            })
         })
         .collect();
     let shown = r.config.crm.brief_meetings;
@@ -441,7 +431,7 @@ fn people_page(r: &Renderer<'_>) -> Page {
         let more = person.accounts.len().saturating_sub(shown.len());
         let accounts: Vec<Ctx> = shown.iter().map(|&a| account_link(r, page, a)).collect();
         let entry = groups.entry(sort).or_insert_with(|| (view, Vec::new()));
-        let row = ctx!({
+        entry.1.push(ctx!({
             "name": &person.name,
             "url": r.url(page, &r.plan.people[p], None),
             "role": person.role.as_ref().map(|s| s.value.clone()),
@@ -450,8 +440,8 @@ fn people_page(r: &Renderer<'_>) -> Page {
             "stale": person.stale,
             "has_note": person.note.is_some(),
             "more_accounts": more,
-        });
-        entry.1.push(with(row, [("accounts", accounts.into())]));
+            "accounts": accounts,
+        }));
     }
     let groups: Vec<Ctx> = groups
         .into_values()
@@ -534,28 +524,23 @@ pub(super) fn person_page(r: &Renderer<'_>, p: PersonIdx, mentions: &Mentions) -
             r,
             page,
             (&person.name, "person"),
-            ctx!({}),
-            [(
-                "person",
-                with(
-                    ctx!({
-                        "name": &person.name,
-                        "note_url": person.note.map(|n| r.url(page, &r.plan.notes[n], None)),
-                        "role": sourced_text(r, page, &person.role),
-                        "company": person.company.as_ref().map(|s| ctx!({"value": company_view(r, page, &s.value), "source": source_view(r, page, &s.source)})),
-                        "last_meeting": person.last_meeting.map(|d| day(r, d)),
-                        "ago": person.last_meeting.map(|d| ago((r.today - d).num_days())),
-                        "stale": person.stale,
-                        "stale_days": r.config.crm.stale_days,
-                        "directory": r.url(page, plan::PEOPLE, None),
-                    }),
-                    [
-                        ("mentions", mentions.into()),
-                        ("accounts", accounts.into()),
-                        ("meetings", meetings.into()),
-                    ],
-                ),
-            )],
+            ctx!({
+                "person": {
+                    "name": &person.name,
+                    "note_url": person.note.map(|n| r.url(page, &r.plan.notes[n], None)),
+                    "role": sourced_text(r, page, &person.role),
+                    "company": person.company.as_ref().map(|s| ctx!({"value": company_view(r, page, &s.value), "source": source_view(r, page, &s.source)})),
+                    "last_meeting": person.last_meeting.map(|d| day(r, d)),
+                    "ago": person.last_meeting.map(|d| ago((r.today - d).num_days())),
+                    "stale": person.stale,
+                    "stale_days": r.config.crm.stale_days,
+                    "directory": r.url(page, plan::PEOPLE, None),
+                    "mentions": mentions,
+                    "accounts": accounts,
+                    "meetings": meetings,
+                },
+            }),
+            [],
         ),
     }
 }
@@ -618,22 +603,17 @@ fn topic_page(r: &Renderer<'_>, t: usize) -> Page {
             r,
             page,
             (&topic.name, "topic"),
-            ctx!({}),
-            [(
-                "topic",
-                with(
-                    ctx!({
-                        "name": &topic.name,
-                        "note_url": topic.note.map(|n| r.url(page, &r.plan.notes[n], None)),
-                        "index": r.url(page, plan::TOPICS, None),
-                    }),
-                    [
-                        ("accounts", accounts.into()),
-                        ("meetings", meetings.into()),
-                        ("notes", notes.into()),
-                    ],
-                ),
-            )],
+            ctx!({
+                "topic": {
+                    "name": &topic.name,
+                    "note_url": topic.note.map(|n| r.url(page, &r.plan.notes[n], None)),
+                    "index": r.url(page, plan::TOPICS, None),
+                    "accounts": accounts,
+                    "meetings": meetings,
+                    "notes": notes,
+                },
+            }),
+            [],
         ),
     }
 }
@@ -669,10 +649,8 @@ fn months(r: &Renderer<'_>, page: &str, meetings: Range<MeetingIdx>) -> Vec<Ctx>
         .into_iter()
         .map(|run| {
             let d = all[run.start].date;
-            let month =
-                ctx!({"label": d.format("%B %Y").to_string(), "id": d.format("%Y-%m").to_string()});
             let views: Vec<Ctx> = run.map(|m| meeting_view(r, page, m)).collect();
-            with(month, [("meetings", views.into())])
+            ctx!({"label": d.format("%B %Y").to_string(), "id": d.format("%Y-%m").to_string(), "meetings": views})
         })
         .collect()
 }
@@ -699,15 +677,13 @@ fn timeline_years(
                     ctx!({"short": d.format("%b").to_string(), "count": run.len(), "url": r.url(page, path, Some(&id))})
                 })
                 .collect();
-            with(
-                ctx!({
-                    "year": year,
-                    "count": range.len(),
-                    "url": r.url(page, path, None),
-                    "current": current == Some(y),
-                }),
-                [("months", months.into())],
-            )
+            ctx!({
+                "year": year,
+                "count": range.len(),
+                "url": r.url(page, path, None),
+                "current": current == Some(y),
+                "months": months,
+            })
         })
         .collect()
 }

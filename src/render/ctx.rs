@@ -225,12 +225,6 @@ impl From<&String> for Ctx {
     }
 }
 
-impl From<&Box<str>> for Ctx {
-    fn from(s: &Box<str>) -> Ctx {
-        Ctx::Str(s.to_string())
-    }
-}
-
 impl<T: Into<Ctx>> From<Option<T>> for Ctx {
     fn from(value: Option<T>) -> Ctx {
         value.map_or(Ctx::Null, Into::into)

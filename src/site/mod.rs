@@ -111,7 +111,7 @@ impl Templater {
     /// writing ([`Staging::put_made`]). A page with a text too large to minify goes from the template
     /// to the file through a small buffer, never whole in memory.
     pub fn put(&self, page: Page, staging: &Staging) -> Result<(), SiteError> {
-        if largest_text(&page.context) > MAX_MINIFIED_TEXT {
+        if page.context.largest_text() > MAX_MINIFIED_TEXT {
             let path = page.path.clone();
             return staging.put_with(&path, |out| self.write_page(page, out));
         }
@@ -153,7 +153,7 @@ impl Templater {
     /// A page through its template into `out`, minified when the config says so and the page is not
     /// too large to minify ([`MAX_MINIFIED_TEXT`], [`MAX_MINIFIED_PAGE`]).
     pub fn write_page(&self, page: Page, out: &mut dyn std::io::Write) -> Result<(), SiteError> {
-        if !self.minify || largest_text(&page.context) > MAX_MINIFIED_TEXT {
+        if !self.minify || page.context.largest_text() > MAX_MINIFIED_TEXT {
             let error = template_error(page.template, &page.path);
             let context = tera_context(page.context).map_err(|e| error(&e))?;
             return self
@@ -218,11 +218,6 @@ fn template_error<'a>(
 /// ([`Consumed`](crate::render::Consumed)).
 fn tera_context(context: crate::render::Ctx) -> tera::TeraResult<tera::Context> {
     tera::Context::from_serialize(&crate::render::Consumed::new(context))
-}
-
-/// The length of the longest string in a page context.
-fn largest_text(value: &crate::render::Ctx) -> usize {
-    value.largest_text()
 }
 
 /// One page as a self-contained file: the theme's `style.css` inlined as `inline_css`, minified.
