@@ -210,14 +210,11 @@ fn item_object(
             let lr = &note.links[l];
             Some(Value::Link(Box::new(match &r.target {
                 Target::Note(t) => Link {
-                    subpath: lr
-                        .subpath
-                        .clone()
-                        .map(|s| s.trim_start_matches('^').to_string()),
+                    subpath: lr.subpath().map(|s| s.trim_start_matches('^').to_string()),
                     ..file_link(&index.notes[*t])
                 },
                 _ => Link {
-                    path: lr.target.to_string(),
+                    path: lr.target().to_string(),
                     subpath: None,
                     display: None,
                     embed: lr.embed,
@@ -403,7 +400,7 @@ fn page_object(index: &Index, n: NoteIdx, item_objs: &[Object]) -> Object {
         .zip(index.links[n].iter())
         .filter(|(_, r)| !matches!(r.target, Target::Excluded))
         .map(|(l, r)| {
-            let (kind, subpath) = match &l.subpath {
+            let (kind, subpath) = match l.subpath() {
                 Some(s) if s.starts_with('^') => (LinkKind::Block, Some(s[1..].to_string())),
                 Some(s) => (LinkKind::Header, Some(s.to_string())),
                 None => (LinkKind::File, None),
@@ -422,7 +419,7 @@ fn page_object(index: &Index, n: NoteIdx, item_objs: &[Object]) -> Object {
                 },
                 Target::Attachment(a) => Link::to_note(index.attachments[*a].path.clone()),
                 _ => Link {
-                    path: l.target.to_string(),
+                    path: l.target().to_string(),
                     subpath,
                     display: None,
                     embed: l.embed,
@@ -568,7 +565,7 @@ impl Pages {
                     own_this
                         || note.links.iter().zip(index.links[n].iter()).any(|(l, r)| {
                             match &r.target {
-                                Target::Unresolved(_) => is_note(&l.target),
+                                Target::Unresolved(_) => is_note(l.target()),
                                 Target::Attachment(a) => is_note(&index.attachments[*a].path),
                                 Target::Note(_) | Target::SameNote | Target::Excluded => false,
                             }

@@ -549,7 +549,7 @@ fn resolve_note_links(
         .iter()
         .map(|link| {
             let relative = link.syntax == crate::vault::LinkSyntax::Markdown;
-            let r = resolve::resolve(table, notes, Some(i), &link.target, relative);
+            let r = resolve::resolve(table, notes, Some(i), link.target(), relative);
             let at = || locate(link.span.start);
             if let (Target::Note(chosen), false) = (&r.target, r.ambiguous_with.is_empty()) {
                 let chosen = *chosen;
@@ -561,7 +561,7 @@ fn resolve_note_links(
                     col,
                     format!(
                         "[[{}]] is ambiguous: it resolves to {} (shortest path) but could also mean {}; qualify it with a folder",
-                        link.target,
+                        link.target(),
                         notes[chosen].id.as_str(),
                         others.join(", ")
                     ),
@@ -572,7 +572,7 @@ fn resolve_note_links(
                 Target::SameNote => Some(note),
                 _ => None,
             };
-            let anchor = match (&link.subpath, target_note) {
+            let anchor = match (link.subpath(), target_note) {
                 (Some(sub), Some(t)) => {
                     let a = anchor_of(t, sub);
                     if a.is_none() {

@@ -244,8 +244,8 @@ pub(super) fn snippet(r: &Renderer<'_>, b: &Backlink) -> String {
         }
         None => crate::vault::scan::plain_text(&line),
     };
-    let shown = link.display.as_deref().map_or_else(
-        || crate::index::names::strip_md(&link.target).to_string(),
+    let shown = link.display().map_or_else(
+        || crate::index::names::strip_md(link.target()).to_string(),
         str::to_string,
     );
     // At most SNIPPET_CHARS characters of the line, centred on the link's text.

@@ -85,20 +85,20 @@ impl Renderer<'_> {
     ) -> (String, String) {
         let resolved = &self.index.links[frame.note][i];
         let shown = {
-            let target = crate::index::names::strip_md(&link.target).to_string();
-            match (&link.subpath, target.is_empty()) {
+            let target = crate::index::names::strip_md(link.target()).to_string();
+            match (link.subpath(), target.is_empty()) {
                 (Some(sub), true) => sub.trim_start_matches('^').to_string(),
                 (Some(sub), false) => format!("{target} > {}", sub.trim_start_matches('^')),
                 (None, _) => target,
             }
         };
-        let shown = link.display.as_deref().map_or(shown, str::to_string);
+        let shown = link.display().map_or(shown, str::to_string);
         let href = |path: &str| self.url(frame.page, path, resolved.anchor.as_deref());
         let open = match &resolved.target {
             Target::Note(t) => format!(
                 "<a class=\"internal-link\" href=\"{}\" data-href=\"{}\">",
                 escape(&href(&self.plan.notes[*t])),
-                escape(&link.target)
+                escape(link.target())
             ),
             Target::SameNote => format!(
                 "<a class=\"internal-link\" href=\"{}\">",
@@ -151,16 +151,15 @@ impl Renderer<'_> {
                     return Embed::inline(String::new());
                 };
                 let src = escape(&self.embed_src(frame.page, *a, path));
-                let name = escape(link.target.rsplit('/').next().unwrap_or(&link.target));
+                let name = escape(link.target().rsplit('/').next().unwrap_or(link.target()));
                 let ext = super::slug::extension(path).unwrap_or_default();
-                let (width, height) = size(link.display.as_deref());
+                let (width, height) = size(link.display());
                 let dims = width.map(|w| format!(" width=\"{w}\"")).unwrap_or_default()
                     + &height
                         .map(|h| format!(" height=\"{h}\""))
                         .unwrap_or_default();
                 let alt = link
-                    .display
-                    .as_deref()
+                    .display()
                     .filter(|_| width.is_none())
                     .map(escape)
                     .unwrap_or_else(|| name.clone());
@@ -197,12 +196,12 @@ impl Renderer<'_> {
                     note.id.as_str(),
                     line,
                     col,
-                    format!("embed of {:?}: no such note or file", link.target),
+                    format!("embed of {:?}: no such note or file", link.target()),
                 ));
                 Embed::inline(format!(
                     "<a class=\"internal-embed is-unresolved internal-link\" href=\"{}\">{}</a>",
                     escape(&href),
-                    escape(&link.target)
+                    escape(link.target())
                 ))
             }
             Target::Excluded => Embed::inline(String::new()),
@@ -219,18 +218,18 @@ impl Renderer<'_> {
     ) -> String {
         let note = &self.index.notes[frame.note];
         let at = || self.locate(frame.note, link.span.start);
-        let key = (target, link.subpath.as_deref().map(str::to_string));
+        let key = (target, link.subpath().map(str::to_string));
         let t = &self.index.notes[target];
         let title_href = self.url(frame.page, &self.plan.notes[target], anchor);
         let title = format!(
             "<div class=\"markdown-embed-title\"><a class=\"internal-link\" href=\"{}\">{}</a></div>",
             escape(&title_href),
-            escape(&match &link.subpath {
+            escape(&match link.subpath() {
                 Some(s) => format!("{} > {}", t.title, s.trim_start_matches('^')),
                 None => t.title.clone(),
             })
         );
-        let self_embed = target == frame.note && link.subpath.is_none();
+        let self_embed = target == frame.note && link.subpath().is_none();
         if self_embed || frame.stack.contains(&key) {
             let (line, col) = at();
             diags.push(Diagnostic::warning(
@@ -240,7 +239,7 @@ impl Renderer<'_> {
                 format!(
                     "embed cycle: {} embeds itself through {:?}",
                     t.id.as_str(),
-                    link.target
+                    link.target()
                 ),
             ));
             return format!("<div class=\"internal-embed embed-cycle\">{title}<p>This embed would include itself (an embed cycle); shown as a link.</p></div>");
@@ -253,12 +252,12 @@ impl Renderer<'_> {
                 col,
                 format!(
                     "embeds nested deeper than {MAX_EMBED_DEPTH}; {:?} shown as a link",
-                    link.target
+                    link.target()
                 ),
             ));
             return format!("<div class=\"internal-embed embed-too-deep\">{title}<p>Embeds nest too deep; shown as a link.</p></div>");
         }
-        let range = match (&link.subpath, anchor) {
+        let range = match (link.subpath(), anchor) {
             (None, _) => t.body_start..t.text.len(),
             (Some(sub), Some(a)) if sub.starts_with('^') => {
                 let id = a.trim_start_matches('^');

@@ -174,7 +174,7 @@ fn shown_elsewhere(old: &Index, new: &Index, edited: &BTreeSet<NoteIdx>) -> BTre
                     if out.insert(b.from) {
                         frontier.push(b.from);
                     }
-                } else if link.subpath.is_some() && edited.contains(&i) {
+                } else if link.subpath().is_some() && edited.contains(&i) {
                     out.insert(b.from);
                 }
             }

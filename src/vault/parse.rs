@@ -92,7 +92,11 @@ fn split_subpath(dest: &str) -> (String, Option<String>) {
 
 /// A link being read: its record is pushed at `End`, when the display text is known.
 struct OpenLink {
-    link: LinkRef,
+    /// Target and subpath; `None` for a link that is not kept (external, or empty).
+    to: Option<(String, Option<String>)>,
+    embed: bool,
+    syntax: LinkSyntax,
+    span: Range<usize>,
     text: String,
     has_display: bool,
 }
@@ -408,18 +412,19 @@ pub fn parse_note(id: NoteId, text: String, meta: FileMeta, mut diags: Vec<Diagn
         let at = text[..body_start.min(text.len())]
             .find(&needle)
             .unwrap_or(0);
-        c.note.links.push(LinkRef {
-            target: l.path.as_str().into(),
-            subpath: l.subpath.as_ref().map(|s| match l.kind {
-                crate::value::LinkKind::Block => format!("^{s}").into(),
-                _ => s.as_str().into(),
-            }),
-            display: l.display.as_deref().map(Into::into),
-            embed: l.embed,
-            syntax: LinkSyntax::Frontmatter,
-            span: at..at + needle.len(),
-            line: c.lines.line0(at),
+        let subpath = l.subpath.as_ref().map(|s| match l.kind {
+            crate::value::LinkKind::Block => format!("^{s}"),
+            _ => s.clone(),
         });
+        c.note.links.push(LinkRef::new(
+            &l.path,
+            subpath.as_deref(),
+            l.display.as_deref(),
+            l.embed,
+            LinkSyntax::Frontmatter,
+            at..at + needle.len(),
+            c.lines.line0(at),
+        ));
     }
 
     let body = clean.get(body_start..).unwrap_or("");
@@ -489,45 +494,39 @@ pub fn parse_note(id: NoteId, text: String, meta: FileMeta, mut diags: Vec<Diagn
                         ))
                     }
                 };
-                match open {
-                    Some((target, subpath, syntax, has_display)) => c.links.push(OpenLink {
-                        link: LinkRef {
-                            target: target.into(),
-                            subpath: subpath.map(Into::into),
-                            display: None,
-                            embed,
-                            syntax,
-                            span: range.clone(),
-                            line: c.line(range.start),
-                        },
-                        text: String::new(),
-                        has_display,
-                    }),
-                    None => c.links.push(OpenLink {
-                        link: LinkRef {
-                            target: "".into(),
-                            subpath: None,
-                            display: None,
-                            embed: false,
-                            syntax: LinkSyntax::Field,
-                            span: usize::MAX..usize::MAX,
-                            line: 0,
-                        },
-                        text: String::new(),
-                        has_display: false,
-                    }),
-                }
+                let (to, syntax, has_display) = match open {
+                    Some((target, subpath, syntax, has_display)) => {
+                        (Some((target, subpath)), syntax, has_display)
+                    }
+                    None => (None, LinkSyntax::Field, false),
+                };
+                c.links.push(OpenLink {
+                    to,
+                    embed,
+                    syntax,
+                    span: range.clone(),
+                    text: String::new(),
+                    has_display,
+                });
             }
             Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
-                if let Some(mut open) = c.links.pop() {
-                    if open.link.span.start != usize::MAX {
-                        if open.has_display && !open.text.is_empty() {
-                            open.link.display = Some(open.text.as_str().into());
-                        }
+                if let Some(open) = c.links.pop() {
+                    if let Some((target, subpath)) = open.to {
+                        let display =
+                            (open.has_display && !open.text.is_empty()).then_some(&*open.text);
                         if let Some(h) = c.heading.as_mut() {
-                            h.2.push_str(open.link.display.as_deref().unwrap_or(&open.link.target));
+                            h.2.push_str(display.unwrap_or(&target));
                         }
-                        c.note.links.push(open.link);
+                        let line = c.line(open.span.start);
+                        c.note.links.push(LinkRef::new(
+                            &target,
+                            subpath.as_deref(),
+                            display,
+                            open.embed,
+                            open.syntax,
+                            open.span,
+                            line,
+                        ));
                     } else if let Some(h) = c.heading.as_mut() {
                         h.2.push_str(&open.text);
                     }
@@ -727,14 +726,7 @@ mod tests {
         let got: Vec<_> = n
             .links
             .iter()
-            .map(|l| {
-                (
-                    &*l.target,
-                    l.subpath.as_deref(),
-                    l.display.as_deref(),
-                    l.embed,
-                )
-            })
+            .map(|l| (l.target(), l.subpath(), l.display(), l.embed))
             .collect();
         assert_eq!(
             got,
@@ -760,7 +752,7 @@ mod tests {
         let got: Vec<_> = n
             .links
             .iter()
-            .map(|l| (&*l.target, l.subpath.as_deref(), l.syntax))
+            .map(|l| (l.target(), l.subpath(), l.syntax))
             .collect();
         assert_eq!(
             got,
@@ -773,24 +765,24 @@ mod tests {
                 )
             ]
         );
-        assert_eq!(n.links[0].display.as_deref(), Some("a"));
+        assert_eq!(n.links[0].display(), Some("a"));
     }
 
     #[test]
     fn wikilink_with_escaped_pipe_in_a_table() {
         let n = note("| Person | Role |\n|---|---|\n| [[Gordon Brown\\|Gordon]] | CSM |\n");
         assert_eq!(n.links.len(), 1, "{:?}", n.links);
-        assert_eq!(&*n.links[0].target, "Gordon Brown");
-        assert_eq!(n.links[0].display.as_deref(), Some("Gordon"));
+        assert_eq!(n.links[0].target(), "Gordon Brown");
+        assert_eq!(n.links[0].display(), Some("Gordon"));
     }
 
     #[test]
     fn front_matter_links_come_first() {
         let n = note("---\nowner: \"[[Gordon Brown]]\"\n---\nBody [[Acme]]\n");
-        assert_eq!(&*n.links[0].target, "Gordon Brown");
+        assert_eq!(n.links[0].target(), "Gordon Brown");
         assert_eq!(n.links[0].syntax, LinkSyntax::Frontmatter);
         assert_eq!(n.links[0].line, 1);
-        assert_eq!(&*n.links[1].target, "Acme");
+        assert_eq!(n.links[1].target(), "Acme");
         assert_eq!(n.links[1].line, 3);
     }
 

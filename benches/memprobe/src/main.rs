@@ -197,9 +197,15 @@ fn vault_parts(config: &dossier::config::Config) {
     freed("list items", &mut |n| n.list_items = Vec::new());
     freed("link strings", &mut |n| {
         n.links.iter_mut().for_each(|l| {
-            l.target = "".into();
-            l.subpath = None;
-            l.display = None;
+            *l = dossier::vault::LinkRef::new(
+                "",
+                None,
+                None,
+                l.embed,
+                l.syntax,
+                l.span.clone(),
+                l.line,
+            )
         })
     });
     freed("links", &mut |n| n.links = Vec::new());
