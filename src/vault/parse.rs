@@ -299,20 +299,16 @@ impl<'a> Collector<'a> {
         };
         let span = item.span.clone();
         let own_end = open.first_child_start.unwrap_or(span.end).max(span.start);
-        let own = self.masked(&(span.start..own_end));
-        let own = own.trim_end();
-        let first_line = own.split('\n').next().unwrap_or("");
-        let (status, text_start) = lists::checkbox(first_line);
-        let mut text_lines = vec![first_line
-            .get(text_start..)
-            .unwrap_or("")
-            .trim()
-            .to_string()];
-        text_lines.extend(own.split('\n').skip(1).map(|l| l.trim().to_string()));
-        let text = text_lines.join("\n").trim().to_string();
+        // The item's text as written (Dataview's `text`); tags and emoji fields are read from a copy
+        // with code spans and inline HTML blanked out, as everywhere else.
+        let own = self.text.get(span.start..own_end).unwrap_or("").trim_end();
+        let masked = self.masked(&(span.start..span.start + own.len()));
+        let (status, text_start) = lists::checkbox(own.split('\n').next().unwrap_or(""));
+        let text = item_text(own, text_start);
+        let hidden = item_text(&masked, text_start);
         let line_count = own.split('\n').count() as u32;
         let own_range = span.start..span.start + own.len();
-        let tags: Vec<String> = scan::inline_tokens(&text)
+        let tags: Vec<String> = scan::inline_tokens(&hidden)
             .into_iter()
             .filter_map(|s| match s.token {
                 scan::Token::Tag(t) => Some(format!("#{t}")),
@@ -330,14 +326,14 @@ impl<'a> Collector<'a> {
         let task = status.is_some();
         if let Some(item) = self.note.list_items.get_mut(open.index) {
             item.status = status;
-            item.text = text.clone();
+            item.text = text;
             item.line_count = line_count;
             item.tags = tags;
             item.links = links;
             if task {
                 let index = open.index;
                 self.item_fields.extend(
-                    lists::emoji_fields(&text)
+                    lists::emoji_fields(&hidden)
                         .into_iter()
                         .map(|(k, v)| (index, k, v)),
                 );
@@ -345,6 +341,19 @@ impl<'a> Collector<'a> {
         }
         self.scan_block(own_range, Some(open.index), task);
     }
+}
+
+/// A list item's own lines (`own`) as its text: the first from `text_start` (after the bullet and the
+/// checkbox), each line trimmed, joined with `\n`.
+fn item_text(own: &str, text_start: usize) -> String {
+    let mut lines = own.split('\n');
+    let first = lines.next().unwrap_or("");
+    let mut text = first.get(text_start..).unwrap_or("").trim().to_string();
+    for line in lines {
+        text.push('\n');
+        text.push_str(line.trim());
+    }
+    text.trim().to_string()
 }
 
 /// A note's aliases: `aliases` (or `alias`) in its front matter, a list or a comma-separated string.
@@ -872,6 +881,19 @@ mod tests {
         let owner = n.fields.iter().find(|f| f.key == "Owner").unwrap();
         assert_eq!(owner.item, Some(4));
         assert_eq!(items[4].links.len(), 1);
+    }
+
+    #[test]
+    fn an_items_text_keeps_its_code_spans_and_html() {
+        // Dataview's `text` of a task is the line as written; code spans only hide fields and tags.
+        let n = note("- [ ] Run `cargo test [due:: 2026-01-01] #x` before <b>release</b> #ship\n");
+        let item = &n.list_items[0];
+        assert_eq!(
+            item.text,
+            "Run `cargo test [due:: 2026-01-01] #x` before <b>release</b> #ship"
+        );
+        assert_eq!(item.tags, vec!["#ship"]);
+        assert!(item.fields.is_empty(), "{:?}", item.fields);
     }
 
     #[test]

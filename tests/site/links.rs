@@ -361,6 +361,23 @@ fn task_results_render_fields_tags_and_links_as_the_note_does() {
     assert!(own.contains("inline-field-key"), "{own}");
 }
 
+/// A task's inline code and HTML are part of its text (Dataview's `text`): a TASK result shows the code
+/// as code and the HTML as text, not blanks where they were.
+#[test]
+fn task_results_keep_inline_code() {
+    let site = build("syntax/obsidian");
+    let html = site.html("other.html");
+    assert!(
+        html.contains(
+            "Send the SOW with <code>make release</code> and &lt;kbd&gt;Ctrl&lt;/kbd&gt; noted"
+        ),
+        "{html}"
+    );
+    // The code span is still not read for tags: only #deal is one.
+    let own = site.html("deal-tasks.html");
+    assert!(own.contains("<code>make release</code>"), "{own}");
+}
+
 /// `[owner:: [[Other]]]`: a bracketed field whose value is a wikilink renders as a Dataview field with
 /// the link resolved to a relative URL, not as brackets around a link.
 #[test]
