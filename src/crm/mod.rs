@@ -1125,7 +1125,7 @@ fn note_reads_alike(a: (&Note, &NoteStructure), b: (&Note, &NoteStructure)) -> A
     if !(same_lines && same_top && lead(sa, na, &ta) == lead(sb, nb, &tb)) {
         return Alike::No;
     }
-    if items_alike(&na.list_items, &nb.list_items) {
+    if items_alike(na, nb) {
         Alike::Yes
     } else if (0..na.links.len()).all(|l| contact_line(na, &ta, l) == contact_line(nb, &tb, l)) {
         Alike::ButTasks
@@ -1137,7 +1137,8 @@ fn note_reads_alike(a: (&Note, &NoteStructure), b: (&Note, &NoteStructure)) -> A
 /// List items alike but for where they end: the last item of a list runs on over the blank lines
 /// after it, so typing a paragraph below a task list moves its end, and nothing the CRM reads (a
 /// contact line is cut at the end of its own line first).
-fn items_alike(a: &[crate::vault::ListItem], b: &[crate::vault::ListItem]) -> bool {
+fn items_alike(na: &Note, nb: &Note) -> bool {
+    let (a, b) = (&na.list_items, &nb.list_items);
     a.len() == b.len()
         && a.iter().zip(b).all(|(x, y)| {
             // Named field by field, so that a new one is compared or left out on purpose.
@@ -1147,7 +1148,7 @@ fn items_alike(a: &[crate::vault::ListItem], b: &[crate::vault::ListItem]) -> bo
                 parent,
                 children,
                 status,
-                text,
+                text: _,
                 block_id,
                 section,
                 tags,
@@ -1160,7 +1161,7 @@ fn items_alike(a: &[crate::vault::ListItem], b: &[crate::vault::ListItem]) -> bo
                 && *parent == y.parent
                 && *children == y.children
                 && *status == y.status
-                && *text == y.text
+                && x.text(&na.text) == y.text(&nb.text)
                 && *block_id == y.block_id
                 && *section == y.section
                 && *tags == y.tags

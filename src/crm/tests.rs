@@ -250,7 +250,7 @@ fn tasks_via_links_and_overdue_against_the_build_date() {
             let note = &index.notes[t.note];
             (
                 note.id.name(),
-                note.list_items[t.item].text.clone(),
+                note.list_items[t.item].text(&note.text).to_string(),
                 t.overdue,
             )
         })

@@ -558,7 +558,7 @@ fn task_item(
     TaskItem {
         path: note.id.as_str().to_string(),
         line: item.line,
-        text: item.text.clone(),
+        text: item.text(&note.text).to_string(),
         status: item.status,
         completed: matches!(item.status, Some('x' | 'X')),
         fields: item.fields.clone(),

@@ -247,7 +247,10 @@ fn item_object(
     }
     let status = item.status;
     let is_task = status.is_some();
-    o.insert("text".into(), Value::String(item.text.clone()));
+    o.insert(
+        "text".into(),
+        Value::String(item.text(&note.text).to_string()),
+    );
     o.insert("line".into(), Value::Number(item.line as f64));
     o.insert("lineCount".into(), Value::Number(item.line_count as f64));
     o.insert("path".into(), Value::String(path));

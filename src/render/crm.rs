@@ -335,7 +335,7 @@ pub fn brief_page(r: &Renderer<'_>, a: AccountIdx, page: &str) -> (Page, Vec<Dia
                 note_link(r, page, t.note)
             };
             ctx!({
-                "html": r.author_html(r.task_html(&task_frame, &crate::crm::task_display_text(&item.text), n.id.as_str())),
+                "html": r.author_html(r.task_html(&task_frame, &crate::crm::task_display_text(item.text(&n.text)), n.id.as_str())),
                 "status": t.status.to_string(),
                 "due": t.due.map(|d| day(r, d)),
                 "overdue": t.overdue,

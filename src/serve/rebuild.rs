@@ -221,7 +221,7 @@ fn page_data_changed<'n>(
             let mut diff =
                 PageDiff::between(old.pages.value(old.index, n), new.pages.value(new.index, n));
             // TASK results are built from the list items themselves.
-            if old.index.notes[n].list_items != new.index.notes[n].list_items {
+            if !old.index.notes[n].same_list_items(&new.index.notes[n]) {
                 let d = diff.get_or_insert_with(PageDiff::default);
                 d.file.extend(["lists".to_string(), "tasks".to_string()]);
             }

@@ -21,8 +21,8 @@ mod sections;
 mod walk;
 
 pub use note::{
-    Attachment, BlockId, FieldForm, Fields, FileMeta, Frontmatter, Heading, InlineField, LinkRef,
-    LinkSyntax, ListItem, Note, NoteId, QueryBlock, QueryKind,
+    Attachment, BlockId, FieldForm, Fields, FileMeta, Frontmatter, Heading, InlineField, ItemText,
+    LinkRef, LinkSyntax, ListItem, Note, NoteId, QueryBlock, QueryKind,
 };
 
 use crate::config::Config;

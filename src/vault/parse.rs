@@ -126,6 +126,8 @@ fn line_field(line: &str) -> Option<(String, String)> {
 /// The collector state during the event pass.
 struct Collector<'a> {
     text: &'a str,
+    /// The note's text as it is kept (`Note::text`): `text` is the same with comments blanked out.
+    written: &'a str,
     lines: LineIndex<'a>,
     note: Note,
     anchors: Anchors,
@@ -276,7 +278,7 @@ impl<'a> Collector<'a> {
             parent,
             children: Vec::new(),
             status: None,
-            text: String::new(),
+            text: ItemText::default(),
             block_id: None,
             section,
             tags: Vec::new(),
@@ -324,6 +326,14 @@ impl<'a> Collector<'a> {
             .map(|(i, _)| i)
             .collect();
         let task = status.is_some();
+        // Kept as a range of the note's text where it is one (a one-line item without a comment).
+        let first = own.split('\n').next().unwrap_or("");
+        let after = first.get(text_start..).unwrap_or("");
+        let start = span.start + text_start + (after.len() - after.trim_start().len());
+        let text = match self.written.get(start..start + text.len()) {
+            Some(part) if part == text => ItemText::Span(start..start + text.len()),
+            _ => ItemText::Own(text.into_boxed_str()),
+        };
         if let Some(item) = self.note.list_items.get_mut(open.index) {
             item.status = status;
             item.text = text;
@@ -381,6 +391,7 @@ pub fn parse_note(id: NoteId, text: String, meta: FileMeta, mut diags: Vec<Diagn
     };
     let mut c = Collector {
         text: &clean,
+        written: &text,
         lines: LineIndex::new(&clean),
         note: Note {
             id,
@@ -709,7 +720,8 @@ mod tests {
         assert_eq!(n.fields.capacity(), n.fields.len());
         assert_eq!(n.tags.capacity(), n.tags.len());
         for item in &n.list_items {
-            assert_eq!(item.text.capacity(), item.text.len(), "{:?}", item.text);
+            // Two lines each: their text joined, owned (a box: no room to spare either).
+            assert!(matches!(item.text, ItemText::Own(_)), "{:?}", item.text);
             assert_eq!(item.links.capacity(), item.links.len());
             assert_eq!(item.tags.capacity(), item.tags.len());
         }
@@ -867,7 +879,10 @@ mod tests {
             (items[0].line, items[0].status, items[0].section),
             (4, Some(' '), Some(0))
         );
-        assert_eq!(items[0].text, "Send deck 📅 2026-01-09 #followup");
+        assert_eq!(items[0].text(&n.text), "Send deck 📅 2026-01-09 #followup");
+        // One line: a range of the note's text, no string of its own.
+        assert!(matches!(items[0].text, ItemText::Span(_)));
+        assert_eq!(items[2].text(&n.text), "note under it");
         assert_eq!(items[0].children, vec![1, 2]);
         assert_eq!(items[0].tags, vec!["#followup"]);
         assert!(matches!(items[0].fields.get("due"), Some(Value::Date(_))));
@@ -889,11 +904,41 @@ mod tests {
         let n = note("- [ ] Run `cargo test [due:: 2026-01-01] #x` before <b>release</b> #ship\n");
         let item = &n.list_items[0];
         assert_eq!(
-            item.text,
+            item.text(&n.text),
             "Run `cargo test [due:: 2026-01-01] #x` before <b>release</b> #ship"
         );
         assert_eq!(item.tags, vec!["#ship"]);
         assert!(item.fields.is_empty(), "{:?}", item.fields);
+    }
+
+    #[test]
+    fn an_items_text_is_a_range_of_the_note_only_where_it_is_one() {
+        let n = note("- [ ] Call Bob   \n  about the renewal\n- [x] Send %%not this%% the deck\n*   Plain item\n");
+        let texts: Vec<_> = n.list_items.iter().map(|i| i.text(&n.text)).collect();
+        assert_eq!(
+            texts,
+            [
+                "Call Bob\nabout the renewal",
+                "Send              the deck",
+                "Plain item"
+            ]
+        );
+        // Joined lines and a comment blanked out are the item's own; a plain line is the note's.
+        let spans: Vec<_> = n
+            .list_items
+            .iter()
+            .map(|i| matches!(i.text, ItemText::Span(_)))
+            .collect();
+        assert_eq!(spans, [false, false, true]);
+    }
+
+    #[test]
+    fn list_items_are_compared_by_their_text_not_its_place() {
+        // Same place, one letter changed: the items differ though their ranges are equal.
+        let (a, b) = (note("- [ ] Call Bob\n"), note("- [ ] Call Bib\n"));
+        assert_eq!(a.list_items[0].text, b.list_items[0].text);
+        assert!(!a.same_list_items(&b));
+        assert!(a.same_list_items(&note("- [ ] Call Bob\n")));
     }
 
     #[test]

@@ -181,7 +181,9 @@ fn vault_parts(config: &dossier::config::Config) {
         println!("{name:>24}: {:6.1} MB", mb(at - LIVE.load(Relaxed)));
     };
     freed("list item text", &mut |n| {
-        n.list_items.iter_mut().for_each(|i| i.text = String::new())
+        n.list_items
+            .iter_mut()
+            .for_each(|i| i.text = dossier::vault::ItemText::default())
     });
     freed("list item fields", &mut |n| {
         n.list_items.iter_mut().for_each(|i| i.fields.clear())
