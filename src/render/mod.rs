@@ -341,6 +341,11 @@ pub fn render_each_prepared<E: Send>(
             .push(page.path.clone());
         sink(page)
     };
+    // The CRM pages first: their directories and topic pages are the largest pages, and made while the
+    // heap holds only the index (before the note pages' page data and diagnostics pile up), what they
+    // free is reused by the note pages instead of raising the peak (3 MB lower at 10k).
+    crm::pages(&r, only, &emit)?;
+    laps.mark("crm");
     selected.into_par_iter().try_for_each(|i| {
         let backlinks = context::Mentions::backlinks(&r, i);
         let (page, diags) = context::note_page(&r, i, &backlinks);
@@ -361,8 +366,6 @@ pub fn render_each_prepared<E: Send>(
     laps.mark("notes");
     context::index_pages(&r, only, &emit)?;
     laps.mark("lists");
-    crm::pages(&r, only, &emit)?;
-    laps.mark("crm");
     let mut out = Rendered {
         title: config.title.clone(),
         base_url: config.base_url.clone(),
