@@ -134,7 +134,7 @@ impl LinkRef {
         parts.push_str(target);
         parts.push_str(sub);
         parts.push_str(shown);
-        // A part longer than 4 GiB would make the later ones read as empty, never a panic.
+        // Parts beyond 4 GiB would read cut short or empty, never panic.
         let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
         LinkRef {
             parts: parts.into_boxed_str(),
@@ -168,19 +168,6 @@ impl LinkRef {
     pub fn display(&self) -> Option<&str> {
         (self.present & HAS_DISPLAY != 0)
             .then(|| self.parts.get(self.subpath_end as usize..).unwrap_or(""))
-    }
-
-    /// The same link shown as `display`.
-    pub fn with_display(&self, display: Option<&str>) -> Self {
-        LinkRef::new(
-            self.target(),
-            self.subpath(),
-            display,
-            self.embed,
-            self.syntax,
-            self.span.clone(),
-            self.line,
-        )
     }
 }
 
