@@ -537,8 +537,8 @@ fn every_example_brief_prints_on_one_or_two_pages_with_contacts_and_tasks() {
         }
         for t in &account.tasks {
             let note = &index.notes[t.note];
-            let text = note.list_items[t.item].text(&note.text);
-            let words = dossier::vault::scan::plain_text(&dossier::crm::task_display_text(text));
+            let task = note.list_items[t.item].text(&note.text);
+            let words = dossier::vault::scan::plain_text(&dossier::crm::task_display_text(task));
             let start: String = words
                 .split_whitespace()
                 .take(4)
