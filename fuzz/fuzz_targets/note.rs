@@ -1,7 +1,7 @@
 //! One note's bytes through decoding, front matter, the Obsidian syntax scanner and the note parser.
 #![no_main]
 
-use dossier::vault::{parse, scan, FileMeta, NoteId};
+use dossier::vault::{parse, scan, FileMeta, ItemText, NoteId};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -30,5 +30,11 @@ fuzz_target!(|data: &[u8]| {
             "list item span {:?}",
             item.span
         );
+        if let ItemText::Span(range) = &item.text {
+            assert!(t.get(range.clone()).is_some(), "item text {range:?}");
+        }
+    }
+    for link in &note.links {
+        let _ = (link.target(), link.subpath(), link.display());
     }
 });

@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
     let me = index.note_by_path(PATH).expect("the input note is indexed");
     assert_eq!(index.links.len(), index.notes.len());
     assert_eq!(index.links[me].len(), index.notes[me].links.len());
-    for resolved in &index.links[me] {
+    for resolved in index.links[me].iter() {
         match &resolved.target {
             Target::Note(n) => assert!(*n < index.notes.len()),
             Target::Attachment(a) => assert!(*a < index.attachments.len()),

@@ -74,7 +74,7 @@ pub fn vault(extra: Option<(&str, &[u8])>) -> Vault {
     }
     notes.sort_by(|a, b| a.id.cmp(&b.id));
     Vault {
-        notes,
+        notes: notes.into_iter().map(std::sync::Arc::new).collect(),
         attachments: ATTACHMENTS
             .iter()
             .map(|p| Attachment {
