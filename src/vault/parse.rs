@@ -305,12 +305,26 @@ impl<'a> Collector<'a> {
         // with code spans and inline HTML blanked out, as everywhere else.
         let own = self.text.get(span.start..own_end).unwrap_or("").trim_end();
         let masked = self.masked(&(span.start..span.start + own.len()));
-        let (status, text_start) = lists::checkbox(own.split('\n').next().unwrap_or(""));
+        let first = own.split('\n').next().unwrap_or("");
+        let (status, text_start) = lists::checkbox(first);
+        let task = status.is_some();
         let text = item_text(own, text_start);
-        let hidden = item_text(&masked, text_start);
+        // Most items have no code span or HTML: their blanked copy is their text.
+        let blanked;
+        let hidden = if masked == own {
+            &text
+        } else {
+            blanked = item_text(&masked, text_start);
+            &blanked
+        };
+        let emoji = if task {
+            lists::emoji_fields(hidden)
+        } else {
+            Default::default()
+        };
         let line_count = own.split('\n').count() as u32;
         let own_range = span.start..span.start + own.len();
-        let tags: Vec<String> = scan::inline_tokens(&hidden)
+        let tags: Vec<String> = scan::inline_tokens(hidden)
             .into_iter()
             .filter_map(|s| match s.token {
                 scan::Token::Tag(t) => Some(format!("#{t}")),
@@ -325,9 +339,7 @@ impl<'a> Collector<'a> {
             .filter(|(_, l)| own_range.contains(&l.span.start))
             .map(|(i, _)| i)
             .collect();
-        let task = status.is_some();
         // Kept as a range of the note's text where it is one (a one-line item without a comment).
-        let first = own.split('\n').next().unwrap_or("");
         let after = first.get(text_start..).unwrap_or("");
         let start = span.start + text_start + (after.len() - after.trim_start().len());
         let text = match self.written.get(start..start + text.len()) {
@@ -340,14 +352,9 @@ impl<'a> Collector<'a> {
             item.line_count = line_count;
             item.tags = tags;
             item.links = links;
-            if task {
-                let index = open.index;
-                self.item_fields.extend(
-                    lists::emoji_fields(&hidden)
-                        .into_iter()
-                        .map(|(k, v)| (index, k, v)),
-                );
-            }
+            let index = open.index;
+            self.item_fields
+                .extend(emoji.into_iter().map(|(k, v)| (index, k, v)));
         }
         self.scan_block(own_range, Some(open.index), task);
     }
