@@ -1,8 +1,10 @@
 //! Phase timings for profiling a build or a serve rebuild: set `DOSSIER_TIMINGS=1` and each phase's
 //! wall time is printed to stderr (`benches/serve_edit.sh` and BENCHMARKS.md use it), with the
 //! process's resident memory after it and its peak so far (Linux: `VmRSS` and `VmHWM` of
-//! `/proc/self/status`), which says which phase sets the build's peak. Off by default, and then
-//! free but for one environment lookup per run.
+//! `/proc/self/status`), which says which phase sets the build's peak, and the CPU time the process
+//! spent in it (user and system, all threads, from `/proc/self/stat`, in the kernel's 10 ms ticks),
+//! which says how well it kept the cores busy. Off by default, and then free but for one environment
+//! lookup per run.
 
 use std::time::Instant;
 
@@ -10,6 +12,8 @@ use std::time::Instant;
 pub struct Laps {
     label: &'static str,
     last: Option<Instant>,
+    /// The process's CPU time at the last mark, in clock ticks.
+    cpu: u64,
 }
 
 impl Laps {
@@ -18,6 +22,7 @@ impl Laps {
         Laps {
             label,
             last: on.then(Instant::now),
+            cpu: if on { cpu_ticks().unwrap_or(0) } else { 0 },
         }
     }
 
@@ -25,13 +30,18 @@ impl Laps {
     pub fn mark(&mut self, phase: &str) {
         if let Some(last) = self.last {
             let now = Instant::now();
+            let cpu = cpu_ticks();
+            let spent = cpu.map_or_else(String::new, |c| {
+                format!(", cpu {} ms", c.saturating_sub(self.cpu) * 10)
+            });
             eprintln!(
-                "timing {} {phase}: {:.1} ms{}",
+                "timing {} {phase}: {:.1} ms{spent}{}",
                 self.label,
                 (now - last).as_secs_f64() * 1e3,
                 memory().unwrap_or_default()
             );
             self.last = Some(now);
+            self.cpu = cpu.unwrap_or(self.cpu);
         }
     }
 }
@@ -54,4 +64,16 @@ fn memory() -> Option<String> {
         mb("VmRSS:")?,
         mb("VmHWM:")?
     ))
+}
+
+/// The process's user and system time so far, in clock ticks (`utime` and `stime`, the 14th and 15th
+/// fields of `/proc/self/stat`; a tick is 10 ms on Linux as built for every common architecture).
+fn cpu_ticks() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name (the 2nd field) is in parentheses and may hold spaces: count after it.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let mut fields = rest.split_whitespace().skip(11);
+    let user: u64 = fields.next()?.parse().ok()?;
+    let system: u64 = fields.next()?.parse().ok()?;
+    Some(user + system)
 }
