@@ -87,19 +87,32 @@ impl Ctx {
         }
     }
 
-    /// The length of the longest string in the tree.
-    pub fn largest_text(&self) -> usize {
-        match self {
-            Ctx::Str(s) => s.len(),
-            Ctx::List(items) => items.iter().map(Ctx::largest_text).max().unwrap_or(0),
-            Ctx::Obj(entries) => entries
-                .iter()
-                .map(|(_, v)| v.largest_text())
-                .max()
-                .unwrap_or(0),
-            Ctx::Null | Ctx::Bool(_) | Ctx::U64(_) | Ctx::I64(_) | Ctx::F64(_) => 0,
+    /// The sizes of the strings in the tree: the longest one's and all of them together, in bytes.
+    pub fn text_sizes(&self) -> TextSizes {
+        fn walk(c: &Ctx, sizes: &mut TextSizes) {
+            match c {
+                Ctx::Str(s) => {
+                    sizes.largest = sizes.largest.max(s.len());
+                    sizes.total += s.len();
+                }
+                Ctx::List(items) => items.iter().for_each(|v| walk(v, sizes)),
+                Ctx::Obj(entries) => entries.iter().for_each(|(_, v)| walk(v, sizes)),
+                Ctx::Null | Ctx::Bool(_) | Ctx::U64(_) | Ctx::I64(_) | Ctx::F64(_) => {}
+            }
         }
+        let mut sizes = TextSizes::default();
+        walk(self, &mut sizes);
+        sizes
     }
+}
+
+/// The sizes of a context's strings ([`Ctx::text_sizes`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TextSizes {
+    /// The longest string's length.
+    pub largest: usize,
+    /// The lengths of all strings together.
+    pub total: usize,
 }
 
 impl Serialize for Ctx {
@@ -263,7 +276,7 @@ impl From<&i32> for Ctx {
 
 #[cfg(test)]
 mod tests {
-    use super::{Consumed, Ctx};
+    use super::{Consumed, Ctx, TextSizes};
 
     #[test]
     fn set_replaces_a_key_in_place_and_adds_a_new_one_at_the_end() {
@@ -305,7 +318,8 @@ mod tests {
         assert_eq!(Ctx::from(7i64), Ctx::U64(7));
         assert_eq!(Ctx::from(-7i32), Ctx::I64(-7));
         assert_eq!(Ctx::from(f64::NAN), Ctx::Null);
-        assert_eq!(ctx!({"n": 2.5}).largest_text(), 0);
-        assert_eq!(ctx!({"a": ["xyz", {"b": "xy"}]}).largest_text(), 3);
+        assert_eq!(ctx!({"n": 2.5}).text_sizes(), TextSizes::default());
+        let sizes = ctx!({"a": ["xyz", {"b": "xy"}]}).text_sizes();
+        assert_eq!((sizes.largest, sizes.total), (3, 5));
     }
 }

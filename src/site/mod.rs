@@ -71,12 +71,19 @@ pub const MAX_MINIFIED_TEXT: usize = 4 << 20;
 pub const MAX_MINIFIED_PAGE: usize = 2 << 20;
 
 /// A rendered page's bytes: minified, unless it is larger than [`MAX_MINIFIED_PAGE`].
-fn finish(html: String, cfg: &minify_html::Cfg) -> Vec<u8> {
+fn finish(html: Vec<u8>, cfg: &minify_html::Cfg) -> Vec<u8> {
     if html.len() > MAX_MINIFIED_PAGE {
-        html.into_bytes()
+        html
     } else {
-        minify_html::minify(html.as_bytes(), cfg)
+        minify_html::minify(&html, cfg)
     }
+}
+
+/// Room for a page made from a context with `text` bytes of strings: those, a fifth more for the
+/// escaping of some of them, and the markup around them. A page rendered into a buffer grown as it
+/// fills was copied once more on the way (half of it at each doubling).
+fn page_capacity(text: usize) -> usize {
+    text + text / 5 + (8 << 10)
 }
 
 /// The theme, loaded and compiled once, applied to one page at a time (from any thread).
@@ -111,7 +118,8 @@ impl Templater {
     /// writing ([`Staging::put_made`]). A page with a text too large to minify goes from the template
     /// to the file through a small buffer, never whole in memory.
     pub fn put(&self, page: Page, staging: &Staging) -> Result<(), SiteError> {
-        if page.context.largest_text() > MAX_MINIFIED_TEXT {
+        let text = page.context.text_sizes();
+        if text.largest > MAX_MINIFIED_TEXT {
             let path = page.path.clone();
             return staging.put_with(&path, |out| self.write_page(page, out));
         }
@@ -124,11 +132,11 @@ impl Templater {
         let key = manifest::key(&[&program.to_le_bytes(), &self.page_key(&page).to_le_bytes()]);
         let path = page.path.clone();
         staging.put_made(&path, key, || {
-            let (_, html) = self.html(page)?;
+            let (_, html) = self.html(page, page_capacity(text.total))?;
             Ok(if self.minify {
                 finish(html, &self.cfg).into()
             } else {
-                html.into_bytes().into()
+                html.into()
             })
         })
     }
@@ -153,7 +161,8 @@ impl Templater {
     /// A page through its template into `out`, minified when the config says so and the page is not
     /// too large to minify ([`MAX_MINIFIED_TEXT`], [`MAX_MINIFIED_PAGE`]).
     pub fn write_page(&self, page: Page, out: &mut dyn std::io::Write) -> Result<(), SiteError> {
-        if !self.minify || page.context.largest_text() > MAX_MINIFIED_TEXT {
+        let text = page.context.text_sizes();
+        if !self.minify || text.largest > MAX_MINIFIED_TEXT {
             let error = template_error(page.template, &page.path);
             let context = tera_context(page.context).map_err(|e| error(&e))?;
             return self
@@ -162,7 +171,7 @@ impl Templater {
                 .render_to(page.template, &context, out)
                 .map_err(|e| error(&e));
         }
-        let (path, html) = self.html(page)?;
+        let (path, html) = self.html(page, page_capacity(text.total))?;
         out.write_all(&finish(html, &self.cfg))
             .map_err(|source| SiteError::Write {
                 path: path.into(),
@@ -170,16 +179,19 @@ impl Templater {
             })
     }
 
-    /// A page's site path and its HTML, as its template makes it.
-    fn html(&self, page: Page) -> Result<(String, String), SiteError> {
-        let html = {
+    /// A page's site path and its HTML, as its template makes it, in a buffer of `capacity` bytes to
+    /// begin with. The bytes are tera's, UTF-8 as the template and the context are, and are not
+    /// checked again (a pass over every page).
+    fn html(&self, page: Page, capacity: usize) -> Result<(String, Vec<u8>), SiteError> {
+        let mut html = Vec::with_capacity(capacity);
+        {
             let error = template_error(page.template, &page.path);
             let context = tera_context(page.context).map_err(|e| error(&e))?;
             self.theme
                 .tera
-                .render(page.template, &context)
-                .map_err(|e| error(&e))?
-        };
+                .render_to(page.template, &context, &mut html)
+                .map_err(|e| error(&e))?;
+        }
         Ok((page.path, html))
     }
 
@@ -239,7 +251,7 @@ pub fn standalone(page: &crate::render::Page, config: &Config) -> Result<String,
         .render(page.template, &context)
         .map_err(|e| error(&e))?;
     Ok(if config.minify {
-        String::from_utf8(finish(html, &minify_cfg()))
+        String::from_utf8(finish(html.into_bytes(), &minify_cfg()))
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     } else {
         html
@@ -255,10 +267,14 @@ mod tests {
         let row = "<tr>\n  <td>A name</td>\n  <td>A role</td>\n</tr>\n";
         let page = |rows: usize| format!("<table>\n{}</table>\n", row.repeat(rows));
         let small = page(1000);
-        let minified = String::from_utf8(finish(small.clone(), &minify_cfg())).unwrap();
+        let minified =
+            String::from_utf8(finish(small.clone().into_bytes(), &minify_cfg())).unwrap();
         assert!(minified.len() < small.len() && minified.starts_with("<table><tr><td>A name"));
         let large = page(MAX_MINIFIED_PAGE / row.len() + 1);
         assert!(large.len() > MAX_MINIFIED_PAGE);
-        assert_eq!(finish(large.clone(), &minify_cfg()), large.into_bytes());
+        assert_eq!(
+            finish(large.clone().into_bytes(), &minify_cfg()),
+            large.into_bytes()
+        );
     }
 }

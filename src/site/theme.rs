@@ -193,6 +193,7 @@ fn compile(sources: &[(String, String)]) -> Result<tera::Tera, tera::Error> {
     // The one escape of the codebase (`&<>"'`), so URLs keep their `/` readable.
     tera.set_escape_fn(crate::render::html::escape_to);
     tera.register_filter("default", default);
+    tera.register_filter("safe", safe);
     tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))?;
     Ok(tera)
 }
@@ -213,6 +214,17 @@ fn default(
         value.is_undefined() || value.is_none()
     };
     Ok(if missing { fallback } else { value })
+}
+
+/// tera's `safe` filter without its copy: a string is marked safe as it is (tera's own copies it into a
+/// new string, which for a page's body and every backlink snippet was a copy of most of the page);
+/// any other value is written out as tera's does, then marked safe.
+fn safe(value: tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::Value {
+    if value.as_str().is_some() {
+        value.mark_safe()
+    } else {
+        tera::Value::safe_string(&value.to_string())
+    }
 }
 
 /// Where a tera tag (`{{ }}`, `{% %}`, `{# #}`) stands in a template while minify-html reads it: text
@@ -348,6 +360,26 @@ mod tests {
         assert_eq!(render(Some(json!(""))), "|-");
         assert_eq!(render(Some(json!(false))), "false|-");
         assert_eq!(render(Some(json!(0))), "0|-");
+    }
+
+    /// `safe` writes what tera's own writes, for strings and for every other kind of value.
+    #[test]
+    fn safe_writes_what_teras_safe_writes() {
+        let template = "{{ s | safe }}|{{ n | safe }}|{{ f | safe }}|{{ b | safe }}|{{ z | safe }}|{{ l | safe }}|{{ o | safe }}|{{ s }}";
+        let ours = super::compile(&[("t.html".into(), template.into())]).unwrap();
+        let mut teras = tera::Tera::new();
+        teras.autoescape_on(vec![".html"]);
+        teras.set_escape_fn(crate::render::html::escape_to);
+        teras.add_raw_template("t.html", template).unwrap();
+        let context = tera::Context::from_serialize(&serde_json::json!({
+            "s": "<b>a & b</b> that is longer than twenty-one bytes",
+            "n": 5, "f": 2.5, "b": true, "z": null,
+            "l": [1, "<x>"], "o": {"k": "<v>"},
+        }))
+        .unwrap();
+        let got = ours.render("t.html", &context).unwrap();
+        assert_eq!(got, teras.render("t.html", &context).unwrap());
+        assert!(got.starts_with("<b>a & b</b> that is longer than twenty-one bytes|5|2.5|true|"));
     }
 
     #[test]
