@@ -314,6 +314,7 @@ fn table_row_cells(line: &str) -> Option<Vec<&str>> {
 /// A line of a note with its inline fields as the page shows them, not as written: `Key:: value` and
 /// `[key:: value]` as `key: value`, `(key:: value)` as its value alone (Dataview hides the key).
 /// `start` is the line's offset in the note; a field reaching outside the line is left as written.
+/// `fields` are in the order they start, as a note's are: those of the line are found by halving.
 fn shown_fields<'t>(
     line: &'t str,
     start: usize,
@@ -321,9 +322,11 @@ fn shown_fields<'t>(
 ) -> std::borrow::Cow<'t, str> {
     use crate::vault::FieldForm;
     let end = start + line.len();
-    let mut inside = fields
+    let first = fields.partition_point(|f| f.span.start < start);
+    let mut inside = fields[first..]
         .iter()
-        .filter(|f| f.span.start >= start && f.span.end <= end)
+        .take_while(|f| f.span.start <= end)
+        .filter(|f| f.span.end <= end)
         .peekable();
     if inside.peek().is_none() {
         return line.into();
@@ -354,12 +357,13 @@ fn shown_fields<'t>(
     out.into()
 }
 
-/// A note's page; `backlinks` are the note's ([`Mentions::backlinks`]).
+/// A note's page, its diagnostics and its search text (what [`super::search::plain_body`] gives);
+/// `backlinks` are the note's ([`Mentions::backlinks`]).
 pub(super) fn note_page(
     r: &Renderer<'_>,
     i: NoteIdx,
     backlinks: &Mentions,
-) -> (Page, Vec<Diagnostic>) {
+) -> (Page, Vec<Diagnostic>, String) {
     let note = &r.index.notes[i];
     let page = r.plan.notes[i].as_str();
     let mut diags = Vec::new();
@@ -377,10 +381,28 @@ pub(super) fn note_page(
                 .is_some_and(|t| t.trim().is_empty())
             && h.text.trim().eq_ignore_ascii_case(note.title.trim())
     });
-    let body = r.author_html(match opening_title {
-        Some(h) => r.range_html(&frame, h.span.end..note.text.len(), &mut diags),
-        None => r.body_html(&frame, &mut diags),
-    });
+    // The search text is made from the events the body is rendered from (the title's heading, not on
+    // the page, is parsed for it alone): the same text `search::plain_body` gives, without a parse.
+    let mut plain = super::search::PlainText::new(super::search::MAX_BODY_CHARS);
+    let from = match opening_title {
+        Some(h) => {
+            let title = r
+                .clean_text(i)
+                .get(note.body_start..h.span.end)
+                .unwrap_or("");
+            for (event, _) in crate::vault::chunks::offset_events(title) {
+                plain.feed(&event);
+            }
+            h.span.end
+        }
+        None => note.body_start,
+    };
+    let body = r.author_html(r.range_html_noting(
+        &frame,
+        from..note.text.len(),
+        &mut diags,
+        Some(&mut plain),
+    ));
     let properties: Vec<Ctx> = note
         .frontmatter
         .fields
@@ -454,6 +476,7 @@ pub(super) fn note_page(
             context,
         },
         diags,
+        plain.finish(),
     )
 }
 

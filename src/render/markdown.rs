@@ -63,13 +63,29 @@ impl Renderer<'_> {
         range: Range<usize>,
         diags: &mut Vec<Diagnostic>,
     ) -> String {
+        self.range_html_noting(frame, range, diags, None)
+    }
+
+    /// [`Renderer::range_html`], with the markdown events of `range` handed to `plain` as they are
+    /// parsed, before they are rendered: a page's body gives its search text on the way.
+    pub fn range_html_noting(
+        &self,
+        frame: &Frame<'_>,
+        range: Range<usize>,
+        diags: &mut Vec<Diagnostic>,
+        mut plain: Option<&mut super::search::PlainText>,
+    ) -> String {
         let clean = self.clean_text(frame.note);
         let start = range.start.min(clean.len());
         let end = range.end.clamp(start, clean.len());
         let Some(source) = clean.get(start..end) else {
             return String::new();
         };
-        let input = crate::vault::chunks::offset_events(source);
+        let input = crate::vault::chunks::offset_events(source).inspect(move |(event, _)| {
+            if let Some(plain) = plain.as_deref_mut() {
+                plain.feed(event);
+            }
+        });
         let events = NoteEvents::new(self, frame, input, start, diags);
         let mut html = String::with_capacity(source.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, events);

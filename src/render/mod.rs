@@ -346,9 +346,14 @@ pub fn render_each_prepared<E: Send>(
     // free is reused by the note pages instead of raising the peak (3 MB lower at 10k).
     crm::pages(&r, only, &emit)?;
     laps.mark("crm");
+    // Each note's search text, made with its page.
+    let bodies: Vec<std::sync::OnceLock<String>> = (0..index.notes.len())
+        .map(|_| std::sync::OnceLock::new())
+        .collect();
     selected.into_par_iter().try_for_each(|i| {
         let backlinks = context::Mentions::backlinks(&r, i);
-        let (page, diags) = context::note_page(&r, i, &backlinks);
+        let (page, diags, body) = context::note_page(&r, i, &backlinks);
+        let _ = bodies[i].set(body);
         if !diags.is_empty() {
             diagnostics
                 .lock()
@@ -369,7 +374,14 @@ pub fn render_each_prepared<E: Send>(
     let mut out = Rendered {
         title: config.title.clone(),
         base_url: config.base_url.clone(),
-        search: search::documents(&r, only.search.as_ref()),
+        search: search::documents(
+            &r,
+            only.search.as_ref(),
+            bodies
+                .into_iter()
+                .map(std::sync::OnceLock::into_inner)
+                .collect(),
+        ),
         traces: r.take_traces(),
         diagnostics: diagnostics
             .into_inner()

@@ -32,73 +32,123 @@ pub struct SearchDoc {
 /// query sources and without markup; at most `max` characters, cut at a word.
 pub fn plain_body(text: &str, body_start: usize, max: usize) -> String {
     let body = text.get(body_start..).unwrap_or("");
-    let mut out = String::new();
-    let mut skip_code = false;
+    let mut plain = PlainText::new(max);
     for (event, _) in crate::vault::chunks::offset_events(body) {
+        if plain.full() {
+            break;
+        }
+        plain.feed(&event);
+    }
+    plain.finish()
+}
+
+/// [`plain_body`] made from a body's events as they go by: those of the parse that renders the note's
+/// page ([`Renderer::range_html`] notes them), so that the body is not parsed again for search.
+/// Fed the same events, it gives the same text.
+pub struct PlainText {
+    out: String,
+    skip_code: bool,
+    max: usize,
+}
+
+impl PlainText {
+    pub fn new(max: usize) -> PlainText {
+        PlainText {
+            out: String::new(),
+            skip_code: false,
+            max,
+        }
+    }
+
+    /// Whether it holds all it needs: the events after it are not read.
+    pub fn full(&self) -> bool {
+        self.out.len() > self.max * 4 + 64
+    }
+
+    /// The next event of the body.
+    pub fn feed(&mut self, event: &Event<'_>) {
+        if self.full() {
+            return;
+        }
+        let out = &mut self.out;
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) => {
-                skip_code = lang.starts_with("dataview");
+                self.skip_code = lang.starts_with("dataview");
             }
             Event::End(TagEnd::CodeBlock) => {
-                skip_code = false;
+                self.skip_code = false;
                 out.push(' ');
             }
-            Event::Text(t) | Event::Code(t) if !skip_code => {
-                out.push_str(&t);
+            Event::Text(t) | Event::Code(t) if !self.skip_code => {
+                out.push_str(t);
             }
             Event::SoftBreak | Event::HardBreak => out.push(' '),
             Event::End(_) => out.push(' '),
             _ => {}
         }
-        if out.len() > max * 4 + 64 {
-            break;
-        }
     }
-    let mut body = String::new();
-    let mut chars = 0;
-    for w in out.split_whitespace() {
-        let w: std::borrow::Cow<'_, str> = if w.contains(['[', ']', '=']) {
-            w.replace("[[", "")
-                .replace("]]", "")
-                .replace("==", "")
-                .into()
-        } else {
-            w.into()
-        };
-        let len = w.chars().count();
-        if chars + len + 1 > max {
-            break;
+
+    /// The text: its words, without wikilink brackets and highlight marks, up to `max` characters.
+    pub fn finish(self) -> String {
+        let mut body = String::with_capacity(self.out.len().min(self.max * 4 + 8));
+        let mut chars = 0;
+        for w in self.out.split_whitespace() {
+            // One pass over the word's bytes: whether it has a bracket or `=`, and its characters
+            // (the bytes that do not continue one).
+            let (marked, count) = w.bytes().fold((false, 0), |(marked, count), b| {
+                (
+                    marked || matches!(b, b'[' | b']' | b'='),
+                    count + usize::from((b & 0xC0) != 0x80),
+                )
+            });
+            let w: std::borrow::Cow<'_, str> = if marked {
+                w.replace("[[", "")
+                    .replace("]]", "")
+                    .replace("==", "")
+                    .into()
+            } else {
+                w.into()
+            };
+            let len = if marked { w.chars().count() } else { count };
+            if chars + len + 1 > self.max {
+                break;
+            }
+            if !body.is_empty() {
+                body.push(' ');
+                chars += 1;
+            }
+            body.push_str(&w);
+            chars += len;
         }
-        if !body.is_empty() {
-            body.push(' ');
-            chars += 1;
-        }
-        body.push_str(&w);
-        chars += len;
+        body
     }
-    body
 }
 
 /// The search documents of the notes in `only` (every note when `None`), then those of the people
-/// without a note. Documents are numbered in order: with `only`, the caller merges them into the index
-/// it holds and numbers them again.
+/// without a note. `bodies` holds the search text of the notes whose pages were made, by note
+/// ([`PlainText`]); the others' is made here. Documents are numbered in order: with `only`, the
+/// caller merges them into the index it holds and numbers them again.
 pub fn documents(
     r: &Renderer<'_>,
     only: Option<&std::collections::BTreeSet<crate::index::NoteIdx>>,
+    mut bodies: Vec<Option<String>>,
 ) -> Vec<SearchDoc> {
     use rayon::prelude::*;
     let crm = r.crm;
-    let selected: Vec<usize> = match only {
+    let selected: Vec<(usize, Option<String>)> = match only {
         Some(set) => set
             .iter()
             .copied()
             .filter(|&i| i < r.index.notes.len())
+            .map(|i| (i, bodies.get_mut(i).and_then(Option::take)))
             .collect(),
-        None => (0..r.index.notes.len()).collect(),
+        None => (0..r.index.notes.len())
+            .map(|i| (i, bodies.get_mut(i).and_then(Option::take)))
+            .collect(),
     };
     let mut docs: Vec<SearchDoc> = selected
         .into_par_iter()
-        .map(|i| {
+        .map(|(i, body)| {
             let note = &r.index.notes[i];
             let mut meta = Vec::new();
             if let Some(&a) = crm.account_of.get(&i) {
@@ -124,7 +174,9 @@ pub fn documents(
                     .collect::<Vec<_>>()
                     .join(" "),
                 meta: meta.join(" · "),
-                body: plain_body(r.clean_text(i), note.body_start, MAX_BODY_CHARS),
+                body: body.unwrap_or_else(|| {
+                    plain_body(r.clean_text(i), note.body_start, MAX_BODY_CHARS)
+                }),
             }
         })
         .collect();
@@ -166,6 +218,49 @@ fn person_meta(r: &Renderer<'_>, p: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::plain_body;
+
+    /// A page's search text comes from the events its body is rendered from: it is what `plain_body`
+    /// makes of the whole body, with an opening title (not on the page) or without, with comments,
+    /// queries, tables, code and reference links, and for a body longer than the text kept.
+    #[test]
+    fn a_pages_search_text_is_what_plain_body_makes_of_its_body() {
+        use crate::index::Index;
+        let long = format!(
+            "# Long\n\n{}",
+            "Word [[Other]] and `code` and ==mark==.\n\n".repeat(400)
+        );
+        let texts = [
+            ("Titled.md", "---\nx: 1\n---\n\n# **Titled** [[Other]]\n\nSome *text* [[Other|shown]] `code`.\n\n```dataview\nLIST\n```\n\n| a | b |\n|---|---|\n| c | d |\n\n%% hidden %%\nafter\n"),
+            ("Other.md", "No title, [[Titled]] and ==marks== [x][ref].\n\n[ref]: https://example.com\n\n- [ ] a task [due:: 2026-01-01]\n  - nested\n"),
+            ("Heading Not Title.md", "# Something else\n\nBody text here.\n"),
+            ("Long.md", long.as_str()),
+            ("Empty.md", ""),
+            ("Fields.md", "Key:: value\n(inline:: field) in a line; Ünïcödé wörds\n"),
+        ];
+        let index = Index::build(crate::vault::Vault::of_texts(&texts));
+        let config = crate::config::Config::default();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let crm = crate::crm::build(&index, &config, today);
+        let rendered = crate::render::render_each(
+            &index,
+            &crm,
+            &config,
+            today,
+            &crate::render::Selection::default(),
+            &|_| Ok::<(), ()>(()),
+        )
+        .unwrap();
+        for (note, doc) in index.notes.iter().zip(&rendered.search) {
+            let clean = crate::vault::scan::strip_comments(&note.text);
+            let want = plain_body(&clean, note.body_start, super::MAX_BODY_CHARS);
+            assert_eq!(doc.body, want, "{}", note.id.as_str());
+        }
+        // The title's heading is in it, the comment and the query are not.
+        assert_eq!(
+            rendered.search[index.note_by_path("Titled.md").unwrap()].body,
+            "Titled Other Some text shown code. a b c d after"
+        );
+    }
 
     #[test]
     fn body_text_without_markup_or_queries() {

@@ -345,6 +345,7 @@ pub struct Note {
     pub links: Vec<LinkRef>,
     pub headings: Vec<Heading>,
     pub block_ids: Vec<BlockId>,
+    /// Inline fields, in the order they start in the text (backlink snippets find a line's by halving).
     pub fields: Vec<InlineField>,
     pub list_items: Vec<ListItem>,
     pub queries: Vec<QueryBlock>,
