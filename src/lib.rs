@@ -67,12 +67,32 @@ pub fn build_date(config: &Config) -> NaiveDate {
         .unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
+/// How the page data a query reads is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageData {
+    /// For the query alone, with only what its expressions can read, and dropped after it: as
+    /// `dossier build` runs the queries of its pages.
+    PerQuery,
+    /// Whole, and kept for every query: as `dossier serve` does.
+    Kept,
+}
+
 /// Runs one query against the vault of `config`, as `dossier query` does. `this` names the note the
 /// query runs in (a vault path, with or without `.md`, or a note name).
 pub fn query(
     config: &Config,
     this: Option<&str>,
     text: &str,
+) -> Result<dataview::QueryResult, QueryError> {
+    query_with(config, this, text, PageData::PerQuery)
+}
+
+/// [`query`], with its page data made as `data` says (the result is the same either way).
+pub fn query_with(
+    config: &Config,
+    this: Option<&str>,
+    text: &str,
+    data: PageData,
 ) -> Result<dataview::QueryResult, QueryError> {
     let query = dataview::parse(text)?;
     let vault = vault::load(config).map_err(|source| QueryError::Vault {
@@ -89,7 +109,17 @@ pub fn query(
             ))
         })?),
     };
-    let pages = dataview::Pages::build(&index);
+    let (kept, transient) = match data {
+        PageData::Kept => (dataview::Pages::build(&index), None),
+        PageData::PerQuery => (
+            dataview::Pages::transient(),
+            Some(dataview::trace::Observed::of_expressions(&query)),
+        ),
+    };
+    let pages = match transient {
+        Some(reads) => kept.scope_reading(reads),
+        None => kept.scope(),
+    };
     let ctx = dataview::Context {
         index: &index,
         pages: &pages,

@@ -24,6 +24,12 @@ pub struct Pages {
     cells: Cells,
     /// [`Pages::linking_oddly`], made on first use and shared by the scopes.
     odd: Arc<OnceLock<Vec<NoteIdx>>>,
+    /// What the query of a scope of its own can read ([`Pages::scope_reading`]); `None`: anything.
+    /// Its objects are made with what it can read: page objects without `file.lists` and
+    /// `file.tasks` when it cannot read those (making every list item of every page it reads was
+    /// most of a query's time), list items with only the keys it names when it cannot come to an
+    /// item whole.
+    reads: Option<Arc<super::trace::Observed>>,
 }
 
 #[derive(Debug)]
@@ -176,17 +182,23 @@ fn file_day(note: &Note, fields: &crate::vault::Fields) -> Value {
     Value::Null
 }
 
+/// Item `i` of note `n` as an object, with the keys `keep` keeps: each left out is not made.
 fn item_object(
     index: &Index,
     n: NoteIdx,
     i: usize,
     item: &ListItem,
     children: Vec<Value>,
+    keep: &dyn Fn(&str) -> bool,
 ) -> Object {
     let note = &index.notes[n];
     let mut o = Object::new();
-    let path = note.id.as_str().to_string();
-    let section = match item.section.and_then(|h| note.headings.get(h)) {
+    let put = |o: &mut Object, key: &str, value: &dyn Fn() -> Value| {
+        if keep(key) {
+            o.insert(key.to_string(), value());
+        }
+    };
+    let section = || match item.section.and_then(|h| note.headings.get(h)) {
         Some(h) => Link {
             subpath: Some(h.text.clone()),
             kind: LinkKind::Header,
@@ -194,40 +206,41 @@ fn item_object(
         },
         None => file_link(note),
     };
-    let link = match &item.block_id {
+    let link = || match &item.block_id {
         Some(id) => Link {
             subpath: Some(id.clone()),
             kind: LinkKind::Block,
             ..file_link(note)
         },
-        None => section.clone(),
+        None => section(),
     };
-    let outlinks: Vec<Value> = item
-        .links
-        .iter()
-        .filter_map(|&l| {
-            let r = index.links[n].get(l)?;
-            let lr = &note.links[l];
-            Some(Value::Link(Box::new(match &r.target {
-                Target::Note(t) => Link {
-                    subpath: lr.subpath().map(|s| s.trim_start_matches('^').to_string()),
-                    ..file_link(&index.notes[*t])
-                },
-                _ => Link {
-                    path: lr.target().to_string(),
-                    subpath: None,
-                    display: None,
-                    embed: lr.embed,
-                    kind: LinkKind::File,
-                    resolved: false,
-                },
-            })))
-        })
-        .collect();
+    let outlinks = || -> Vec<Value> {
+        item.links
+            .iter()
+            .filter_map(|&l| {
+                let r = index.links[n].get(l)?;
+                let lr = &note.links[l];
+                Some(Value::Link(Box::new(match &r.target {
+                    Target::Note(t) => Link {
+                        subpath: lr.subpath().map(|s| s.trim_start_matches('^').to_string()),
+                        ..file_link(&index.notes[*t])
+                    },
+                    _ => Link {
+                        path: lr.target().to_string(),
+                        subpath: None,
+                        display: None,
+                        embed: lr.embed,
+                        kind: LinkKind::File,
+                        resolved: false,
+                    },
+                })))
+            })
+            .collect()
+    };
     // An item's own fields first, so the implicit ones below cannot be shadowed by them… except that
     // the plugin lets explicit task fields (`due`, …) stand as they are.
     for (k, v) in &item.fields {
-        o.insert(k.clone(), v.clone());
+        put(&mut o, k, &|| v.clone());
     }
     // Aliases of the date fields (§10.2).
     for (alias, field) in [
@@ -241,50 +254,54 @@ fn item_object(
     ] {
         if let Some(v) = item.fields.get(alias) {
             if !o.contains_key(field) && matches!(v, Value::Date(_)) {
-                o.insert(field.into(), v.clone());
+                put(&mut o, field, &|| v.clone());
             }
         }
     }
     let status = item.status;
     let is_task = status.is_some();
-    o.insert(
-        "text".into(),
-        Value::String(item.text(&note.text).to_string()),
-    );
-    o.insert("line".into(), Value::Number(item.line as f64));
-    o.insert("lineCount".into(), Value::Number(item.line_count as f64));
-    o.insert("path".into(), Value::String(path));
-    o.insert("link".into(), Value::Link(Box::new(link)));
-    o.insert("section".into(), Value::Link(Box::new(section)));
-    o.insert(
-        "tags".into(),
-        Value::List(item.tags.iter().map(|t| Value::String(t.clone())).collect()),
-    );
-    o.insert("outlinks".into(), Value::List(outlinks));
-    o.insert("children".into(), Value::List(children.clone()));
-    o.insert("subtasks".into(), Value::List(children));
-    o.insert("task".into(), Value::Bool(is_task));
-    o.insert("annotated".into(), Value::Bool(!item.fields.is_empty()));
-    o.insert(
-        "list".into(),
+    put(&mut o, "text", &|| {
+        Value::String(item.text(&note.text).to_string())
+    });
+    put(&mut o, "line", &|| Value::Number(item.line as f64));
+    put(&mut o, "lineCount", &|| {
+        Value::Number(item.line_count as f64)
+    });
+    put(&mut o, "path", &|| {
+        Value::String(note.id.as_str().to_string())
+    });
+    put(&mut o, "link", &|| Value::Link(Box::new(link())));
+    put(&mut o, "section", &|| Value::Link(Box::new(section())));
+    put(&mut o, "tags", &|| {
+        Value::List(item.tags.iter().map(|t| Value::String(t.clone())).collect())
+    });
+    put(&mut o, "outlinks", &|| Value::List(outlinks()));
+    put(&mut o, "children", &|| Value::List(children.clone()));
+    put(&mut o, "subtasks", &|| Value::List(children.clone()));
+    put(&mut o, "task", &|| Value::Bool(is_task));
+    put(&mut o, "annotated", &|| {
+        Value::Bool(!item.fields.is_empty())
+    });
+    put(&mut o, "list", &|| {
         Value::Number(item.parent.map_or(item.line, |p| {
             note.list_items.get(p).map_or(item.line, |pi| pi.line)
-        }) as f64),
-    );
+        }) as f64)
+    });
     if let Some(p) = item.parent.and_then(|p| note.list_items.get(p)) {
-        o.insert("parent".into(), Value::Number(p.line as f64));
+        put(&mut o, "parent", &|| Value::Number(p.line as f64));
     }
     if let Some(id) = &item.block_id {
-        o.insert("blockId".into(), Value::String(id.clone()));
+        put(&mut o, "blockId", &|| Value::String(id.clone()));
     }
     if let Some(c) = status {
-        o.insert("status".into(), Value::String(c.to_string()));
-        o.insert("checked".into(), Value::Bool(c != ' '));
-        o.insert("completed".into(), Value::Bool(c == 'x' || c == 'X'));
-        let fully = fully_completed(note, i);
-        o.insert("fullyCompleted".into(), Value::Bool(fully));
+        put(&mut o, "status", &|| Value::String(c.to_string()));
+        put(&mut o, "checked", &|| Value::Bool(c != ' '));
+        put(&mut o, "completed", &|| Value::Bool(c == 'x' || c == 'X'));
+        put(&mut o, "fullyCompleted", &|| {
+            Value::Bool(fully_completed(note, i))
+        });
     }
-    o.insert("symbol".into(), Value::String("-".into()));
+    put(&mut o, "symbol", &|| Value::String("-".into()));
     o
 }
 
@@ -299,23 +316,30 @@ fn fully_completed(note: &Note, i: usize) -> bool {
     own && item.children.iter().all(|&c| fully_completed(note, c))
 }
 
-/// All list items of a note as objects, children nested (built bottom-up).
-fn items(index: &Index, n: NoteIdx) -> Vec<Object> {
+/// All list items of a note as objects, children nested (built bottom-up), each with the keys `keep`
+/// keeps (the same object as with every key, less the others).
+fn items(index: &Index, n: NoteIdx, keep: &dyn Fn(&str) -> bool) -> Vec<Object> {
     let note = &index.notes[n];
+    let nested = keep("children") || keep("subtasks");
     let mut built: Vec<Option<Object>> = vec![None; note.list_items.len()];
     for i in (0..note.list_items.len()).rev() {
         let item = &note.list_items[i];
-        let children = item
-            .children
-            .iter()
-            .filter_map(|&c| built.get(c).cloned().flatten().map(Value::Object))
-            .collect();
-        built[i] = Some(item_object(index, n, i, item, children));
+        let children = if nested {
+            item.children
+                .iter()
+                .filter_map(|&c| built.get(c).cloned().flatten().map(Value::Object))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        built[i] = Some(item_object(index, n, i, item, children, keep));
     }
     built.into_iter().map(Option::unwrap_or_default).collect()
 }
 
-fn page_object(index: &Index, n: NoteIdx, item_objs: &[Object]) -> Object {
+/// Note `n`'s page object, with `file.lists` and `file.tasks` made of `item_objs` when there are
+/// some (`None`: without those two keys).
+fn page_object(index: &Index, n: NoteIdx, item_objs: Option<&[Object]>) -> Object {
     let note = &index.notes[n];
     let mut page = Object::new();
     let mut repeated = std::collections::HashSet::new();
@@ -442,18 +466,20 @@ fn page_object(index: &Index, n: NoteIdx, item_objs: &[Object]) -> Object {
                 .collect(),
         ),
     );
-    let tasks: Vec<Value> = note
-        .list_items
-        .iter()
-        .zip(item_objs)
-        .filter(|(it, _)| it.status.is_some())
-        .map(|(_, o)| Value::Object(o.clone()))
-        .collect();
-    file.insert("tasks".into(), Value::List(tasks));
-    file.insert(
-        "lists".into(),
-        Value::List(item_objs.iter().cloned().map(Value::Object).collect()),
-    );
+    if let Some(item_objs) = item_objs {
+        let tasks: Vec<Value> = note
+            .list_items
+            .iter()
+            .zip(item_objs)
+            .filter(|(it, _)| it.status.is_some())
+            .map(|(_, o)| Value::Object(o.clone()))
+            .collect();
+        file.insert("tasks".into(), Value::List(tasks));
+        file.insert(
+            "lists".into(),
+            Value::List(item_objs.iter().cloned().map(Value::Object).collect()),
+        );
+    }
     file.insert("frontmatter".into(), Value::Object(note.frontmatter.raw()));
     file.insert("starred".into(), Value::Bool(false));
     page.insert("file".into(), Value::Object(file));
@@ -470,6 +496,7 @@ impl Pages {
                 items: (0..n).map(|_| OnceLock::new()).collect(),
             },
             odd: Arc::default(),
+            reads: None,
         }
     }
 
@@ -481,11 +508,24 @@ impl Pages {
                 items: FrozenMap::new(),
             },
             odd: Arc::default(),
+            reads: None,
         }
     }
 
     /// What one query run reads: these pages when they keep their objects, else a scope of its own.
     pub fn scope(&self) -> Scope<'_> {
+        self.scope_with(None)
+    }
+
+    /// [`Pages::scope`] for a query whose expressions can read what `observed` says
+    /// ([`Observed::of_expressions`](super::trace::Observed::of_expressions)): a scope of its own
+    /// makes only what they can read ([`Pages::reads`]). Kept objects, shared by every query, are
+    /// whole.
+    pub fn scope_reading(&self, observed: super::trace::Observed) -> Scope<'_> {
+        self.scope_with(Some(Arc::new(observed)))
+    }
+
+    fn scope_with(&self, reads: Option<Arc<super::trace::Observed>>) -> Scope<'_> {
         match self.cells {
             Cells::Kept { .. } => Scope::Shared(self),
             Cells::Scoped { .. } => Scope::Own(Pages {
@@ -494,6 +534,7 @@ impl Pages {
                     items: FrozenMap::new(),
                 },
                 odd: self.odd.clone(),
+                reads,
             }),
         }
     }
@@ -523,6 +564,7 @@ impl Pages {
                     items: cells(items, stale),
                 },
                 odd: Arc::default(),
+                reads: None,
             },
             Cells::Scoped { .. } => Pages::transient(),
         }
@@ -535,7 +577,11 @@ impl Pages {
             return None;
         }
         super::trace::read(n);
-        let make = || Arc::new(Value::Object(page_object(index, n, self.items(index, n))));
+        let make = || {
+            let lists = self.reads.as_ref().is_none_or(|o| o.may_read_lists());
+            let items = lists.then(|| self.items(index, n));
+            Arc::new(Value::Object(page_object(index, n, items)))
+        };
         Some(match &self.cells {
             Cells::Kept { pages, .. } => pages.get(n)?.get_or_init(make),
             // Made outside the map's lock: making a page reads its items, in the other map.
@@ -604,7 +650,12 @@ impl Pages {
             return &[];
         }
         super::trace::read(n);
-        let make = || Arc::new(items(index, n));
+        let make = || {
+            let named = self.reads.as_deref().filter(|o| !o.may_read_items_whole());
+            Arc::new(items(index, n, &|key| {
+                named.is_none_or(|o| o.may_read(key))
+            }))
+        };
         match &self.cells {
             Cells::Kept { items, .. } => items.get(n).map_or(&[], |cell| cell.get_or_init(make)),
             Cells::Scoped { items, .. } => match items.get(&n) {

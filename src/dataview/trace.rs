@@ -142,13 +142,24 @@ impl Observed {
     }
 
     pub fn of_query(q: &Query) -> Observed {
+        let mut o = Observed::of_expressions(q);
+        // Task results are made of the note's list items (`file.lists`, `file.tasks`).
+        if matches!(q.header, Header::Task) {
+            o.keys.extend(["lists".to_string(), "tasks".to_string()]);
+        }
+        o
+    }
+
+    /// What the query's expressions can read: [`Observed::of_query`] but for a task query's list
+    /// items, which its results are made of but which the query reads from the notes, not from the
+    /// page objects its expressions see.
+    pub fn of_expressions(q: &Query) -> Observed {
         let mut o = Observed::default();
         match &q.header {
             Header::List { expr, .. } => expr.iter().for_each(|n| o.expr(&n.expr, true)),
             Header::Table { columns, .. } => columns.iter().for_each(|n| o.expr(&n.expr, true)),
             Header::Calendar(n) => o.expr(&n.expr, true),
-            // Task results are made of the note's list items (`file.lists`, `file.tasks`).
-            Header::Task => o.keys.extend(["lists".to_string(), "tasks".to_string()]),
+            Header::Task => {}
         }
         for c in &q.commands {
             match c {
@@ -233,6 +244,22 @@ impl Observed {
             }
         }
         self.keys.insert(name.to_string());
+    }
+
+    /// Whether the query can read the value of `name`, a key of a page or a name (`this`).
+    pub fn may_read(&self, name: &str) -> bool {
+        self.all || self.keys.contains(name)
+    }
+
+    /// Whether the query can read a page's `file.lists` or `file.tasks`.
+    pub fn may_read_lists(&self) -> bool {
+        self.all || self.whole_file || self.may_read("lists") || self.may_read("tasks")
+    }
+
+    /// Whether the query can come to a list item's object as a whole (to show it, count its keys,
+    /// compare it), not only read its keys by name: through a page's lists or an item's children.
+    pub fn may_read_items_whole(&self) -> bool {
+        self.may_read_lists() || self.may_read("children") || self.may_read("subtasks")
     }
 
     /// Whether a page that changed by `diff` can look different to the query.

@@ -196,7 +196,9 @@ impl Renderer<'_> {
         frame: &Frame<'_>,
         query: crate::dataview::Query,
     ) -> Result<crate::dataview::QueryResult, crate::dataview::ExecError> {
-        let pages = self.pages.scope();
+        let pages = self
+            .pages
+            .scope_reading(crate::dataview::trace::Observed::of_expressions(&query));
         let ctx = self.context(frame, &pages);
         let Some(log) = &self.traces else {
             return crate::dataview::execute(&query, &ctx);

@@ -17,11 +17,22 @@ fn config() -> Config {
     }
 }
 
-/// The contract JSON of a query run in note `this`.
+/// The contract JSON of a query run in note `this`. The query runs twice: on page data made for it
+/// alone, with only what it can read (as `dossier build` runs it), and on page data made whole (as
+/// `dossier serve` keeps it); the two must agree.
 pub fn run(this: Option<&str>, query: &str) -> Result<Value, String> {
-    dossier::query(&config(), this, query)
-        .map(|r| dossier::dataview::output::to_json(&r))
-        .map_err(|e| e.to_string())
+    let run = |data| {
+        dossier::query_with(&config(), this, query, data)
+            .map(|r| dossier::dataview::output::to_json(&r))
+            .map_err(|e| e.to_string())
+    };
+    let per_query = run(dossier::PageData::PerQuery);
+    let kept = run(dossier::PageData::Kept);
+    assert_eq!(
+        per_query, kept,
+        "{query}: page data made for the query alone gives another result than whole page data"
+    );
+    per_query
 }
 
 pub fn json(query: &str) -> Value {
@@ -102,4 +113,54 @@ pub fn check(cases: &[Case]) {
         cases.len(),
         failures.join("\n")
     );
+}
+
+/// Queries that come to page objects and list items whole (shown, counted, compared, flattened), or
+/// read them by name only: made for the query alone, the page data gives what whole page data gives
+/// (`run` compares them), for these as for every case of the suite.
+#[test]
+fn page_data_made_for_one_query_gives_what_whole_page_data_gives() {
+    let acme = Some("Customers/Acme Corp");
+    for (this, query) in [
+        (
+            None,
+            "TABLE WITHOUT ID file.tasks[0] AS first FROM \"Customers\"",
+        ),
+        (
+            None,
+            "TABLE WITHOUT ID file.lists AS lists FROM \"Customers/Acme Corp\"",
+        ),
+        (
+            None,
+            "TABLE WITHOUT ID length(file.tasks[0]) AS keys FROM \"Customers\"",
+        ),
+        (
+            None,
+            "TABLE WITHOUT ID file[\"tasks\"] AS t FROM \"Customers\"",
+        ),
+        (None, "TABLE WITHOUT ID file AS f FROM \"Customers/Globex\""),
+        (None, "TABLE WITHOUT ID row AS r FROM \"Customers/Globex\""),
+        (
+            None,
+            "TABLE WITHOUT ID [[Acme Corp]].file.lists AS l FROM \"Customers/Globex\"",
+        ),
+        (None, "TASK WHERE length(children) > 0"),
+        (None, "TASK WHERE any(subtasks, (s) => s.completed)"),
+        (None, "TASK WHERE due SORT due DESC"),
+        (None, "TASK WHERE !completed GROUP BY file.link"),
+        (None, "TASK WHERE text = row.text"),
+        (None, "LIST FLATTEN file.lists AS l WHERE l.task"),
+        (
+            None,
+            "TABLE rows.file.tasks FROM \"Customers\" GROUP BY status",
+        ),
+        (acme, "LIST WHERE contains(file.outlinks, this.file.link)"),
+        (acme, "TABLE WITHOUT ID this AS t LIMIT 1"),
+        (acme, "TABLE WITHOUT ID this.file.tasks AS t LIMIT 1"),
+        (acme, "TASK FROM [[]] WHERE !completed SORT due ASC"),
+    ] {
+        if let Err(e) = run(this, query) {
+            panic!("{query}: {e}");
+        }
+    }
 }
