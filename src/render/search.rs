@@ -90,7 +90,8 @@ impl PlainText {
 
     /// The text: its words, without wikilink brackets and highlight marks, up to `max` characters.
     pub fn finish(self) -> String {
-        let mut body = String::with_capacity(self.out.len().min(self.max * 4 + 8));
+        // Room for `max` characters of ASCII: the text is kept with the page data of every note.
+        let mut body = String::with_capacity(self.out.len().min(self.max + 8));
         let mut chars = 0;
         for w in self.out.split_whitespace() {
             // One pass over the word's bytes: whether it has a bracket or `=`, and its characters
