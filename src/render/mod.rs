@@ -37,7 +37,7 @@ use std::path::PathBuf;
 
 #[cfg(test)]
 pub(crate) use ctx::ctx;
-pub use ctx::{Consumed, Ctx};
+pub use ctx::{Consumed, Ctx, TextSizes};
 pub use plan::Plan;
 
 /// One page to write: its output path, the template that lays it out and that template's context.

@@ -66,6 +66,11 @@ pub fn key(parts: &[&[u8]]) -> u64 {
 /// A hash of a page context, as it is handed to tera: every value with its type and length, so that
 /// no two different contexts feed the same bytes.
 pub fn context_key(value: &crate::render::Ctx) -> u64 {
+    context_key_sized(value).0
+}
+
+/// [`context_key`], and the sizes of the context's strings, found on the same walk over it.
+pub fn context_key_sized(value: &crate::render::Ctx) -> (u64, crate::render::TextSizes) {
     fn feed(out: &mut Buffered, value: &crate::render::Ctx) {
         use crate::render::Ctx;
         let mut bytes = |tag: u8, bytes: &[u8]| {
@@ -79,7 +84,11 @@ pub fn context_key(value: &crate::render::Ctx) -> u64 {
             Ctx::U64(n) => bytes(2, &n.to_le_bytes()),
             Ctx::I64(n) => bytes(6, &n.to_le_bytes()),
             Ctx::F64(n) => bytes(7, &n.to_bits().to_le_bytes()),
-            Ctx::Str(s) => bytes(3, s.as_bytes()),
+            Ctx::Str(s) => {
+                bytes(3, s.as_bytes());
+                out.text.largest = out.text.largest.max(s.len());
+                out.text.total += s.len();
+            }
             Ctx::List(items) => {
                 bytes(4, &(items.len() as u64).to_le_bytes());
                 for item in items {
@@ -99,9 +108,11 @@ pub fn context_key(value: &crate::render::Ctx) -> u64 {
     let mut out = Buffered {
         hasher: Xxh3Default::new(),
         buffer: Vec::with_capacity(Buffered::SIZE),
+        text: crate::render::TextSizes::default(),
     };
     feed(&mut out, value);
-    out.finish()
+    let text = out.text;
+    (out.finish(), text)
 }
 
 /// A hasher fed through a buffer: a context is thousands of values of a few bytes each, and the
@@ -109,6 +120,8 @@ pub fn context_key(value: &crate::render::Ctx) -> u64 {
 struct Buffered {
     hasher: Xxh3Default,
     buffer: Vec<u8>,
+    /// The sizes of the strings fed so far.
+    text: crate::render::TextSizes,
 }
 
 impl Buffered {

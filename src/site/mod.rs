@@ -118,7 +118,7 @@ impl Templater {
     /// writing ([`Staging::put_made`]). A page with a text too large to minify goes from the template
     /// to the file through a small buffer, never whole in memory.
     pub fn put(&self, page: Page, staging: &Staging) -> Result<(), SiteError> {
-        let text = page.context.text_sizes();
+        let (page_key, text) = self.page_key_sized(&page);
         if text.largest > MAX_MINIFIED_TEXT {
             let path = page.path.clone();
             return staging.put_with(&path, |out| self.write_page(page, out));
@@ -129,7 +129,7 @@ impl Templater {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_nanos() as u64)
         });
-        let key = manifest::key(&[&program.to_le_bytes(), &self.page_key(&page).to_le_bytes()]);
+        let key = manifest::key(&[&program.to_le_bytes(), &page_key.to_le_bytes()]);
         let path = page.path.clone();
         staging.put_made(&path, key, || {
             let (_, html) = self.html(page, page_capacity(text.total))?;
@@ -144,18 +144,25 @@ impl Templater {
     /// What a page's bytes are made from within one program: its context, its template, the theme's
     /// templates and whether it is minified. Two pages with the same key come out the same.
     pub fn page_key(&self, page: &Page) -> u64 {
+        self.page_key_sized(page).0
+    }
+
+    /// [`Templater::page_key`], and the sizes of the context's strings, found on the same walk.
+    fn page_key_sized(&self, page: &Page) -> (u64, crate::render::TextSizes) {
         let minify: &[u8] = match (self.minify, self.theme.minified) {
             (true, _) => b"minified",
             (false, true) => b"minified templates",
             (false, false) => b"as made",
         };
-        manifest::key(&[
+        let (context, text) = manifest::context_key_sized(&page.context);
+        let key = manifest::key(&[
             b"page",
             minify,
             &self.theme.templates_key.to_le_bytes(),
             page.template.as_bytes(),
-            &manifest::context_key(&page.context).to_le_bytes(),
-        ])
+            &context.to_le_bytes(),
+        ]);
+        (key, text)
     }
 
     /// A page through its template into `out`, minified when the config says so and the page is not
