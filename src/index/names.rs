@@ -11,13 +11,12 @@ pub fn key(text: &str) -> String {
     let text = text.trim();
     if text.is_ascii() {
         // ASCII is already NFC: skip the normaliser, which was a tenth of every build.
-        return text
-            .bytes()
-            .map(|b| match b {
-                b'\\' => '/',
-                b => b.to_ascii_lowercase() as char,
-            })
-            .collect();
+        let key = text.to_ascii_lowercase();
+        return if key.contains('\\') {
+            key.replace('\\', "/")
+        } else {
+            key
+        };
     }
     text.replace('\\', "/")
         .nfc()

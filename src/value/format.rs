@@ -31,60 +31,83 @@ const WEEKDAYS: [&str; 7] = [
 /// Formats with Luxon tokens: `yyyy yy MMMM MMM MM M dd d EEEE EEE HH H hh h mm m ss s SSS a kkkk WW W
 /// o ooo x X`, `'quoted'` literal text; other characters are copied.
 pub fn luxon(date: &Date, fmt: &str) -> String {
+    // Written straight into the result: pages show a formatted date for every meeting they list.
     let d = date.local;
-    let chars: Vec<char> = fmt.chars().collect();
-    let mut out = String::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    let mut out = String::with_capacity(fmt.len() + 8);
+    let mut rest = fmt;
+    while let Some(c) = rest.chars().next() {
         if c == '\'' {
-            let end = chars[i + 1..]
-                .iter()
-                .position(|&x| x == '\'')
-                .map_or(chars.len(), |p| i + 1 + p);
-            out.extend(&chars[i + 1..end]);
-            i = end + 1;
+            let quoted = &rest[1..];
+            let end = quoted.find('\'').unwrap_or(quoted.len());
+            out.push_str(&quoted[..end]);
+            rest = quoted.get(end + 1..).unwrap_or("");
             continue;
         }
-        let run = chars[i..].iter().take_while(|&&x| x == c).count();
+        let run = rest.chars().take_while(|&x| x == c).count();
         let hour12 = match d.hour() % 12 {
             0 => 12,
             h => h,
         };
-        let text = match (c, run) {
-            ('y', 2) => format!("{:02}", d.year() % 100),
-            ('y', _) => format!("{:04}", d.year()),
-            ('M', 1) => d.month().to_string(),
-            ('M', 2) => format!("{:02}", d.month()),
-            ('M', 3) => MONTHS[d.month0() as usize][..3].to_string(),
-            ('M', _) => MONTHS[d.month0() as usize].to_string(),
-            ('d', 1) => d.day().to_string(),
-            ('d', _) => format!("{:02}", d.day()),
-            ('E', 1..=3) => WEEKDAYS[d.weekday().num_days_from_monday() as usize][..3].to_string(),
-            ('E', _) => WEEKDAYS[d.weekday().num_days_from_monday() as usize].to_string(),
-            ('H', 1) => d.hour().to_string(),
-            ('H', _) => format!("{:02}", d.hour()),
-            ('h', 1) => hour12.to_string(),
-            ('h', _) => format!("{hour12:02}"),
-            ('m', 1) => d.minute().to_string(),
-            ('m', _) => format!("{:02}", d.minute()),
-            ('s', 1) => d.second().to_string(),
-            ('s', _) => format!("{:02}", d.second()),
-            ('S', _) => format!("{:03}", d.nanosecond() / 1_000_000),
-            ('a', _) => if d.hour() < 12 { "AM" } else { "PM" }.to_string(),
-            ('k', _) => format!("{:04}", d.iso_week().year()),
-            ('W', 1) => d.iso_week().week().to_string(),
-            ('W', _) => format!("{:02}", d.iso_week().week()),
-            ('o', 1..=2) => d.ordinal().to_string(),
-            ('o', _) => format!("{:03}", d.ordinal()),
-            ('x', _) => epoch_millis(date).to_string(),
-            ('X', _) => (epoch_millis(date) / 1000).to_string(),
-            _ => chars[i..i + run].iter().collect(),
-        };
-        out.push_str(&text);
-        i += run;
+        let month = MONTHS[d.month0() as usize];
+        let weekday = WEEKDAYS[d.weekday().num_days_from_monday() as usize];
+        let mut num = |n: i64, width: usize| push_number(&mut out, n, width);
+        match (c, run) {
+            ('y', 2) => num(i64::from(d.year() % 100), 2),
+            ('y', _) => num(i64::from(d.year()), 4),
+            ('M', 1) => num(i64::from(d.month()), 1),
+            ('M', 2) => num(i64::from(d.month()), 2),
+            ('M', 3) => out.push_str(&month[..3]),
+            ('M', _) => out.push_str(month),
+            ('d', 1) => num(i64::from(d.day()), 1),
+            ('d', _) => num(i64::from(d.day()), 2),
+            ('E', 1..=3) => out.push_str(&weekday[..3]),
+            ('E', _) => out.push_str(weekday),
+            ('H', 1) => num(i64::from(d.hour()), 1),
+            ('H', _) => num(i64::from(d.hour()), 2),
+            ('h', 1) => num(i64::from(hour12), 1),
+            ('h', _) => num(i64::from(hour12), 2),
+            ('m', 1) => num(i64::from(d.minute()), 1),
+            ('m', _) => num(i64::from(d.minute()), 2),
+            ('s', 1) => num(i64::from(d.second()), 1),
+            ('s', _) => num(i64::from(d.second()), 2),
+            ('S', _) => num(i64::from(d.nanosecond() / 1_000_000), 3),
+            ('a', _) => out.push_str(if d.hour() < 12 { "AM" } else { "PM" }),
+            ('k', _) => num(i64::from(d.iso_week().year()), 4),
+            ('W', 1) => num(i64::from(d.iso_week().week()), 1),
+            ('W', _) => num(i64::from(d.iso_week().week()), 2),
+            ('o', 1..=2) => num(i64::from(d.ordinal()), 1),
+            ('o', _) => num(i64::from(d.ordinal()), 3),
+            ('x', _) => num(epoch_millis(date), 1),
+            ('X', _) => num(epoch_millis(date) / 1000, 1),
+            _ => out.extend(std::iter::repeat_n(c, run)),
+        }
+        rest = &rest[c.len_utf8() * run..];
     }
     out
+}
+
+/// `n` in decimal, padded with zeros to `width` characters as `format!("{n:0width$}")` pads it (a
+/// minus sign counts in the width).
+fn push_number(out: &mut String, n: i64, width: usize) {
+    if n < 0 {
+        use std::fmt::Write;
+        let _ = write!(out, "{n:0width$}");
+        return;
+    }
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut v = n.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    let digits = &digits[at..];
+    out.extend(std::iter::repeat_n('0', width.saturating_sub(digits.len())));
+    out.extend(digits.iter().map(|&b| char::from(b)));
 }
 
 /// Milliseconds since the epoch (a date without zone is taken as UTC).
@@ -157,6 +180,23 @@ mod tests {
         assert_eq!(luxon(&d, "yyyy-MM-dd'T'HH:mm:ss"), "2025-12-09T14:05:03");
         assert_eq!(luxon(&d, "EEEE d MMM yy"), "Tuesday 9 Dec 25");
         assert_eq!(luxon(&d, "kkkk-'W'WW"), "2025-W50");
+        // Numbers padded as `format!` pads them; text left as it is, quoted or not.
+        let mut out = String::new();
+        for (n, width) in [
+            (0, 1),
+            (7, 2),
+            (2025, 4),
+            (25, 3),
+            (-5, 4),
+            (-2025, 2),
+            (123456, 2),
+        ] {
+            super::push_number(&mut out, n, width);
+            out.push(' ');
+        }
+        assert_eq!(out, "0 07 2025 025 -005 -2025 123456 ");
+        assert_eq!(luxon(&d, "'it''s' yyyy 'open"), "its 2025 open");
+        assert_eq!(luxon(&d, "ÄÄ qq"), "ÄÄ qq");
     }
 
     #[test]
