@@ -251,7 +251,7 @@ pub(super) fn snippet(r: &Renderer<'_>, b: &Backlink) -> String {
     // At most SNIPPET_CHARS characters of the line, centred on the link's text.
     let chars = plain.chars().count();
     let (from, to) = if chars > SNIPPET_CHARS {
-        let center = plain[..plain.find(&shown).unwrap_or(0)].chars().count();
+        let center = plain[..find(&plain, &shown).unwrap_or(0)].chars().count();
         let from = center.saturating_sub(SNIPPET_CHARS / 2);
         (from, (from + SNIPPET_CHARS).min(chars))
     } else {
@@ -263,7 +263,7 @@ pub(super) fn snippet(r: &Renderer<'_>, b: &Backlink) -> String {
     if from > 0 {
         out.push('…');
     }
-    match window.find(&shown).filter(|_| !shown.is_empty()) {
+    match find(window, &shown).filter(|_| !shown.is_empty()) {
         Some(i) => {
             escape_into(&window[..i], &mut out);
             out.push_str("<strong>");
@@ -277,6 +277,12 @@ pub(super) fn snippet(r: &Renderer<'_>, b: &Backlink) -> String {
         out.push('…');
     }
     out
+}
+
+/// Where `needle` first occurs in `text`, as `str::find` says (memchr's search: a snippet looks for
+/// its link's text in its line, and `str::find` set up a searcher for every one).
+fn find(text: &str, needle: &str) -> Option<usize> {
+    memchr::memmem::find(text.as_bytes(), needle.as_bytes())
 }
 
 /// The cells of `line` as markdown, when it is a row of a table (`| a | b |`). The row is read by
