@@ -118,7 +118,7 @@ pub fn tables(text: &str, range: Range<usize>) -> Vec<Table> {
     let Some(source) = text.get(range.clone()) else {
         return Vec::new();
     };
-    if !source.contains('|') {
+    if !source.contains('|') || !source.lines().any(delimiter_row) {
         return Vec::new();
     }
     let mut tables = Vec::new();
@@ -155,6 +155,18 @@ pub fn tables(text: &str, range: Range<usize>) -> Vec<Table> {
         }
     }
     tables
+}
+
+/// Whether `line` may be a table's delimiter row (`|---|:--:|`): after any quote markers and
+/// indentation, only pipes, hyphens, colons and blanks, with a hyphen among them. A table needs one, so
+/// a note without such a line is not parsed for tables (a link with a display text, `[[a|b]]`, puts a
+/// pipe in most notes).
+fn delimiter_row(line: &str) -> bool {
+    let row = line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
+    row.contains('-')
+        && row
+            .bytes()
+            .all(|b| matches!(b, b'|' | b'-' | b':' | b' ' | b'\t' | b'\r'))
 }
 
 /// The first sentence of the note's prose: the first paragraph that is not a heading, an inline field
@@ -219,6 +231,28 @@ pub fn phrases(text: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+
+    /// A table is found wherever pulldown-cmark finds one, in a quote or a list too; a note whose only
+    /// pipes are in links is not parsed for tables.
+    #[test]
+    fn tables_in_quotes_lists_and_none_in_links() {
+        let count = |text: &str| super::tables(text, 0..text.len()).len();
+        assert_eq!(count("| a | b |\n|---|:-:|\n| c | d |\n"), 1);
+        assert_eq!(count("a | b\n-|-\nc | d\n"), 1);
+        assert_eq!(count("> | a | b |\n> | --- | --- |\n> | c | d |\n"), 1);
+        assert_eq!(
+            count("- item\n\n  | a | b |\n  |---|---|\n  | c | d |\n"),
+            1
+        );
+        assert_eq!(count("| a | b |\r\n|---|---|\r\n| c | d |\r\n"), 1);
+        assert_eq!(
+            count("See [[Acme|the account]] and [[Bob|him]].\n\n---\n"),
+            0
+        );
+        assert!(super::delimiter_row("  > |:--| --: |"));
+        assert!(!super::delimiter_row("| a | b |"));
+        assert!(!super::delimiter_row("||"));
+    }
     use super::*;
 
     #[test]
