@@ -73,30 +73,25 @@ pub fn context_key(value: &crate::render::Ctx) -> u64 {
 pub fn context_key_sized(value: &crate::render::Ctx) -> (u64, crate::render::TextSizes) {
     fn feed(out: &mut Buffered, value: &crate::render::Ctx) {
         use crate::render::Ctx;
-        let mut bytes = |tag: u8, bytes: &[u8]| {
-            out.write(&[tag]);
-            out.write(&(bytes.len() as u64).to_le_bytes());
-            out.write(bytes);
-        };
         match value {
-            Ctx::Null => bytes(0, b""),
-            Ctx::Bool(b) => bytes(1, &[u8::from(*b)]),
-            Ctx::U64(n) => bytes(2, &n.to_le_bytes()),
-            Ctx::I64(n) => bytes(6, &n.to_le_bytes()),
-            Ctx::F64(n) => bytes(7, &n.to_bits().to_le_bytes()),
+            Ctx::Null => out.tagged(0, b""),
+            Ctx::Bool(b) => out.tagged(1, &[u8::from(*b)]),
+            Ctx::U64(n) => out.tagged(2, &n.to_le_bytes()),
+            Ctx::I64(n) => out.tagged(6, &n.to_le_bytes()),
+            Ctx::F64(n) => out.tagged(7, &n.to_bits().to_le_bytes()),
             Ctx::Str(s) => {
-                bytes(3, s.as_bytes());
+                out.tagged(3, s.as_bytes());
                 out.text.largest = out.text.largest.max(s.len());
                 out.text.total += s.len();
             }
             Ctx::List(items) => {
-                bytes(4, &(items.len() as u64).to_le_bytes());
+                out.tagged(4, &(items.len() as u64).to_le_bytes());
                 for item in items {
                     feed(out, item);
                 }
             }
             Ctx::Obj(entries) => {
-                bytes(5, &(entries.len() as u64).to_le_bytes());
+                out.tagged(5, &(entries.len() as u64).to_le_bytes());
                 for (key, item) in entries {
                     out.write(&(key.len() as u64).to_le_bytes());
                     out.write(key.as_bytes());
@@ -126,6 +121,14 @@ struct Buffered {
 
 impl Buffered {
     const SIZE: usize = 8 << 10;
+
+    /// `tag`, the length of `bytes` and `bytes`: a tag and its length go in as one write.
+    fn tagged(&mut self, tag: u8, bytes: &[u8]) {
+        let mut head = [tag; 9];
+        head[1..].copy_from_slice(&(bytes.len() as u64).to_le_bytes());
+        self.write(&head);
+        self.write(bytes);
+    }
 
     fn write(&mut self, bytes: &[u8]) {
         if self.buffer.len() + bytes.len() > Self::SIZE {
