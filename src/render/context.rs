@@ -248,16 +248,30 @@ pub(super) fn snippet(r: &Renderer<'_>, b: &Backlink) -> String {
         || crate::index::names::strip_md(link.target()).to_string(),
         str::to_string,
     );
-    // At most SNIPPET_CHARS characters of the line, centred on the link's text.
-    let chars = plain.chars().count();
+    // At most SNIPPET_CHARS characters of the line, centred on the link's text. (In ASCII, as most
+    // lines are, a character is a byte: no walk over the line to count or find them.)
+    let ascii = plain.is_ascii();
+    let chars = if ascii {
+        plain.len()
+    } else {
+        plain.chars().count()
+    };
     let (from, to) = if chars > SNIPPET_CHARS {
-        let center = plain[..find(&plain, &shown).unwrap_or(0)].chars().count();
+        let before = &plain[..find(&plain, &shown).unwrap_or(0)];
+        let center = if ascii {
+            before.len()
+        } else {
+            before.chars().count()
+        };
         let from = center.saturating_sub(SNIPPET_CHARS / 2);
         (from, (from + SNIPPET_CHARS).min(chars))
     } else {
         (0, chars)
     };
-    let byte = |n: usize| plain.char_indices().nth(n).map_or(plain.len(), |(i, _)| i);
+    let byte = |n: usize| match ascii {
+        true => n.min(plain.len()),
+        false => plain.char_indices().nth(n).map_or(plain.len(), |(i, _)| i),
+    };
     let window = &plain[byte(from)..byte(to)];
     let mut out = String::with_capacity(window.len() + 32);
     if from > 0 {
