@@ -276,8 +276,20 @@ fn item_object(
         Value::List(item.tags.iter().map(|t| Value::String(t.clone())).collect())
     });
     put(&mut o, "outlinks", &|| Value::List(outlinks()));
-    put(&mut o, "children", &|| Value::List(children.clone()));
-    put(&mut o, "subtasks", &|| Value::List(children.clone()));
+    // The children under two names: copied only when both are kept.
+    match (keep("children"), keep("subtasks")) {
+        (true, true) => {
+            o.insert("children".into(), Value::List(children.clone()));
+            o.insert("subtasks".into(), Value::List(children));
+        }
+        (true, false) => {
+            o.insert("children".into(), Value::List(children));
+        }
+        (false, true) => {
+            o.insert("subtasks".into(), Value::List(children));
+        }
+        (false, false) => {}
+    }
     put(&mut o, "task", &|| Value::Bool(is_task));
     put(&mut o, "annotated", &|| {
         Value::Bool(!item.fields.is_empty())

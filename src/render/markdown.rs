@@ -50,12 +50,6 @@ impl Embed {
 }
 
 impl Renderer<'_> {
-    /// The whole body of a note.
-    pub fn body_html(&self, frame: &Frame<'_>, diags: &mut Vec<Diagnostic>) -> String {
-        let note = &self.index.notes[frame.note];
-        self.range_html(frame, note.body_start..note.text.len(), diags)
-    }
-
     /// The HTML of `range` (byte offsets into the note's text) of `frame.note`.
     pub fn range_html(
         &self,
