@@ -109,16 +109,13 @@ pub fn query_with(
             ))
         })?),
     };
-    let (kept, transient) = match data {
-        PageData::Kept => (dataview::Pages::build(&index), None),
-        PageData::PerQuery => (
-            dataview::Pages::transient(),
-            Some(dataview::trace::Observed::of_expressions(&query)),
-        ),
+    let all = match data {
+        PageData::Kept => dataview::Pages::build(&index),
+        PageData::PerQuery => dataview::Pages::transient(),
     };
-    let pages = match transient {
-        Some(reads) => kept.scope_reading(reads),
-        None => kept.scope(),
+    let pages = match data {
+        PageData::Kept => all.scope(),
+        PageData::PerQuery => all.scope_reading(dataview::trace::Observed::of_expressions(&query)),
     };
     let ctx = dataview::Context {
         index: &index,

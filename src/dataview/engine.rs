@@ -194,10 +194,10 @@ fn links_here(e: &Expr) -> bool {
 
 /// Runs a parsed query.
 pub fn execute(query: &Query, ctx: &Context<'_>) -> Result<QueryResult, ExecError> {
-    // `this` is made only for a query that names it (a task query on `FROM [[]]` need not make the
-    // page object of the note holding it, with all its list items); a name it does not use is never
-    // looked up. The note still counts as read.
-    let this = if super::trace::Observed::of_expressions(query).may_read("this") {
+    // `this` is made only for a query that names it, as its page data says (a task query on
+    // `FROM [[]]` need not make the page object of the note holding it, with all its list items); a
+    // name it does not use is never looked up. The note still counts as read.
+    let this = if ctx.pages.may_read("this") {
         this_value(ctx)
     } else {
         if let Some(t) = ctx.this {

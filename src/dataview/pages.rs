@@ -537,6 +537,12 @@ impl Pages {
         self.scope_with(Some(Arc::new(observed)))
     }
 
+    /// Whether the query these pages are made for can read `name` (always, but in a scope made with
+    /// [`Pages::scope_reading`]).
+    pub fn may_read(&self, name: &str) -> bool {
+        self.reads.as_deref().is_none_or(|o| o.may_read(name))
+    }
+
     fn scope_with(&self, reads: Option<Arc<super::trace::Observed>>) -> Scope<'_> {
         match self.cells {
             Cells::Kept { .. } => Scope::Shared(self),

@@ -91,10 +91,7 @@ impl Ctx {
     pub fn text_sizes(&self) -> TextSizes {
         fn walk(c: &Ctx, sizes: &mut TextSizes) {
             match c {
-                Ctx::Str(s) => {
-                    sizes.largest = sizes.largest.max(s.len());
-                    sizes.total += s.len();
-                }
+                Ctx::Str(s) => sizes.add(s),
                 Ctx::List(items) => items.iter().for_each(|v| walk(v, sizes)),
                 Ctx::Obj(entries) => entries.iter().for_each(|(_, v)| walk(v, sizes)),
                 Ctx::Null | Ctx::Bool(_) | Ctx::U64(_) | Ctx::I64(_) | Ctx::F64(_) => {}
@@ -113,6 +110,14 @@ pub struct TextSizes {
     pub largest: usize,
     /// The lengths of all strings together.
     pub total: usize,
+}
+
+impl TextSizes {
+    /// Counts one more string.
+    pub fn add(&mut self, s: &str) {
+        self.largest = self.largest.max(s.len());
+        self.total += s.len();
+    }
 }
 
 impl Serialize for Ctx {

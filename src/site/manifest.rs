@@ -81,8 +81,7 @@ pub fn context_key_sized(value: &crate::render::Ctx) -> (u64, crate::render::Tex
             Ctx::F64(n) => out.tagged(7, &n.to_bits().to_le_bytes()),
             Ctx::Str(s) => {
                 out.tagged(3, s.as_bytes());
-                out.text.largest = out.text.largest.max(s.len());
-                out.text.total += s.len();
+                out.text.add(s);
             }
             Ctx::List(items) => {
                 out.tagged(4, &(items.len() as u64).to_le_bytes());
