@@ -90,38 +90,89 @@ impl PlainText {
 
     /// The text: its words, without wikilink brackets and highlight marks, up to `max` characters.
     pub fn finish(self) -> String {
-        // Room for `max` characters of ASCII: the text is kept with the page data of every note.
-        let mut body = String::with_capacity(self.out.len().min(self.max + 8));
-        let mut chars = 0;
-        for w in self.out.split_whitespace() {
-            // One pass over the word's bytes: whether it has a bracket or `=`, and its characters
-            // (the bytes that do not continue one).
-            let (marked, count) = w.bytes().fold((false, 0), |(marked, count), b| {
-                (
-                    marked || matches!(b, b'[' | b']' | b'='),
-                    count + usize::from((b & 0xC0) != 0x80),
-                )
-            });
-            let w: std::borrow::Cow<'_, str> = if marked {
-                w.replace("[[", "")
-                    .replace("]]", "")
-                    .replace("==", "")
-                    .into()
-            } else {
-                w.into()
-            };
-            let len = if marked { w.chars().count() } else { count };
-            if chars + len + 1 > self.max {
-                break;
-            }
-            if !body.is_empty() {
-                body.push(' ');
-                chars += 1;
-            }
-            body.push_str(&w);
-            chars += len;
+        words_within(&self.out, self.max)
+    }
+}
+
+/// The words of `text` (split at Unicode white space), without `[[`, `]]` and `==`, one space
+/// between them, as many as `max` characters hold. One pass over the bytes of the words kept: a
+/// word ends at ASCII white space or at a character of another script that Unicode counts as white
+/// space, and its characters are the bytes that do not continue one.
+fn words_within(text: &str, max: usize) -> String {
+    // Room for `max` characters of ASCII: the text is kept with the page data of every note.
+    let mut body = String::with_capacity(text.len().min(max + 8));
+    let mut chars = 0;
+    let mut rest = skip_space(text);
+    while !rest.is_empty() {
+        let word = Word::of(rest);
+        let (kept, len) = (&rest[..word.end], word.chars);
+        rest = skip_space(&rest[word.end..]);
+        let cleaned;
+        let (kept, len) = if word.marked {
+            cleaned = kept.replace("[[", "").replace("]]", "").replace("==", "");
+            (cleaned.as_str(), cleaned.chars().count())
+        } else {
+            (kept, len)
+        };
+        if chars + len + 1 > max {
+            break;
         }
-        body
+        if !body.is_empty() {
+            body.push(' ');
+            chars += 1;
+        }
+        body.push_str(kept);
+        chars += len;
+    }
+    body
+}
+
+/// `s` after the white space it starts with.
+fn skip_space(s: &str) -> &str {
+    match s.bytes().position(|b| !matches!(b, b'\t'..=b'\r' | b' ')) {
+        // At a character beyond ASCII, which may be white space too.
+        Some(at) if s.as_bytes()[at] >= 0x80 => s[at..].trim_start(),
+        Some(at) => &s[at..],
+        None => "",
+    }
+}
+
+/// The word a text starts with.
+struct Word {
+    /// Where it ends: at white space, or at the end.
+    end: usize,
+    /// Its characters.
+    chars: usize,
+    /// Whether it has a `[`, `]` or `=` (then maybe a mark to take out).
+    marked: bool,
+}
+
+impl Word {
+    fn of(s: &str) -> Word {
+        let mut word = Word {
+            end: s.len(),
+            chars: 0,
+            marked: false,
+        };
+        for (i, &b) in s.as_bytes().iter().enumerate() {
+            if b < 0x80 {
+                // `char::is_whitespace` of ASCII: tab to carriage return, and space.
+                if matches!(b, b'\t'..=b'\r' | b' ') {
+                    word.end = i;
+                    break;
+                }
+                word.marked |= matches!(b, b'[' | b']' | b'=');
+                word.chars += 1;
+            } else if b >= 0xC0 {
+                // The first byte of a character beyond ASCII.
+                if s[i..].chars().next().is_some_and(char::is_whitespace) {
+                    word.end = i;
+                    break;
+                }
+                word.chars += 1;
+            }
+        }
+        word
     }
 }
 
@@ -270,5 +321,57 @@ mod tests {
         let body = plain_body(text, start, 1000);
         assert_eq!(body, "Title Some bold text and code. a b c d");
         assert_eq!(plain_body(text, start, 14), "Title Some");
+    }
+
+    /// The words kept are those of splitting at Unicode white space, cleaning each and counting
+    /// characters, whatever the text holds: ASCII or not, vertical tabs, no-break spaces, marks
+    /// split across words.
+    #[test]
+    fn words_within_splits_cleans_and_counts_as_characters_do() {
+        let reference = |text: &str, max: usize| {
+            let mut body = String::new();
+            let mut chars = 0;
+            for w in text.split_whitespace() {
+                let w = w.replace("[[", "").replace("]]", "").replace("==", "");
+                let len = w.chars().count();
+                if chars + len + 1 > max {
+                    break;
+                }
+                if !body.is_empty() {
+                    body.push(' ');
+                    chars += 1;
+                }
+                body.push_str(&w);
+                chars += len;
+            }
+            body
+        };
+        let pieces = [
+            "word", " ", "\t", "\n", "\u{0B}", "\u{A0}", "[[", "]]", "==", "=", "[", "é", "✓", "ab",
+        ];
+        // Every text of up to four pieces, then longer ones built the same way.
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
+                .collect();
+            texts = longer;
+            for t in &texts {
+                for max in [0, 1, 3, 5, 8, 100] {
+                    assert_eq!(
+                        super::words_within(t, max),
+                        reference(t, max),
+                        "{t:?} {max}"
+                    );
+                }
+            }
+        }
+        let long = "See [[Apex]] ==now== and  then\u{A0}é x\u{0B}y ".repeat(100);
+        for max in [10, 77, 1200] {
+            assert_eq!(super::words_within(&long, max), reference(&long, max));
+            let ascii = long.replace(['\u{A0}', '\u{0B}', 'é'], " ");
+            assert_eq!(super::words_within(&ascii, max), reference(&ascii, max));
+        }
     }
 }
