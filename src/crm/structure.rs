@@ -175,7 +175,8 @@ fn delimiter_row(line: &str) -> bool {
 pub fn first_sentence(note: &Note, text: &str, max_chars: usize) -> Option<String> {
     let body = text.get(note.body_start..)?;
     let mut para: Option<usize> = None;
-    for (event, r) in crate::vault::chunks::offset_events(body) {
+    // Parsed a piece at a time: the first paragraph is most often in the first few lines.
+    for (event, r) in crate::vault::chunks::offset_events_lazily(body) {
         match event {
             Event::Start(Tag::Paragraph) => para = Some(r.start),
             Event::End(TagEnd::Paragraph) => {

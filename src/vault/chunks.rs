@@ -35,29 +35,81 @@ pub fn offset_events(source: &str) -> impl Iterator<Item = (Event<'_>, Range<usi
         })
 }
 
+/// [`offset_events`] for a caller that reads only the first events (a note's first paragraph): a
+/// note that can be cut is parsed a few hundred bytes at a time, as its events are read, and the
+/// rest is neither scanned nor parsed.
+pub fn offset_events_lazily(source: &str) -> impl Iterator<Item = (Event<'_>, Range<usize>)> {
+    Pieces::new(source, 0, EARLY_CHUNK_BYTES).flat_map(move |piece| {
+        let at = piece.start;
+        Parser::new_ext(&source[piece], super::markdown_options())
+            .into_offset_iter()
+            .map(move |(event, r)| (event, r.start + at..r.end + at))
+    })
+}
+
+/// The size of a piece [`offset_events_lazily`] parses at a time: most first paragraphs are in it.
+const EARLY_CHUNK_BYTES: usize = 256;
+
 /// Byte ranges that cover `source` in order, each ending at a boundary and, but for the last, at
 /// least `chunk` bytes long; one range when `source` is at most `above` bytes or must be parsed whole.
 pub fn pieces(source: &str, above: usize, chunk: usize) -> Vec<Range<usize>> {
-    if source.len() <= above || !cuttable(source) {
-        return std::iter::once(0..source.len()).collect();
-    }
-    let mut pieces = Vec::new();
-    let mut start = 0;
-    let mut scan = States::default();
-    let mut after_blank = false;
-    let mut at = 0;
-    for line in source.split_inclusive('\n') {
-        let boundary = after_blank && scan.all_closed() && starts_block(line);
-        if boundary && at - start >= chunk {
-            pieces.push(start..at);
-            start = at;
+    Pieces::new(source, above, chunk).collect()
+}
+
+/// [`pieces`], found as they are asked for: the lines after a piece are scanned when the next one
+/// is.
+struct Pieces<'s> {
+    source: &'s str,
+    chunk: usize,
+    /// The lines not scanned yet; `None` when `source` is one piece.
+    lines: Option<std::str::SplitInclusive<'s, char>>,
+    /// Where the piece being scanned starts, and where its next line does.
+    start: usize,
+    at: usize,
+    scan: States,
+    after_blank: bool,
+    done: bool,
+}
+
+impl<'s> Pieces<'s> {
+    fn new(source: &'s str, above: usize, chunk: usize) -> Pieces<'s> {
+        let whole = source.len() <= above || !cuttable(source);
+        Pieces {
+            source,
+            chunk,
+            lines: (!whole).then(|| source.split_inclusive('\n')),
+            start: 0,
+            at: 0,
+            scan: States::default(),
+            after_blank: false,
+            done: false,
         }
-        scan = scan.line(line);
-        after_blank = is_blank(line);
-        at += line.len();
     }
-    pieces.push(start..source.len());
-    pieces
+}
+
+impl Iterator for Pieces<'_> {
+    type Item = Range<usize>;
+
+    fn next(&mut self) -> Option<Range<usize>> {
+        if self.done {
+            return None;
+        }
+        for line in self.lines.iter_mut().flatten() {
+            let boundary = self.after_blank && self.scan.all_closed() && starts_block(line);
+            let piece =
+                (boundary && self.at - self.start >= self.chunk).then_some(self.start..self.at);
+            self.scan = std::mem::take(&mut self.scan).line(line);
+            self.after_blank = is_blank(line);
+            if let Some(piece) = piece {
+                self.start = self.at;
+                self.at += line.len();
+                return Some(piece);
+            }
+            self.at += line.len();
+        }
+        self.done = true;
+        Some(self.start..self.source.len())
+    }
 }
 
 /// Whether nothing in `source` may reach across a boundary: no footnote (`[^`), nothing that may be a
@@ -65,15 +117,9 @@ pub fn pieces(source: &str, above: usize, chunk: usize) -> Vec<Range<usize>> {
 /// alone.
 fn cuttable(source: &str) -> bool {
     let bytes = source.as_bytes();
-    let refdef = bytes
-        .windows(3)
-        .any(|w| w[1] == b']' && w[2] == b':' && w[0] != b']')
-        || source.starts_with("]:");
-    let lone_cr = bytes
-        .iter()
-        .enumerate()
-        .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
-    !source.contains("[^") && !refdef && !lone_cr
+    let refdef = memchr::memmem::find_iter(bytes, b"]:").any(|at| at == 0 || bytes[at - 1] != b']');
+    let lone_cr = memchr::memchr_iter(b'\r', bytes).any(|at| bytes.get(at + 1) != Some(&b'\n'));
+    memchr::memmem::find(bytes, b"[^").is_none() && !refdef && !lone_cr
 }
 
 /// Where the scan may be, as a set: a line the scan cannot read one way (`<span>` alone on a line is
@@ -309,6 +355,20 @@ mod tests {
         let cuts = pieces(SAMPLE, 0, 1).len();
         assert!(cuts > 10, "the sample is cut at many places ({cuts})");
         assert_eq!(cut(SAMPLE), whole(SAMPLE));
+    }
+
+    /// Parsed as its events are read, a note gives the events of the whole, whether it is cut (the
+    /// sample, cut after every few hundred bytes) or parsed whole (a reference definition).
+    #[test]
+    fn lazily_parsed_events_are_those_of_the_whole() {
+        fn lazily(s: &str) -> Vec<(Event<'_>, Range<usize>)> {
+            offset_events_lazily(s).collect()
+        }
+        assert!(pieces(SAMPLE, 0, EARLY_CHUNK_BYTES).len() > 1);
+        assert_eq!(lazily(SAMPLE), whole(SAMPLE));
+        let with_definition = format!("{SAMPLE}\n[ref]: https://example.com\n");
+        assert_eq!(lazily(&with_definition), whole(&with_definition));
+        assert_eq!(lazily(""), whole(""));
     }
 
     #[test]
