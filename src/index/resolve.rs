@@ -90,6 +90,42 @@ pub fn resolve(
     target: &str,
     relative_first: bool,
 ) -> Resolution {
+    by_name(names, notes, from, target, relative_first)
+        .unwrap_or_else(|| by_rules(names, notes, from, target, relative_first))
+}
+
+/// A link by a name alone (`[[Vic Upton]]`: most links), to a note found by it: what [`by_rules`]
+/// finds, without making the paths it tries (a name with no `/`, `\` or `.` is the one path tried
+/// when the link is not relative first). `None` for any other link, or a name that names no note.
+fn by_name(
+    names: &Names,
+    notes: &[std::sync::Arc<Note>],
+    from: Option<NoteIdx>,
+    target: &str,
+    relative_first: bool,
+) -> Option<Resolution> {
+    let name = target.trim();
+    if relative_first || name.is_empty() || name.bytes().any(|b| matches!(b, b'/' | b'\\' | b'.')) {
+        return None;
+    }
+    let k = key(name);
+    if let Some(&n) = names.note_paths.get(&k) {
+        return Some(Resolution::plain(Target::Note(n)));
+    }
+    let from_note = from.and_then(|i| notes.get(i)).map(|n| &**n);
+    let candidates = names.note_names.get(&k).or_else(|| names.aliases.get(&k))?;
+    Some(pick(candidates, from_note, notes))
+}
+
+/// [`resolve`] by the rules: the paths the link may mean tried in order, then names, aliases and
+/// partial paths, then excluded notes.
+fn by_rules(
+    names: &Names,
+    notes: &[std::sync::Arc<Note>],
+    from: Option<NoteIdx>,
+    target: &str,
+    relative_first: bool,
+) -> Resolution {
     let from_note = from.and_then(|i| notes.get(i)).map(|n| &**n);
     let raw = target.trim().replace('\\', "/");
     if raw.is_empty() {
@@ -190,4 +226,58 @@ pub fn resolve(
         return Resolution::plain(Target::Excluded);
     }
     unresolved()
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every link a name alone makes goes where the rules take it: to a note at the root, by name,
+    /// by alias, among notes of one name (from their folder or elsewhere), whatever its case and
+    /// space, and not at all (a miss, a path, an extension, a relative link) but by the rules.
+    #[test]
+    fn a_link_by_name_goes_where_the_rules_take_it() {
+        let vault = crate::vault::Vault::of_texts(&[
+            ("Root Note.md", ""),
+            (
+                "People/Vic Upton.md",
+                "---\naliases: [Vic, Root Note]\n---\n",
+            ),
+            ("A/Twin.md", ""),
+            ("B/Twin.md", ""),
+            ("B/Café.md", ""),
+            ("C/D/Deep.md", ""),
+        ]);
+        let index = crate::index::Index::build(vault);
+        let (names, notes) = (&index.names, &index.notes);
+        let targets = [
+            "Root Note",
+            " root note ",
+            "Vic Upton",
+            "VIC UPTON",
+            "Vic",
+            "Twin",
+            "Café",
+            "cafe",
+            "Deep",
+            "Nobody",
+            "D/Deep",
+            "Deep.md",
+            "./Twin",
+            "Twin.pdf",
+            "",
+            " ",
+        ];
+        for from in [None, Some(0), Some(2), Some(3)] {
+            for target in targets {
+                for relative_first in [false, true] {
+                    assert_eq!(
+                        super::resolve(names, notes, from, target, relative_first),
+                        super::by_rules(names, notes, from, target, relative_first),
+                        "{target:?} from {from:?}"
+                    );
+                }
+            }
+        }
+        assert!(super::by_name(names, notes, Some(3), "twin", false).is_some());
+        assert!(super::by_name(names, notes, None, "Nobody", false).is_none());
+    }
 }
