@@ -118,15 +118,30 @@ pub fn tables(text: &str, range: Range<usize>) -> Vec<Table> {
     let Some(source) = text.get(range.clone()) else {
         return Vec::new();
     };
-    if !source.contains('|') || !source.lines().any(delimiter_row) {
+    // A table needs a delimiter row: only the pieces of the note with one are parsed.
+    let may_hold_table = |text: &str| text.contains('|') && text.lines().any(delimiter_row);
+    if !may_hold_table(source) {
         return Vec::new();
     }
+    tables_of(
+        text,
+        range.start,
+        crate::vault::chunks::offset_events_where(source, may_hold_table),
+    )
+}
+
+/// The tables of the events of `text[start..]`.
+fn tables_of<'s>(
+    text: &str,
+    start: usize,
+    events: impl Iterator<Item = (Event<'s>, Range<usize>)>,
+) -> Vec<Table> {
     let mut tables = Vec::new();
     let mut current: Option<Table> = None;
     let mut in_head = false;
     let mut row: Vec<Cell> = Vec::new();
-    for (event, r) in crate::vault::chunks::offset_events(source) {
-        let r = r.start + range.start..r.end + range.start;
+    for (event, r) in events {
+        let r = r.start + start..r.end + start;
         match event {
             Event::Start(Tag::Table(_)) => {
                 current = Some(Table {
@@ -251,6 +266,21 @@ mod tests {
             0
         );
         assert!(super::delimiter_row("  > |:--| --: |"));
+        // Only the pieces with a delimiter row are parsed: the tables are those of the whole.
+        let notes = [
+            "# A\n\n| a | b |\n|---|---|\n| [[x\\|y]] | d |\n\nText [[p|q]].\n\n- list\n\n  | e | f |\n  |--|--|\n  | 1 | 2 |\n\n> | g |\n> |---|\n> | 3 |\n\nafter\n",
+            "| h |\n|---|\n| 4 |\nlazy line\n\n```\n| not | table |\n|---|---|\n```\n\n| i | j |\n| - | - |\n",
+            "[ref]: https://example.com\n\n| k |\n|---|\n| [x][ref] |\n",
+        ];
+        for note in notes {
+            let whole = super::tables_of(note, 0, crate::vault::chunks::offset_events(note));
+            assert!(!whole.is_empty());
+            assert_eq!(super::tables(note, 0..note.len()), whole, "{note:?}");
+            let at = note.find('|').unwrap_or(0);
+            let later =
+                super::tables_of(note, at, crate::vault::chunks::offset_events(&note[at..]));
+            assert_eq!(super::tables(note, at..note.len()), later, "{note:?}");
+        }
         assert!(!super::delimiter_row("| a | b |"));
         assert!(!super::delimiter_row("||"));
     }

@@ -47,6 +47,23 @@ pub fn offset_events_lazily(source: &str) -> impl Iterator<Item = (Event<'_>, Ra
     })
 }
 
+/// The events of the pieces of `source` that `wanted` accepts, `source` cut at every boundary: a
+/// caller looking for one kind of block (a table) parses only the pieces that may hold one, and
+/// gets the events parsing the whole gives there.
+pub fn offset_events_where<'s>(
+    source: &'s str,
+    wanted: impl Fn(&str) -> bool + 's,
+) -> impl Iterator<Item = (Event<'s>, Range<usize>)> + 's {
+    Pieces::new(source, 0, 1)
+        .filter(move |piece| wanted(&source[piece.clone()]))
+        .flat_map(move |piece| {
+            let at = piece.start;
+            Parser::new_ext(&source[piece], super::markdown_options())
+                .into_offset_iter()
+                .map(move |(event, r)| (event, r.start + at..r.end + at))
+        })
+}
+
 /// The size of a piece [`offset_events_lazily`] parses at a time: most first paragraphs are in it.
 const EARLY_CHUNK_BYTES: usize = 256;
 
