@@ -301,6 +301,25 @@ pub fn plain_text(line: &str) -> String {
         match close {
             Some(close) => {
                 let inner = &after[..close];
+                // Most links have no `\` and either a display text (after the first `|`) or a
+                // target without `#`: one look at the bytes of the link tells.
+                let (mut pipe, mut backslash, mut hash) = (None, false, false);
+                for (i, b) in inner.bytes().enumerate() {
+                    match b {
+                        b'|' if pipe.is_none() => pipe = Some(i),
+                        b'\\' => backslash = true,
+                        b'#' => hash = true,
+                        _ => {}
+                    }
+                }
+                if !backslash && (pipe.is_some() || !hash) {
+                    match pipe {
+                        Some(p) => out.push_str(&inner[p + 1..]),
+                        None => out.push_str(crate::index::names::strip_md(inner)),
+                    }
+                    rest = &after[close + 2..];
+                    continue;
+                }
                 let unescaped;
                 let inner = if find_pair(inner, "\\|").is_some() {
                     unescaped = inner.replace("\\|", "|");
@@ -329,6 +348,13 @@ pub fn plain_text(line: &str) -> String {
         }
     }
     out.push_str(rest);
+    // Most lines have no mark: one look at their bytes, many at once, tells.
+    if !out
+        .bytes()
+        .fold(false, |any, b| any | matches!(b, b'*' | b'=' | b'_'))
+    {
+        return out;
+    }
     for mark in ["**", "==", "__"] {
         if find_pair(&out, mark).is_some() {
             out = out.replace(mark, "");
@@ -422,6 +448,93 @@ mod tests {
         // After an unclosed `[[`, later links are not closed either: they stay as written.
         assert_eq!(plain_text("a [[b ![[c"), "a [[b [[c");
         assert_eq!(plain_text("[[a]] [[b [[c"), "a [[b [[c");
+    }
+
+    /// `plain_text` as it was before it looked at a link's bytes once and at a line's marks once.
+    fn plain_text_by_searches(line: &str) -> String {
+        // Slices until the one copy into `out` (a backlink snippet calls this for every link).
+        let mut s = line.trim();
+        for prefix in ["- [ ] ", "- [x] ", "- [X] ", "- ", "* ", "+ ", "> "] {
+            if let Some(rest) = s.strip_prefix(prefix) {
+                s = rest;
+            }
+        }
+        let s = s.trim_start_matches('#').trim();
+        let mut out = String::with_capacity(s.len());
+        let mut rest = s;
+        // Once no `]]` follows an `[[`, none follows a later one: looking again for each would be
+        // quadratic in a run of unclosed brackets (an account's table cell of them took seconds).
+        let mut closing = true;
+        while let Some(open) = find_pair(rest, "[[") {
+            out.push_str(rest[..open].trim_end_matches('!'));
+            let after = &rest[open + 2..];
+            let close = if closing {
+                find_pair(after, "]]")
+            } else {
+                None
+            };
+            match close {
+                Some(close) => {
+                    let inner = &after[..close];
+                    let unescaped;
+                    let inner = if find_pair(inner, "\\|").is_some() {
+                        unescaped = inner.replace("\\|", "|");
+                        unescaped.as_str()
+                    } else {
+                        inner
+                    };
+                    match inner.split_once('|') {
+                        Some((_, d)) => out.push_str(d),
+                        None => {
+                            let target = crate::index::names::strip_md(inner);
+                            if target.contains('#') {
+                                out.push_str(&target.replace('#', " > "));
+                            } else {
+                                out.push_str(target);
+                            }
+                        }
+                    }
+                    rest = &after[close + 2..];
+                }
+                None => {
+                    closing = false;
+                    out.push_str("[[");
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        for mark in ["**", "==", "__"] {
+            if find_pair(&out, mark).is_some() {
+                out = out.replace(mark, "");
+            }
+        }
+        out
+    }
+
+    /// Every line of up to four pieces of link syntax, marks and text comes out as it did.
+    #[test]
+    fn plain_text_agrees_with_searching_for_each_piece() {
+        let pieces = [
+            "[[", "]]", "|", "\\", "#", "a", ".md", "**", "==", "_", "!", " ", "- ", "é",
+        ];
+        let mut lines = vec![String::new()];
+        for _ in 0..4 {
+            lines = lines
+                .iter()
+                .flat_map(|l| pieces.iter().map(move |p| format!("{l}{p}")))
+                .collect();
+            for line in &lines {
+                assert_eq!(plain_text(line), plain_text_by_searches(line), "{line:?}");
+            }
+        }
+        for line in [
+            "[[A|b\\|c]]",
+            "[[A#h|x]] [[B#h]] [[C\\|d#e]]",
+            "x [[Plan.md]] *y* __z__",
+        ] {
+            assert_eq!(plain_text(line), plain_text_by_searches(line), "{line:?}");
+        }
     }
 
     #[test]
