@@ -110,7 +110,8 @@ struct OpenItem {
 /// The key of a full-line inline field `Key:: value` (§9.3), markup such as `**` stripped; `None` when
 /// the line is not one.
 fn line_field(line: &str) -> Option<(String, String)> {
-    let (key, value) = line.split_once("::")?;
+    let at = scan::find_pair(line, "::")?;
+    let (key, value) = (&line[..at], &line[at + 2..]);
     let key = key.trim().trim_matches(['*', '_', '`', '~']).trim();
     if key.is_empty()
         || key.len() > 100
@@ -156,21 +157,28 @@ impl<'a> Collector<'a> {
 
     /// The raw source of `range` with inline code blanked, so fields and block ids in code are ignored.
     fn masked(&self, range: &Range<usize>) -> String {
-        let mut s = self.text[range.clone()].as_bytes().to_vec();
-        for code in &self.code_spans {
-            let start = code.start.max(range.start);
-            let end = code.end.min(range.end);
-            for b in s
-                .iter_mut()
-                .take(end.saturating_sub(range.start))
-                .skip(start.saturating_sub(range.start))
-            {
+        let source = &self.text[range.clone()];
+        let mut inside = self
+            .code_spans
+            .iter()
+            .filter(|code| code.start < range.end && code.end > range.start)
+            .peekable();
+        // Most paragraphs have no code: their text as it is, without a pass to check it.
+        if inside.peek().is_none() {
+            return source.to_string();
+        }
+        let mut s = source.as_bytes().to_vec();
+        for code in inside {
+            let start = code.start.max(range.start) - range.start;
+            let end = code.end.min(range.end) - range.start;
+            for b in &mut s[start..end] {
                 if *b != b'\n' {
                     *b = b' ';
                 }
             }
         }
-        String::from_utf8_lossy(&s).into_owned()
+        // Whole characters blanked: still UTF-8.
+        String::from_utf8(s).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 
     /// Fields and a block id in the raw lines of a paragraph (`item` is the list item it belongs to).

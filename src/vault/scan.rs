@@ -191,7 +191,7 @@ pub fn inline_tokens(text: &str) -> Vec<Span> {
 
 /// The byte offset of the first `pair` (two ASCII characters) in `s`, without `str::find`'s searcher,
 /// whose set-up costs more than the search on the short runs scanned here.
-fn find_pair(s: &str, pair: &str) -> Option<usize> {
+pub(crate) fn find_pair(s: &str, pair: &str) -> Option<usize> {
     let (bytes, [first, second]) = (s.as_bytes(), pair.as_bytes()) else {
         return s.find(pair);
     };
