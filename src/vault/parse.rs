@@ -216,6 +216,11 @@ impl<'a> Collector<'a> {
     fn scan_fields(&mut self, raw: &str, start: usize, item: Option<usize>, task: bool) {
         let mut offset = start;
         for line in raw.split('\n') {
+            // A field, bracketed or the whole line, needs a `::`.
+            if scan::find_pair(line, "::").is_none() {
+                offset += line.len() + 1;
+                continue;
+            }
             let tokens = scan::inline_tokens(line);
             let mut bracketed = false;
             for span in &tokens {

@@ -120,6 +120,13 @@ const TOKEN_STARTS: [bool; 256] = {
 pub fn inline_tokens(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
     let bytes = text.as_bytes();
+    // A tag needs a `#`, a highlight a `=`, a block id a `^` and a field a `::`: a text with none of
+    // them (most runs of prose) has no token, which one look at its bytes, many at once, tells.
+    if !bytes.iter().fold(false, |any, &b| {
+        any | matches!(b, b'#' | b'=' | b'^' | b':')
+    }) {
+        return out;
+    }
     let mut i = 0;
     // Every token starts at one of these ASCII bytes, which never occur inside a multi-byte
     // character: the scan jumps from one to the next (this runs over every text run of every note).
