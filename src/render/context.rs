@@ -229,8 +229,8 @@ pub(super) fn snippet(r: &Renderer<'_>, b: &Backlink) -> String {
     while !text.is_char_boundary(hi) {
         hi += 1;
     }
-    let start = text[lo..at].rfind('\n').map_or(lo, |i| lo + i + 1);
-    let end = text[at..hi].find('\n').map_or(hi, |i| at + i);
+    let start = memchr::memrchr(b'\n', &text.as_bytes()[lo..at]).map_or(lo, |i| lo + i + 1);
+    let end = memchr::memchr(b'\n', &text.as_bytes()[at..hi]).map_or(hi, |i| at + i);
     let line = shown_fields(&text[start..end], start, &note.fields);
     let plain = match table_row_cells(&line) {
         // A table row reads as its cells, not as the pipes between them.
@@ -293,10 +293,15 @@ pub(super) fn snippet(r: &Renderer<'_>, b: &Backlink) -> String {
     out
 }
 
-/// Where `needle` first occurs in `text`, as `str::find` says (memchr's search: a snippet looks for
-/// its link's text in its line, and `str::find` set up a searcher for every one).
+/// Where `needle` first occurs in `text`, as `str::find` says: at a place of its first byte where
+/// the rest follows. A snippet looks for its link's text in a line of a few hundred bytes, where
+/// setting up a substring searcher (`str::find`'s, or `memchr::memmem`'s) cost more than the search.
 fn find(text: &str, needle: &str) -> Option<usize> {
-    memchr::memmem::find(text.as_bytes(), needle.as_bytes())
+    let (text, needle) = (text.as_bytes(), needle.as_bytes());
+    let Some(&first) = needle.first() else {
+        return Some(0);
+    };
+    memchr::memchr_iter(first, text).find(|&i| text[i..].starts_with(needle))
 }
 
 /// The cells of `line` as markdown, when it is a row of a table (`| a | b |`). The row is read by
@@ -767,6 +772,43 @@ impl Renderer<'_> {
 
 #[cfg(test)]
 mod tests {
+    /// `find` finds what `str::find` does: first places, repeated and overlapping first bytes,
+    /// multi-byte characters, an empty needle, a needle longer than the text.
+    #[test]
+    fn find_agrees_with_str_find() {
+        let texts = [
+            "",
+            "a",
+            "aab",
+            "abab",
+            "ababab x",
+            "é Vic é",
+            "Vic Vi Vic",
+            "xxxxxxxxy",
+        ];
+        let needles = [
+            "",
+            "a",
+            "ab",
+            "aab",
+            "bab",
+            "é",
+            "Vic",
+            "Vi",
+            "xy",
+            "xxxxxxxxxy",
+        ];
+        for text in texts {
+            for needle in needles {
+                assert_eq!(
+                    super::find(text, needle),
+                    text.find(needle),
+                    "{text:?} {needle:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn plain_text_of_a_line() {
         assert_eq!(

@@ -3,6 +3,9 @@
 //! dense with links (630 MB for a 50 MB note), however the events are consumed. [`offset_events`] cuts
 //! a note larger than [`CHUNKED_ABOVE`] into pieces at block boundaries where parsing the pieces one
 //! after the other gives exactly the events of parsing the whole, so its memory is that of one piece.
+//! The same cuts save parsing what a caller does not read: [`offset_events_lazily`] parses a note a
+//! few lines at a time as its events are read (a meeting's first sentence), and
+//! [`offset_events_where`] only the pieces that may hold what is looked for (tables).
 //!
 //! A boundary is the start of a line that begins at column 0 with a character that cannot continue
 //! what came before (no list marker, no `>`), after a blank line, outside fenced code and outside the
