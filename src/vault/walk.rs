@@ -26,9 +26,11 @@ fn hidden(name: &std::ffi::OsStr) -> bool {
 pub fn walk(root: &Path, diags: &mut Vec<Diagnostic>) -> std::io::Result<Vec<Found>> {
     let canonical_root = root.canonicalize()?;
     let mut found = Vec::new();
+    let first_diagnostic = diags.len();
+    // Unsorted: what is found is sorted once at the end (sorting each folder's entries by name made
+    // the name of a path again for every comparison, a tenth of the walk).
     let walker = walkdir::WalkDir::new(&canonical_root)
         .follow_links(false)
-        .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !hidden(e.file_name()));
     for entry in walker {
@@ -123,5 +125,6 @@ pub fn walk(root: &Path, diags: &mut Vec<Diagnostic>) -> std::io::Result<Vec<Fou
         });
     }
     found.sort();
+    diags[first_diagnostic..].sort();
     Ok(found)
 }
