@@ -12,6 +12,10 @@ pub const INDEX_PATH: &str = "static/search-index.js";
 /// document again.
 pub fn doc_json(doc: &SearchDoc) -> String {
     let json = serde_json::to_string(doc).unwrap_or_else(|_| "null".into());
+    // Most documents have none of the three (U+2028 and U+2029 both start with the byte 0xE2).
+    if memchr::memchr2(b'<', 0xE2, json.as_bytes()).is_none() {
+        return json;
+    }
     json.replace('<', "\\u003c")
         .replace('\u{2028}', "\\u2028")
         .replace('\u{2029}', "\\u2029")
