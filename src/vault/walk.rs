@@ -28,7 +28,8 @@ pub fn walk(root: &Path, diags: &mut Vec<Diagnostic>) -> std::io::Result<Vec<Fou
     let mut found = Vec::new();
     let first_diagnostic = diags.len();
     // Unsorted: what is found is sorted once at the end (sorting each folder's entries by name made
-    // the name of a path again for every comparison, a tenth of the walk).
+    // the name of each path again for every comparison: 0.6% of a 10,000-note build, in its one
+    // serial step).
     let walker = walkdir::WalkDir::new(&canonical_root)
         .follow_links(false)
         .into_iter()
