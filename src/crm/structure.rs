@@ -247,6 +247,7 @@ pub fn phrases(text: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     /// A table is found wherever pulldown-cmark finds one, in a quote or a list too; a note whose only
     /// pipes are in links is not parsed for tables.
@@ -284,7 +285,6 @@ mod tests {
         assert!(!super::delimiter_row("| a | b |"));
         assert!(!super::delimiter_row("||"));
     }
-    use super::*;
 
     #[test]
     fn placeholders() {

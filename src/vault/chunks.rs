@@ -30,24 +30,25 @@ pub const CHUNK_BYTES: usize = 256 << 10;
 pub fn offset_events(source: &str) -> impl Iterator<Item = (Event<'_>, Range<usize>)> {
     pieces(source, CHUNKED_ABOVE, CHUNK_BYTES)
         .into_iter()
-        .flat_map(move |piece| {
-            let at = piece.start;
-            Parser::new_ext(&source[piece], super::markdown_options())
-                .into_offset_iter()
-                .map(move |(event, r)| (event, r.start + at..r.end + at))
-        })
+        .flat_map(move |piece| piece_events(source, piece))
+}
+
+/// The events of one piece of `source`, with offsets into `source`.
+fn piece_events(
+    source: &str,
+    piece: Range<usize>,
+) -> impl Iterator<Item = (Event<'_>, Range<usize>)> {
+    let at = piece.start;
+    Parser::new_ext(&source[piece], super::markdown_options())
+        .into_offset_iter()
+        .map(move |(event, r)| (event, r.start + at..r.end + at))
 }
 
 /// [`offset_events`] for a caller that reads only the first events (a note's first paragraph): a
 /// note that can be cut is parsed a few hundred bytes at a time, as its events are read, and the
 /// rest is neither scanned nor parsed.
 pub fn offset_events_lazily(source: &str) -> impl Iterator<Item = (Event<'_>, Range<usize>)> {
-    Pieces::new(source, 0, EARLY_CHUNK_BYTES).flat_map(move |piece| {
-        let at = piece.start;
-        Parser::new_ext(&source[piece], super::markdown_options())
-            .into_offset_iter()
-            .map(move |(event, r)| (event, r.start + at..r.end + at))
-    })
+    Pieces::new(source, 0, EARLY_CHUNK_BYTES).flat_map(move |piece| piece_events(source, piece))
 }
 
 /// The events of the pieces of `source` that `wanted` accepts, `source` cut at every boundary: a
@@ -59,12 +60,7 @@ pub fn offset_events_where<'s>(
 ) -> impl Iterator<Item = (Event<'s>, Range<usize>)> + 's {
     Pieces::new(source, 0, 1)
         .filter(move |piece| wanted(&source[piece.clone()]))
-        .flat_map(move |piece| {
-            let at = piece.start;
-            Parser::new_ext(&source[piece], super::markdown_options())
-                .into_offset_iter()
-                .map(move |(event, r)| (event, r.start + at..r.end + at))
-        })
+        .flat_map(move |piece| piece_events(source, piece))
 }
 
 /// The size of a piece [`offset_events_lazily`] parses at a time: most first paragraphs are in it.
@@ -361,12 +357,7 @@ mod tests {
     fn cut(source: &str) -> Vec<(Event<'_>, Range<usize>)> {
         pieces(source, 0, 1)
             .into_iter()
-            .flat_map(|piece| {
-                let at = piece.start;
-                Parser::new_ext(&source[piece], crate::vault::markdown_options())
-                    .into_offset_iter()
-                    .map(move |(e, r)| (e, r.start + at..r.end + at))
-            })
+            .flat_map(|piece| piece_events(source, piece))
             .collect()
     }
 
