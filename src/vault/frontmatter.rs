@@ -13,6 +13,15 @@ const MAX_FRONTMATTER_BYTES: usize = 1 << 20;
 /// Nesting deeper than this in YAML values is cut (a hostile or generated block); far beyond real use.
 const MAX_VALUE_DEPTH: usize = 64;
 
+/// Where the body starts: after the front matter block, else 0 (no block, or one never closed). The
+/// place [`parse`] gives, without parsing the YAML.
+pub fn body_start(text: &str) -> usize {
+    match split(text) {
+        Ok(Some((_, _, body))) => body,
+        Ok(None) | Err(()) => 0,
+    }
+}
+
 /// Where the front matter block is: `Some((yaml_start, yaml_end, body_start))` when the text starts with
 /// a `---` line closed by a `---` or `...` line; `None` when there is no block. `Err(())` when the
 /// opening fence is never closed.

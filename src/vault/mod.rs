@@ -281,11 +281,7 @@ fn read_note(f: &walk::Found, strip: &[String]) -> Result<Note, Private> {
         mtime: fs_meta.as_ref().and_then(|m| secs(m.modified())),
     };
     let mut diags = Vec::new();
-    let mut text = parse::decode(&bytes, &f.rel, &mut diags);
-    if !strip.is_empty() {
-        let (_, body_start) = frontmatter::parse(&text, &f.rel, &mut Vec::new());
-        text = sections::strip(&text, body_start, strip);
-    }
+    let text = sections::strip(parse::decode(&bytes, &f.rel, &mut diags), strip);
     let note = parse::parse_note(NoteId(f.rel.clone()), text, meta, diags);
     if exclude::unpublished(&note.frontmatter) {
         return Err(Private {
