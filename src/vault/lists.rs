@@ -50,8 +50,18 @@ const EMOJI_FIELDS: [(&str, &str); 9] = [
 /// Fields from emoji shorthands followed by an optional space and `YYYY-MM-DD`.
 pub fn emoji_fields(text: &str) -> BTreeMap<String, Value> {
     let mut fields = BTreeMap::new();
+    let bytes = text.as_bytes();
+    // Every shorthand starts with one of these bytes; most tasks have neither.
+    if memchr::memchr2(0xE2, 0xF0, bytes).is_none() {
+        return fields;
+    }
     for (emoji, field) in EMOJI_FIELDS {
-        for (i, _) in text.match_indices(emoji) {
+        // Found from the places of its first byte: a substring searcher set up for each of nine
+        // shorthands on each task cost more than the search. (A shorthand cannot overlap itself: these
+        // are its matches in order, as `match_indices` gives them.)
+        let e = emoji.as_bytes();
+        let found = memchr::memchr_iter(e[0], bytes).filter(|&i| bytes[i..].starts_with(e));
+        for i in found {
             let rest = text[i + emoji.len()..].trim_start_matches([' ', '\u{FE0F}']);
             if let Some(date) = rest.get(..10).and_then(parse::date) {
                 fields.entry(field.to_string()).or_insert(Value::Date(date));
@@ -83,5 +93,9 @@ mod tests {
         assert!(matches!(f["due"], Value::Date(_)));
         assert!(matches!(f["scheduled"], Value::Date(_)));
         assert!(f.contains_key("completion") && !f.contains_key("start"));
+        // The first shorthand of a field in the list's order wins, then the first place.
+        let f = emoji_fields("🗓️ 2026-02-02 📆 2026-03-03 📅 bad 📅 2026-04-04 📅 2026-05-05");
+        assert_eq!(f["due"], Value::Date(parse::date("2026-04-04").unwrap()));
+        assert!(emoji_fields("no shorthand here").is_empty());
     }
 }

@@ -214,9 +214,12 @@ impl<'a> Collector<'a> {
 
     /// Bracketed and full-line fields in `raw`, the masked source from `start` on.
     fn scan_fields(&mut self, raw: &str, start: usize, item: Option<usize>, task: bool) {
+        // A field, bracketed or the whole line, needs a `::`: most blocks have none.
+        if scan::find_pair(raw, "::").is_none() {
+            return;
+        }
         let mut offset = start;
         for line in raw.split('\n') {
-            // A field, bracketed or the whole line, needs a `::`.
             if scan::find_pair(line, "::").is_none() {
                 offset += line.len() + 1;
                 continue;
@@ -515,10 +518,10 @@ pub fn parse_note(id: NoteId, text: String, meta: FileMeta, mut diags: Vec<Diagn
                 let embed = clean[range.clone()].starts_with('!');
                 let open = match link_type {
                     LinkType::WikiLink { has_pothole } => {
-                        let dest = if in_table {
-                            dest_url.replace('\\', "")
+                        let dest: std::borrow::Cow<'_, str> = if in_table {
+                            dest_url.replace('\\', "").into()
                         } else {
-                            dest_url.to_string()
+                            (&*dest_url).into()
                         };
                         let (target, subpath) = split_subpath(&dest);
                         Some((target, subpath, LinkSyntax::Wiki, has_pothole))
