@@ -74,26 +74,30 @@ pub fn context_key_sized(value: &crate::render::Ctx) -> (u64, crate::render::Tex
     fn feed(out: &mut Buffered, value: &crate::render::Ctx) {
         use crate::render::Ctx;
         match value {
-            Ctx::Null => out.tagged(0, b""),
-            Ctx::Bool(b) => out.tagged(1, &[u8::from(*b)]),
-            Ctx::U64(n) => out.tagged(2, &n.to_le_bytes()),
-            Ctx::I64(n) => out.tagged(6, &n.to_le_bytes()),
-            Ctx::F64(n) => out.tagged(7, &n.to_bits().to_le_bytes()),
+            Ctx::Null => out.head(0, 0),
+            Ctx::Bool(b) => {
+                out.head(1, 1);
+                out.bytes(&[u8::from(*b)]);
+            }
+            Ctx::U64(n) => out.number(2, n.to_le_bytes()),
+            Ctx::I64(n) => out.number(6, n.to_le_bytes()),
+            Ctx::F64(n) => out.number(7, n.to_bits().to_le_bytes()),
             Ctx::Str(s) => {
-                out.tagged(3, s.as_bytes());
+                out.head(3, s.len());
+                out.bytes(s.as_bytes());
                 out.text.add(s);
             }
             Ctx::List(items) => {
-                out.tagged(4, &(items.len() as u64).to_le_bytes());
+                out.number(4, (items.len() as u64).to_le_bytes());
                 for item in items {
                     feed(out, item);
                 }
             }
             Ctx::Obj(entries) => {
-                out.tagged(5, &(entries.len() as u64).to_le_bytes());
+                out.number(5, (entries.len() as u64).to_le_bytes());
                 for (key, item) in entries {
-                    out.write(&(key.len() as u64).to_le_bytes());
-                    out.write(key.as_bytes());
+                    out.length(key.len());
+                    out.bytes(key.as_bytes());
                     feed(out, item);
                 }
             }
@@ -101,7 +105,8 @@ pub fn context_key_sized(value: &crate::render::Ctx) -> (u64, crate::render::Tex
     }
     let mut out = Buffered {
         hasher: Xxh3Default::new(),
-        buffer: Vec::with_capacity(Buffered::SIZE),
+        buffer: [0; Buffered::SIZE],
+        len: 0,
         text: crate::render::TextSizes::default(),
     };
     feed(&mut out, value);
@@ -110,39 +115,77 @@ pub fn context_key_sized(value: &crate::render::Ctx) -> (u64, crate::render::Tex
 }
 
 /// A hasher fed through a buffer: a context is thousands of values of a few bytes each, and the
-/// hasher's own cost per call was most of its time.
+/// hasher's own cost per call was most of its time. Each value goes in as a tag byte, a length (or a
+/// number) of eight bytes and its bytes, copied into an array (a growable buffer checked its capacity
+/// and length on every copy).
 struct Buffered {
     hasher: Xxh3Default,
-    buffer: Vec<u8>,
+    buffer: [u8; Buffered::SIZE],
+    /// How much of `buffer` is filled.
+    len: usize,
     /// The sizes of the strings fed so far.
     text: crate::render::TextSizes,
 }
 
 impl Buffered {
-    const SIZE: usize = 8 << 10;
+    /// On the stack: zeroing a larger one on the heap for each page cost more than the flushes.
+    const SIZE: usize = 1 << 10;
 
-    /// `tag`, the length of `bytes` and `bytes`: a tag and its length go in as one write.
-    fn tagged(&mut self, tag: u8, bytes: &[u8]) {
-        let mut head = [tag; 9];
-        head[1..].copy_from_slice(&(bytes.len() as u64).to_le_bytes());
-        self.write(&head);
-        self.write(bytes);
+    /// `tag` and the length `n` of the bytes to follow.
+    #[inline]
+    fn head(&mut self, tag: u8, n: usize) {
+        if self.len + 9 > Self::SIZE {
+            self.flush();
+        }
+        let at = &mut self.buffer[self.len..self.len + 9];
+        at[0] = tag;
+        at[1..].copy_from_slice(&(n as u64).to_le_bytes());
+        self.len += 9;
     }
 
-    fn write(&mut self, bytes: &[u8]) {
-        if self.buffer.len() + bytes.len() > Self::SIZE {
-            self.hasher.write(&self.buffer);
-            self.buffer.clear();
+    /// `tag` and eight bytes, as [`Buffered::head`] and [`Buffered::bytes`] would put them.
+    #[inline]
+    fn number(&mut self, tag: u8, n: [u8; 8]) {
+        if self.len + 17 > Self::SIZE {
+            self.flush();
         }
-        if bytes.len() >= Self::SIZE {
-            self.hasher.write(bytes);
-        } else {
-            self.buffer.extend_from_slice(bytes);
+        let at = &mut self.buffer[self.len..self.len + 17];
+        at[0] = tag;
+        at[1..9].copy_from_slice(&8u64.to_le_bytes());
+        at[9..].copy_from_slice(&n);
+        self.len += 17;
+    }
+
+    /// A length alone, eight bytes.
+    #[inline]
+    fn length(&mut self, n: usize) {
+        if self.len + 8 > Self::SIZE {
+            self.flush();
         }
+        self.buffer[self.len..self.len + 8].copy_from_slice(&(n as u64).to_le_bytes());
+        self.len += 8;
+    }
+
+    #[inline]
+    fn bytes(&mut self, bytes: &[u8]) {
+        if bytes.len() > Self::SIZE - self.len {
+            self.flush();
+            if bytes.len() >= Self::SIZE {
+                self.hasher.write(bytes);
+                return;
+            }
+        }
+        self.buffer[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        self.len += bytes.len();
+    }
+
+    fn flush(&mut self) {
+        self.hasher.write(&self.buffer[..self.len]);
+        self.len = 0;
     }
 
     fn finish(mut self) -> u64 {
-        self.hasher.write(&self.buffer);
+        self.flush();
         self.hasher.finish()
     }
 }
@@ -277,6 +320,78 @@ mod tests {
         let back = parse(&text);
         assert_eq!(back.len(), 1);
         assert_eq!(back["ok.html with spaces.html"].key, 0xff);
+    }
+
+    /// The bytes a context key hashes, written straight to the hasher: what the buffered walk must
+    /// give, however its buffer fills.
+    fn unbuffered_key(value: &crate::render::Ctx) -> u64 {
+        use crate::render::Ctx;
+        fn feed(h: &mut Xxh3Default, value: &Ctx) {
+            let mut tagged = |h: &mut Xxh3Default, tag: u8, bytes: &[u8]| {
+                h.write(&[tag]);
+                h.write(&(bytes.len() as u64).to_le_bytes());
+                h.write(bytes);
+            };
+            match value {
+                Ctx::Null => tagged(h, 0, b""),
+                Ctx::Bool(b) => tagged(h, 1, &[u8::from(*b)]),
+                Ctx::U64(n) => tagged(h, 2, &n.to_le_bytes()),
+                Ctx::I64(n) => tagged(h, 6, &n.to_le_bytes()),
+                Ctx::F64(n) => tagged(h, 7, &n.to_bits().to_le_bytes()),
+                Ctx::Str(s) => tagged(h, 3, s.as_bytes()),
+                Ctx::List(items) => {
+                    tagged(h, 4, &(items.len() as u64).to_le_bytes());
+                    items.iter().for_each(|v| feed(h, v));
+                }
+                Ctx::Obj(entries) => {
+                    tagged(h, 5, &(entries.len() as u64).to_le_bytes());
+                    for (key, v) in entries {
+                        h.write(&(key.len() as u64).to_le_bytes());
+                        h.write(key.as_bytes());
+                        feed(h, v);
+                    }
+                }
+            }
+        }
+        let mut h = Xxh3Default::new();
+        feed(&mut h, value);
+        h.finish()
+    }
+
+    #[test]
+    fn a_context_key_is_its_values_bytes_however_the_buffer_fills() {
+        use crate::render::Ctx;
+        // Strings of every size around the buffer's, after a prefix of every length mod 9.
+        for size in [
+            0,
+            1,
+            100,
+            Buffered::SIZE - 10,
+            Buffered::SIZE - 1,
+            Buffered::SIZE,
+            3 * Buffered::SIZE,
+        ] {
+            for lead in 0..9 {
+                let items: Vec<Ctx> = (0..lead + 900)
+                    .map(|i| match i % 6 {
+                        0 => Ctx::Null,
+                        1 => Ctx::Bool(i % 4 == 1),
+                        2 => Ctx::U64(i as u64),
+                        3 => Ctx::I64(-(i as i64)),
+                        4 => Ctx::F64(i as f64 / 3.0),
+                        _ => Ctx::Obj(vec![("k", Ctx::Str("v".repeat(i % 13)))]),
+                    })
+                    .collect();
+                let value = Ctx::Obj(vec![
+                    ("items", Ctx::List(items)),
+                    ("big", Ctx::Str("x".repeat(size))),
+                    ("after", Ctx::Str("y".into())),
+                ]);
+                let (key, sizes) = context_key_sized(&value);
+                assert_eq!(key, unbuffered_key(&value), "{size} {lead}");
+                assert_eq!(sizes, value.text_sizes());
+            }
+        }
     }
 
     #[test]

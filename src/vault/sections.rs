@@ -83,13 +83,16 @@ fn may_head(body: &str, wanted: &str) -> bool {
         return true;
     }
     let bytes = body.as_bytes();
+    let returns = memchr::memchr(b'\r', bytes).is_some();
     let mut paragraph = 0;
     let mut start = 0;
-    for line in bytes.split(|&b| b == b'\n') {
+    let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
+    for end in ends {
         let line_start = start;
-        start += line.len() + 1;
+        let line = &bytes[start..end];
+        start = end + 1;
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if memchr::memchr(b'\r', line).is_some() {
+        if returns && memchr::memchr(b'\r', line).is_some() {
             // A carriage return alone ends a line too: the lines are not what they seem.
             return true;
         }
