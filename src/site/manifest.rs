@@ -327,7 +327,7 @@ mod tests {
     fn unbuffered_key(value: &crate::render::Ctx) -> u64 {
         use crate::render::Ctx;
         fn feed(h: &mut Xxh3Default, value: &Ctx) {
-            let mut tagged = |h: &mut Xxh3Default, tag: u8, bytes: &[u8]| {
+            let tagged = |h: &mut Xxh3Default, tag: u8, bytes: &[u8]| {
                 h.write(&[tag]);
                 h.write(&(bytes.len() as u64).to_le_bytes());
                 h.write(bytes);
