@@ -20,7 +20,7 @@ use super::Renderer;
 use crate::diagnostics::Diagnostic;
 use crate::vault::{scan, Note, QueryKind};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Tag, TagEnd};
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::ops::Range;
 
 /// pulldown-cmark's offset events with adjacent text events joined: pulldown-cmark splits text at `[`
@@ -69,47 +69,65 @@ struct Lookups {
     // `headings` and `blocks` give elements their ids: empty for an embedded note, whose ids would
     // repeat on a page that embeds it twice, or that embeds a section of itself (links to its
     // headings and blocks go to its own page).
-    links: HashMap<usize, usize>,
-    headings: HashMap<usize, usize>,
-    blocks: HashMap<usize, String>,
-    items: HashMap<usize, usize>,
-    queries: HashMap<usize, usize>,
+    links: ByOffset<usize>,
+    headings: ByOffset<usize>,
+    blocks: ByOffset<String>,
+    items: ByOffset<usize>,
+    queries: ByOffset<usize>,
 }
 
 impl Lookups {
     fn of(n: &Note, ids: bool) -> Lookups {
+        fn indexed(starts: impl Iterator<Item = usize>) -> ByOffset<usize> {
+            ByOffset::new(starts.enumerate().map(|(i, start)| (start, i)).collect())
+        }
         Lookups {
-            links: n
-                .links
-                .iter()
-                .enumerate()
-                .map(|(i, l)| (l.span.start, i))
-                .collect(),
+            links: indexed(n.links.iter().map(|l| l.span.start)),
             headings: match ids {
-                true => (n.headings.iter().enumerate())
-                    .map(|(i, h)| (h.span.start, i))
-                    .collect(),
-                false => HashMap::new(),
+                true => indexed(n.headings.iter().map(|h| h.span.start)),
+                false => ByOffset::default(),
             },
             blocks: match ids {
-                true => (n.block_ids.iter())
-                    .map(|b| (b.block.start, b.id.clone()))
-                    .collect(),
-                false => HashMap::new(),
+                true => ByOffset::new(
+                    (n.block_ids.iter())
+                        .map(|b| (b.block.start, b.id.clone()))
+                        .collect(),
+                ),
+                false => ByOffset::default(),
             },
-            items: n
-                .list_items
-                .iter()
-                .enumerate()
-                .map(|(i, it)| (it.span.start, i))
-                .collect(),
-            queries: n
-                .queries
-                .iter()
-                .enumerate()
-                .map(|(i, q)| (q.span.start, i))
-                .collect(),
+            items: indexed(n.list_items.iter().map(|it| it.span.start)),
+            queries: indexed(n.queries.iter().map(|q| q.span.start)),
         }
+    }
+}
+
+/// Values by source offset: a list sorted by offset, looked up by bisection. The parse gives each
+/// kind of element in the order of the text, so the sort finds it sorted; a hash map of each kind was
+/// built for every note rendered, and hashed every offset looked up.
+#[derive(Default)]
+struct ByOffset<V>(Vec<(usize, V)>);
+
+impl<V> ByOffset<V> {
+    /// `entries` by offset; of two at one offset, the later one is kept (as a map collected from
+    /// them keeps it).
+    fn new(mut entries: Vec<(usize, V)>) -> ByOffset<V> {
+        if !entries.is_sorted_by_key(|(at, _)| *at) {
+            entries.sort_by_key(|(at, _)| *at);
+        }
+        // Of a run at one offset the first entry stays, given the value of the one after it.
+        entries.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                std::mem::swap(&mut later.1, &mut kept.1);
+            }
+            same
+        });
+        ByOffset(entries)
+    }
+
+    fn get(&self, at: &usize) -> Option<&V> {
+        let i = self.0.binary_search_by_key(at, |(k, _)| *k).ok()?;
+        Some(&self.0[i].1)
     }
 }
 
@@ -640,4 +658,31 @@ fn checkbox(checked: bool) -> String {
         "<input class=\"task-list-item-checkbox\" type=\"checkbox\" disabled{}>",
         if checked { " checked" } else { "" }
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ByOffset;
+    use std::collections::HashMap;
+
+    /// Looked up as a hash map collected from the same entries answers, repeated offsets too.
+    #[test]
+    fn by_offset_answers_as_a_map_of_the_same_entries() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        for n in 0..200 {
+            let entries: Vec<(usize, usize)> = (0..n)
+                .map(|i| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    ((state % (n as u64 + 3)) as usize, i)
+                })
+                .collect();
+            let map: HashMap<usize, usize> = entries.iter().copied().collect();
+            let by = ByOffset::new(entries);
+            for at in 0..n + 5 {
+                assert_eq!(by.get(&at), map.get(&at), "{n} {at}");
+            }
+        }
+    }
 }
