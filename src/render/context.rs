@@ -119,8 +119,28 @@ impl Mentions {
     }
 }
 
-/// The parts of every page: site title, the way back to the root, navigation.
+/// The parts of every page: site title, the way back to the root, navigation. The same for the pages
+/// of one folder (every URL in it is relative to the folder): made once per folder and shared
+/// ([`Ctx::Shared`]), which also has tera convert it once.
 fn site(r: &Renderer<'_>, page: &str) -> Ctx {
+    let folder = page.rfind('/').map_or("", |i| &page[..i]);
+    let mut sites = r
+        .sites
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let shared = match sites.get(folder) {
+        Some(shared) => shared.clone(),
+        None => {
+            let shared = std::sync::Arc::new(site_of(r, page));
+            sites.insert(folder.to_string(), shared.clone());
+            shared
+        }
+    };
+    Ctx::Shared(shared)
+}
+
+/// [`site`], made for the page at `page`.
+fn site_of(r: &Renderer<'_>, page: &str) -> Ctx {
     let rel = |p: &str| r.url(page, p, None);
     ctx!({
         "title": &r.config.title,

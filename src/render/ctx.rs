@@ -19,6 +19,10 @@ pub enum Ctx {
     List(Vec<Ctx>),
     /// Entries in the order written; a key is there once ([`Ctx::set`]).
     Obj(Vec<(&'static str, Ctx)>),
+    /// A value many pages hold the same, made once and shared (a folder's pages' `site` part): read
+    /// as the value itself everywhere, and handed to tera converted once where it is a part of a
+    /// page ([`crate::site`]).
+    Shared(std::sync::Arc<Ctx>),
 }
 
 /// A context value written like JSON: `ctx!({"title": t, "items": [a, b], "url": null})`. Each value
@@ -75,6 +79,7 @@ impl Ctx {
     pub fn get(&self, key: &str) -> Option<&Ctx> {
         match self {
             Ctx::Obj(entries) => entries.iter().find(|(k, _)| *k == key).map(|(_, v)| v),
+            Ctx::Shared(value) => value.get(key),
             _ => None,
         }
     }
@@ -83,6 +88,7 @@ impl Ctx {
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Ctx::Str(s) => Some(s),
+            Ctx::Shared(value) => value.as_str(),
             _ => None,
         }
     }
@@ -94,6 +100,7 @@ impl Ctx {
                 Ctx::Str(s) => sizes.add(s),
                 Ctx::List(items) => items.iter().for_each(|v| walk(v, sizes)),
                 Ctx::Obj(entries) => entries.iter().for_each(|(_, v)| walk(v, sizes)),
+                Ctx::Shared(value) => walk(value, sizes),
                 Ctx::Null | Ctx::Bool(_) | Ctx::U64(_) | Ctx::I64(_) | Ctx::F64(_) => {}
             }
         }
@@ -145,6 +152,7 @@ impl Serialize for Ctx {
                 }
                 out.end()
             }
+            Ctx::Shared(value) => value.serialize(serializer),
         }
     }
 }

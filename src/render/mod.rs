@@ -140,6 +140,8 @@ pub struct Renderer<'a> {
     sanitizer: Option<sanitize::Sanitizer>,
     /// Where Dataview runs are recorded, when tracing.
     traces: Option<std::sync::Mutex<Vec<(String, crate::dataview::trace::Traced)>>>,
+    /// The `site` part of each folder's pages, made for the first of them ([`context::site`]).
+    sites: std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<Ctx>>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -184,6 +186,7 @@ impl<'a> Renderer<'a> {
                 .collect(),
             sanitizer,
             traces: None,
+            sites: Default::default(),
         }
     }
 

@@ -101,6 +101,8 @@ pub fn context_key_sized(value: &crate::render::Ctx) -> (u64, crate::render::Tex
                     feed(out, item);
                 }
             }
+            // As the value itself: a page's key does not depend on what it shares.
+            Ctx::Shared(value) => feed(out, value),
         }
     }
     let mut out = Buffered {
@@ -351,6 +353,7 @@ mod tests {
                         feed(h, v);
                     }
                 }
+                Ctx::Shared(v) => feed(h, v),
             }
         }
         let mut h = Xxh3Default::new();
