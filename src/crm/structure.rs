@@ -197,12 +197,24 @@ pub fn first_sentence(note: &Note, text: &str, max_chars: usize) -> Option<Strin
             Event::End(TagEnd::Paragraph) => {
                 let Some(start) = para.take() else { continue };
                 let raw = &body[start..r.end];
-                let prose: Vec<&str> = raw
+                // The prose lines joined with spaces, then its words with one space between them.
+                let mut prose = String::with_capacity(raw.len());
+                let lines = raw
                     .lines()
-                    .filter(|l| !l.contains("::") && !l.trim_start().starts_with("![["))
-                    .collect();
-                let plain = scan::plain_text(&prose.join(" "));
-                let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+                    .filter(|l| !l.contains("::") && !l.trim_start().starts_with("![["));
+                for (n, line) in lines.enumerate() {
+                    if n > 0 {
+                        prose.push(' ');
+                    }
+                    prose.push_str(line);
+                }
+                let mut plain = String::with_capacity(prose.len());
+                for word in scan::plain_text(&prose).split_whitespace() {
+                    if !plain.is_empty() {
+                        plain.push(' ');
+                    }
+                    plain.push_str(word);
+                }
                 if plain.is_empty() || is_placeholder_value(&plain) {
                     continue;
                 }

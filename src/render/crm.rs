@@ -77,11 +77,16 @@ pub fn pages<E: Send>(
 
 /// A date in the configured format.
 pub fn day(r: &Renderer<'_>, d: NaiveDate) -> String {
+    format_day(r.config, d)
+}
+
+/// [`day`], by the config's date format.
+pub(super) fn format_day(config: &crate::config::Config, d: NaiveDate) -> String {
     let date = crate::value::Date {
         local: d.and_hms_opt(0, 0, 0).unwrap_or_default(),
         offset: None,
     };
-    crate::value::format::luxon(&date, &r.config.date_format)
+    crate::value::format::luxon(&date, &config.date_format)
 }
 
 /// How long ago `days` days is, in words.
@@ -239,9 +244,10 @@ fn meeting_view(r: &Renderer<'_>, page: &str, m: MeetingIdx) -> Ctx {
         .iter()
         .map(|&a| account_link(r, page, a))
         .collect();
+    let (date, iso) = &r.meeting_days[m];
     ctx!({
-        "date": day(r, meeting.date),
-        "iso": meeting.date.to_string(),
+        "date": date,
+        "iso": iso,
         "title": &meeting.title,
         "url": r.url(page, &r.plan.notes[meeting.note], None),
         "gist": &meeting.gist,

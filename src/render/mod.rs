@@ -134,6 +134,9 @@ pub struct Renderer<'a> {
     clean: Vec<Option<String>>,
     /// Each note's date as lists show it ([`context::note_day`]).
     days: Vec<Option<String>>,
+    /// Each meeting's date as pages show it and as ISO (`YYYY-MM-DD`), made once: a meeting is
+    /// listed on the pages of its accounts, attendees, topics and the timeline.
+    meeting_days: Vec<(String, String)>,
     /// Each note's line starts, computed when a diagnostic first needs them.
     lines: Vec<std::sync::OnceLock<Vec<usize>>>,
     /// The allowlist note HTML is cleaned with when `sanitize` is on (built once, shared by the workers).
@@ -181,6 +184,9 @@ impl<'a> Renderer<'a> {
             pages,
             clean,
             days: index.notes.par_iter().map(|n| context::day_of(n)).collect(),
+            meeting_days: (crm.meetings.par_iter())
+                .map(|m| (crm::format_day(config, m.date), m.date.to_string()))
+                .collect(),
             lines: (0..index.notes.len())
                 .map(|_| std::sync::OnceLock::new())
                 .collect(),
