@@ -1,7 +1,7 @@
 //! Dataview results as the HTML the plugin emits (DATAVIEW.md §11), so Obsidian themes and CSS snippets
 //! recognise it: `list-view-ul`, `table-view-table` with the result count, task lists, calendars.
 
-use super::html::escape;
+use super::html::{escape, escape_into};
 use crate::dataview::result::{QueryResult, TaskGroup, TaskItem};
 use crate::value::{format, Link, Value};
 
@@ -179,10 +179,11 @@ pub fn result_to_html(result: &QueryResult, cx: &dyn ValueHtml) -> String {
 }
 
 fn task_group(group: &TaskGroup, cx: &dyn ValueHtml) -> String {
-    let list = format!(
-        "<ul class=\"contains-task-list\">{}</ul>",
-        group.tasks.iter().map(|t| task(t, cx)).collect::<String>()
-    );
+    let mut list = String::from("<ul class=\"contains-task-list\">");
+    for t in &group.tasks {
+        task(t, cx, &mut list);
+    }
+    list.push_str("</ul>");
     match &group.key {
         None => list,
         Some(key) => format!(
@@ -193,33 +194,44 @@ fn task_group(group: &TaskGroup, cx: &dyn ValueHtml) -> String {
     }
 }
 
-fn task(t: &TaskItem, cx: &dyn ValueHtml) -> String {
-    let children = if t.children.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "<ul class=\"contains-task-list\">{}</ul>",
-            t.children.iter().map(|c| task(c, cx)).collect::<String>()
-        )
-    };
-    let source = Link::to_note(t.path.clone());
+/// A task with its children, appended to `out` (a query lists tens of them: written in place, not
+/// formatted into strings of their own and copied).
+fn task(t: &TaskItem, cx: &dyn ValueHtml, out: &mut String) {
     let text = cx.task_text(&t.text, &t.path);
-    let from = format!(
-        " <span class=\"dataview task-source\">{}</span>",
-        cx.link(&source)
-    );
     match t.status {
         Some(status) => {
             let checked = status != ' ';
-            format!(
-                "<li class=\"dataview task-list-item{}\" data-task=\"{}\"><input class=\"dataview task-list-item-checkbox\" type=\"checkbox\" disabled{}>{text}{from}{children}</li>",
-                if checked { " is-checked" } else { "" },
-                escape(&status.to_string()),
-                if checked { " checked" } else { "" },
-            )
+            out.push_str("<li class=\"dataview task-list-item");
+            if checked {
+                out.push_str(" is-checked");
+            }
+            out.push_str("\" data-task=\"");
+            escape_into(status.encode_utf8(&mut [0; 4]), out);
+            out.push_str(
+                "\"><input class=\"dataview task-list-item-checkbox\" type=\"checkbox\" disabled",
+            );
+            if checked {
+                out.push_str(" checked");
+            }
+            out.push('>');
+            out.push_str(&text);
+            out.push_str(" <span class=\"dataview task-source\">");
+            out.push_str(&cx.link(&Link::to_note(t.path.clone())));
+            out.push_str("</span>");
         }
-        None => format!("<li class=\"dataview task-list-basic-item\">{text}{children}</li>"),
+        None => {
+            out.push_str("<li class=\"dataview task-list-basic-item\">");
+            out.push_str(&text);
+        }
     }
+    if !t.children.is_empty() {
+        out.push_str("<ul class=\"contains-task-list\">");
+        for child in &t.children {
+            task(child, cx, out);
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("</li>");
 }
 
 /// A month grid per month with entries: weekday columns Monday to Sunday, a dot per entry (§2.7).

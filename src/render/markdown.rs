@@ -5,7 +5,7 @@
 //! the parser to the HTML writer (`events`).
 
 use super::events::NoteEvents;
-use super::html::escape;
+use super::html::{escape, escape_into};
 use super::urls;
 use super::Renderer;
 use crate::diagnostics::Diagnostic;
@@ -94,22 +94,30 @@ impl Renderer<'_> {
         link: &LinkRef,
     ) -> (String, String) {
         let resolved = &self.index.links[frame.note][i];
-        let shown = {
-            let target = crate::index::names::strip_md(link.target()).to_string();
-            match (link.subpath(), target.is_empty()) {
-                (Some(sub), true) => sub.trim_start_matches('^').to_string(),
-                (Some(sub), false) => format!("{target} > {}", sub.trim_start_matches('^')),
-                (None, _) => target,
+        let shown = match link.display() {
+            Some(display) => display.to_string(),
+            None => {
+                let target = crate::index::names::strip_md(link.target());
+                match (link.subpath(), target.is_empty()) {
+                    (Some(sub), true) => sub.trim_start_matches('^').to_string(),
+                    (Some(sub), false) => format!("{target} > {}", sub.trim_start_matches('^')),
+                    (None, _) => target.to_string(),
+                }
             }
         };
-        let shown = link.display().map_or(shown, str::to_string);
         let href = |path: &str| self.url(frame.page, path, resolved.anchor.as_deref());
         let open = match &resolved.target {
-            Target::Note(t) => format!(
-                "<a class=\"internal-link\" href=\"{}\" data-href=\"{}\">",
-                escape(&href(&self.plan.notes[*t])),
-                escape(link.target())
-            ),
+            Target::Note(t) => {
+                // Written in place: most links of a page are to notes.
+                let (href, target) = (href(&self.plan.notes[*t]), link.target());
+                let mut open = String::with_capacity(48 + href.len() + target.len());
+                open.push_str("<a class=\"internal-link\" href=\"");
+                escape_into(&href, &mut open);
+                open.push_str("\" data-href=\"");
+                escape_into(target, &mut open);
+                open.push_str("\">");
+                open
+            }
             Target::SameNote => format!(
                 "<a class=\"internal-link\" href=\"{}\">",
                 escape(

@@ -1,7 +1,7 @@
 //! Dataview blocks and inline queries of a page, evaluated with `this` = the note holding them.
 
 use super::dataview::{error_to_html, inline_to_html, result_to_html, ValueHtml};
-use super::html::escape;
+use super::html::{escape, escape_into};
 use super::markdown::Frame;
 use super::Renderer;
 use crate::diagnostics::Diagnostic;
@@ -39,16 +39,16 @@ impl ValueHtml for PageValues<'_, '_> {
         };
         match target {
             Target::Note(t) => {
-                let note = &r.index.notes[t];
-                let text = link
-                    .display
-                    .clone()
-                    .unwrap_or_else(|| note.id.name().to_string());
-                format!(
-                    "<a class=\"internal-link\" href=\"{}\">{}</a>",
-                    escape(&r.url(self.frame.page, &r.plan.notes[t], anchor.as_deref())),
-                    escape(&text)
-                )
+                let text = (link.display.as_deref()).unwrap_or_else(|| r.index.notes[t].id.name());
+                let url = r.url(self.frame.page, &r.plan.notes[t], anchor.as_deref());
+                // Written in place: every task a query lists links its note.
+                let mut html = String::with_capacity(48 + url.len() + text.len());
+                html.push_str("<a class=\"internal-link\" href=\"");
+                escape_into(&url, &mut html);
+                html.push_str("\">");
+                escape_into(text, &mut html);
+                html.push_str("</a>");
+                html
             }
             Target::Unresolved(name) => {
                 let text = link
