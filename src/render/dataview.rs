@@ -120,20 +120,23 @@ pub fn result_to_html(result: &QueryResult, cx: &dyn ValueHtml) -> String {
         QueryResult::List { rows, .. } if rows.is_empty() => empty("list"),
         QueryResult::List { headers, rows } => {
             let two = headers.len() == 2;
-            let lis: String = rows
-                .iter()
-                .map(|row| {
-                    let inner = match (two, row.as_slice()) {
-                        (true, [id, value]) => {
-                            format!("{}: {}", value_html(id, cx), value_html(value, cx))
-                        }
-                        (_, [only, ..]) => value_html(only, cx),
-                        _ => String::new(),
-                    };
-                    format!("<li>{inner}</li>")
-                })
-                .collect();
-            format!("<ul class=\"dataview list-view-ul\">{lis}</ul>")
+            // Written in place, row by row.
+            let mut list = String::from("<ul class=\"dataview list-view-ul\">");
+            for row in rows {
+                list.push_str("<li>");
+                match (two, row.as_slice()) {
+                    (true, [id, value]) => {
+                        list.push_str(&value_html(id, cx));
+                        list.push_str(": ");
+                        list.push_str(&value_html(value, cx));
+                    }
+                    (_, [only, ..]) => list.push_str(&value_html(only, cx)),
+                    _ => {}
+                }
+                list.push_str("</li>");
+            }
+            list.push_str("</ul>");
+            list
         }
         QueryResult::Table { headers, rows } => {
             let ths: String = headers

@@ -14,7 +14,7 @@
 
 use super::callout;
 use super::fields;
-use super::html::escape;
+use super::html::{escape, escape_into};
 use super::markdown::{Embed, Frame};
 use super::Renderer;
 use crate::diagnostics::Diagnostic;
@@ -486,12 +486,17 @@ impl<'s, I: Iterator<Item = (Event<'s>, Range<usize>)>> NoteEvents<'s, I> {
         match item.and_then(|i| i.status) {
             Some(status) => {
                 let checked = status != ' ';
-                attrs.push_str(&format!(
-                    " class=\"task-list-item{}\" data-task=\"{}\"",
-                    if checked { " is-checked" } else { "" },
-                    escape(&status.to_string())
-                ));
-                self.emit(Event::Html(format!("<li{attrs}>").into()));
+                let mut li = String::with_capacity(64 + attrs.len());
+                li.push_str("<li");
+                li.push_str(&attrs);
+                li.push_str(" class=\"task-list-item");
+                if checked {
+                    li.push_str(" is-checked");
+                }
+                li.push_str("\" data-task=\"");
+                escape_into(status.encode_utf8(&mut [0; 4]), &mut li);
+                li.push_str("\">");
+                self.emit(Event::Html(li.into()));
                 if !matches!(status, ' ' | 'x' | 'X') {
                     self.emit(Event::InlineHtml(checkbox(true).into()));
                     self.strip_prefix = Some(format!("[{status}]"));
@@ -612,14 +617,16 @@ pub(super) fn inline_syntax<'s>(
         }
         match span.token {
             scan::Token::Tag(tag) => match r.plan.tags.get(&tag.to_lowercase()) {
-                Some(path) => out.push(Event::InlineHtml(
-                    format!(
-                        "<a class=\"tag\" href=\"{}\">#{}</a>",
-                        escape(&r.url(frame.page, path, None)),
-                        escape(&tag)
-                    )
-                    .into(),
-                )),
+                Some(path) => {
+                    let url = r.url(frame.page, path, None);
+                    let mut html = String::with_capacity(32 + url.len() + tag.len());
+                    html.push_str("<a class=\"tag\" href=\"");
+                    escape_into(&url, &mut html);
+                    html.push_str("\">#");
+                    escape_into(&tag, &mut html);
+                    html.push_str("</a>");
+                    out.push(Event::InlineHtml(html.into()))
+                }
                 None => out.push(Event::Text(format!("#{tag}").into())),
             },
             scan::Token::HighlightMark => {
@@ -636,12 +643,9 @@ pub(super) fn inline_syntax<'s>(
             }
             scan::Token::Field { key, value, form } => {
                 let value = crate::value::parse::inline_value(&value);
-                let html = format!(
-                    "{}{}{}",
-                    fields::open(&key, form),
-                    r.field_value_html(frame, &value),
-                    fields::CLOSE
-                );
+                let mut html = fields::open(&key, form);
+                html.push_str(&r.field_value_html(frame, &value));
+                html.push_str(fields::CLOSE);
                 out.push(Event::InlineHtml(html.into()));
             }
         }

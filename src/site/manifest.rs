@@ -250,10 +250,23 @@ pub fn format(preamble: &str, entries: &mut [(String, Entry)]) -> String {
     text.push('\n');
     for (path, e) in entries.iter() {
         if !path.contains(['\n', '\r']) {
-            text.push_str(&format!("{:016x} {:016x} {path}\n", e.key, e.content));
+            // As `{:016x} {:016x} {path}`, written directly: this is the build's serial end.
+            push_hex(&mut text, e.key);
+            text.push(' ');
+            push_hex(&mut text, e.content);
+            text.push(' ');
+            text.push_str(path);
+            text.push('\n');
         }
     }
     text
+}
+
+/// `n` as sixteen lowercase hexadecimal digits.
+fn push_hex(text: &mut String, n: u64) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let digits: [u8; 16] = std::array::from_fn(|i| DIGITS[((n >> (60 - 4 * i)) & 0xf) as usize]);
+    text.push_str(std::str::from_utf8(&digits).unwrap_or_default());
 }
 
 /// The manifest of the site at `out`, if dossier wrote it.
@@ -359,6 +372,23 @@ mod tests {
         let mut h = Xxh3Default::new();
         feed(&mut h, value);
         h.finish()
+    }
+
+    #[test]
+    fn hex_digits_as_format_writes_them() {
+        for n in [
+            0,
+            1,
+            0xf,
+            0x10,
+            0xdead_beef,
+            u64::MAX,
+            0x0123_4567_89ab_cdef,
+        ] {
+            let mut text = String::new();
+            push_hex(&mut text, n);
+            assert_eq!(text, format!("{n:016x}"));
+        }
     }
 
     #[test]
