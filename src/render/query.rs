@@ -39,7 +39,10 @@ impl ValueHtml for PageValues<'_, '_> {
         };
         match target {
             Target::Note(t) => {
-                let text = (link.display.as_deref()).unwrap_or_else(|| r.index.notes[t].id.name());
+                let text = link
+                    .display
+                    .as_deref()
+                    .unwrap_or_else(|| r.index.notes[t].id.name());
                 let url = r.url(self.frame.page, &r.plan.notes[t], anchor.as_deref());
                 // Written in place: every task a query lists links its note.
                 let mut html = String::with_capacity(48 + url.len() + text.len());
