@@ -3,8 +3,9 @@
 
 use super::html::escape_into;
 use super::markdown::Frame;
-use super::Ctx;
 use super::{urls, Page, Renderer};
+use super::{Ctx, Part};
+use crate::crm::{AccountIdx, PersonIdx};
 use crate::diagnostics::Diagnostic;
 use crate::index::{Backlink, NoteIdx, Target};
 use crate::value::Value;
@@ -119,27 +120,128 @@ impl Mentions {
     }
 }
 
-/// The parts of every page: site title, the way back to the root, navigation. The same for the pages
-/// of one folder (every URL in it is relative to the folder): made once per folder and shared
-/// ([`Ctx::Shared`]), which also has tera convert it once.
-fn site(r: &Renderer<'_>, page: &str) -> Ctx {
-    let folder = page.rfind('/').map_or("", |i| &page[..i]);
-    let mut sites = r
-        .sites
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let shared = match sites.get(folder) {
-        Some(shared) => shared.clone(),
-        None => {
-            let shared = std::sync::Arc::new(site_of(r, page));
-            sites.insert(folder.to_string(), shared.clone());
-            shared
-        }
-    };
-    Ctx::Shared(shared)
+/// What the pages of one folder share ([`Ctx::Shared`]), each part made for the first of them that
+/// shows it (every URL in a part is relative to the folder): the `site` part (site title, the way
+/// back to the root, navigation), and links to notes, accounts and people, which thousands of pages
+/// show (a customer is linked from each of its meetings).
+pub(super) struct Folder {
+    site: std::sync::Arc<Part>,
+    notes: Parts,
+    accounts: Parts,
+    people: Parts,
 }
 
-/// [`site`], made for the page at `page`.
+/// A folder's parts of one kind by index, each made when first asked for.
+#[derive(Default)]
+struct Parts(std::sync::OnceLock<Box<[std::sync::OnceLock<std::sync::Arc<Part>>]>>);
+
+impl Parts {
+    /// The `i`th of `len` parts, made by `make` the first time.
+    fn get(&self, len: usize, i: usize, make: impl FnOnce() -> Ctx) -> Ctx {
+        let slots = self
+            .0
+            .get_or_init(|| (0..len).map(|_| std::sync::OnceLock::new()).collect());
+        match slots.get(i) {
+            Some(slot) => Ctx::Shared(slot.get_or_init(|| Part::new(make())).clone()),
+            None => make(),
+        }
+    }
+}
+
+impl Folder {
+    /// A note in a list ([`note_item`]).
+    pub(super) fn note(&self, r: &Renderer<'_>, page: &str, i: NoteIdx) -> Ctx {
+        self.notes
+            .get(r.index.notes.len(), i, || note_item(r, page, i).into())
+    }
+
+    /// An account as a link, with its status.
+    pub(super) fn account(&self, r: &Renderer<'_>, page: &str, a: AccountIdx) -> Ctx {
+        self.accounts.get(r.crm.accounts.len(), a, || {
+            let account = &r.crm.accounts[a];
+            ctx!({"name": &account.name, "url": r.url(page, &r.plan.briefs[a], None), "status": &account.status})
+        })
+    }
+
+    /// A person as a link.
+    pub(super) fn person(&self, r: &Renderer<'_>, page: &str, p: PersonIdx) -> Ctx {
+        self.people.get(
+            r.crm.people.len(),
+            p,
+            || ctx!({"name": &r.crm.people[p].name, "url": r.url(page, &r.plan.people[p], None)}),
+        )
+    }
+}
+
+/// The folder of a page's site path.
+fn folder_of(page: &str) -> &str {
+    page.rfind('/').map_or("", |i| &page[..i])
+}
+
+/// The parts shared by the pages of `page`'s folder.
+pub(super) fn folder(r: &Renderer<'_>, page: &str) -> std::sync::Arc<Folder> {
+    let folder = folder_of(page);
+    let mut folders = r
+        .folders
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    match folders.get(folder) {
+        Some(shared) => shared.clone(),
+        None => {
+            let shared = std::sync::Arc::new(Folder {
+                site: Part::new(site_of(r, page)),
+                notes: Parts::default(),
+                accounts: Parts::default(),
+                people: Parts::default(),
+            });
+            folders.insert(folder.to_string(), shared.clone());
+            shared
+        }
+    }
+}
+
+/// Drops what the pages made so far have shared (each page holds what it shows).
+pub(super) fn forget_folders(r: &Renderer<'_>) {
+    r.folders
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clear();
+}
+
+/// The pages left to make in each folder, so that what a folder's pages share ([`Folder`]) is
+/// dropped with the last of them, not held to the end of the build (notes are made folder by folder).
+pub(super) struct Left(std::collections::HashMap<String, std::sync::atomic::AtomicUsize>);
+
+impl Left {
+    /// The pages at `pages` left to make.
+    pub(super) fn new<'p>(pages: impl IntoIterator<Item = &'p str>) -> Left {
+        let mut left = std::collections::HashMap::<String, std::sync::atomic::AtomicUsize>::new();
+        for page in pages {
+            *left
+                .entry(folder_of(page).to_string())
+                .or_default()
+                .get_mut() += 1;
+        }
+        Left(left)
+    }
+
+    /// The page at `page` is made.
+    pub(super) fn made(&self, r: &Renderer<'_>, page: &str) {
+        let folder = folder_of(page);
+        let last = self
+            .0
+            .get(folder)
+            .is_some_and(|n| n.fetch_sub(1, std::sync::atomic::Ordering::AcqRel) == 1);
+        if last {
+            r.folders
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .remove(folder);
+        }
+    }
+}
+
+/// The `site` part of a folder's pages ([`Folder`]), made for the page at `page`.
 fn site_of(r: &Renderer<'_>, page: &str) -> Ctx {
     let rel = |p: &str| r.url(page, p, None);
     ctx!({
@@ -178,7 +280,7 @@ pub(super) fn page_context(
 ) -> Ctx {
     let header = [
         ("page", ctx!({"title": title, "path": page, "kind": kind})),
-        ("site", site(r, page)),
+        ("site", Ctx::Shared(folder(r, page).site.clone())),
     ];
     with(fields, header.into_iter().chain(parts))
 }
@@ -480,9 +582,10 @@ pub(super) fn note_page(
         .collect();
     outlinks.sort_unstable();
     outlinks.dedup();
-    let outlinks: Vec<NoteItem> = outlinks
+    let shared = folder(r, page);
+    let outlinks: Vec<Ctx> = outlinks
         .into_iter()
-        .map(|t| note_item(r, page, t))
+        .map(|t| shared.note(r, page, t))
         .collect();
     let toc: Vec<Ctx> = note
         .headings
@@ -792,6 +895,31 @@ impl Renderer<'_> {
 
 #[cfg(test)]
 mod tests {
+    /// A folder's part of an index is made once and then handed out as it is; an index beyond the
+    /// parts is made every time, not shared.
+    #[test]
+    fn a_part_is_made_once_per_index() {
+        use super::{Ctx, Parts};
+        let parts = Parts::default();
+        let made = std::cell::Cell::new(0);
+        let get = |i: usize| {
+            parts.get(2, i, || {
+                made.set(made.get() + 1);
+                crate::render::ctx::ctx!({"i": i})
+            })
+        };
+        let (first, again, other) = (get(1), get(1), get(0));
+        match (&first, &again, &other) {
+            (Ctx::Shared(a), Ctx::Shared(b), Ctx::Shared(c)) => {
+                assert!(std::sync::Arc::ptr_eq(a, b) && !std::sync::Arc::ptr_eq(a, c));
+            }
+            _ => panic!("not shared: {first:?} {again:?} {other:?}"),
+        }
+        assert_eq!(made.get(), 2);
+        assert_eq!(get(2), crate::render::ctx::ctx!({"i": 2}));
+        assert_eq!(made.get(), 3);
+    }
+
     /// `find` finds what `str::find` does: first places, repeated and overlapping first bytes,
     /// multi-byte characters, an empty needle, a needle longer than the text.
     #[test]

@@ -3,7 +3,7 @@
 //! theme lays them out (`accounts.html`, `brief.html`, `people.html`, `person.html`, `topics.html`,
 //! `topic.html`, `timeline.html`).
 
-use super::context::{note_item, page_context, with, Mentions};
+use super::context::{folder, note_item, page_context, with, Mentions};
 use super::markdown::Frame;
 use super::Ctx;
 use super::{plan, Page, Renderer};
@@ -106,13 +106,14 @@ fn link(name: &str, url: String) -> Ctx {
     ctx!({"name": name, "url": url})
 }
 
+/// An account as a link, with its status ([`Folder::account`](super::context::Folder::account)).
 fn account_link(r: &Renderer<'_>, page: &str, a: AccountIdx) -> Ctx {
-    let account = &r.crm.accounts[a];
-    ctx!({"name": &account.name, "url": r.url(page, &r.plan.briefs[a], None), "status": &account.status})
+    folder(r, page).account(r, page, a)
 }
 
+/// A person as a link ([`Folder::person`](super::context::Folder::person)).
 fn person_link(r: &Renderer<'_>, page: &str, p: PersonIdx) -> Ctx {
-    link(&r.crm.people[p].name, r.url(page, &r.plan.people[p], None))
+    folder(r, page).person(r, page, p)
 }
 
 fn company_view(r: &Renderer<'_>, page: &str, c: &Company) -> Ctx {
@@ -423,13 +424,15 @@ fn people_page(r: &Renderer<'_>) -> Page {
     for (p, person) in crm.people.iter().enumerate() {
         let (sort, view) = match &person.company {
             Some(c) => {
-                let view = company_view(r, page, &c.value);
-                let name = view
-                    .get("name")
-                    .and_then(Ctx::as_str)
-                    .unwrap_or_default()
-                    .to_lowercase();
-                ((false, name), view)
+                let name = match &c.value {
+                    Company::Account(a) => &crm.accounts[*a].name,
+                    Company::Note(n) => &r.index.notes[*n].title,
+                    Company::Name(name) => name,
+                };
+                (
+                    (false, name.to_lowercase()),
+                    company_view(r, page, &c.value),
+                )
             }
             None => ((true, String::new()), ctx!({"name": null, "url": null})),
         };

@@ -19,10 +19,54 @@ pub enum Ctx {
     List(Vec<Ctx>),
     /// Entries in the order written; a key is there once ([`Ctx::set`]).
     Obj(Vec<(&'static str, Ctx)>),
-    /// A value many pages hold the same, made once and shared (a folder's pages' `site` part): read
-    /// as the value itself everywhere, and handed to tera converted once where it is a part of a
-    /// page ([`crate::site`]).
-    Shared(std::sync::Arc<Ctx>),
+    /// A value many pages hold the same, made once and shared (the `site` part of a folder's pages, a
+    /// link from them to a note, an account or a person): held converted for tera ([`Part`]), so it
+    /// is not an object or a string to [`Ctx::get`] and [`Ctx::as_str`].
+    Shared(std::sync::Arc<Part>),
+}
+
+/// A shared value ([`Ctx::Shared`]), held as tera takes it: converted once, when it is made, and
+/// handed to every page holding it as it is (tera's values are reference-counted, and tera keeps a
+/// value it is handed as it is). Only the conversion is kept, so that the parts of a folder's pages
+/// take half the memory.
+#[derive(Debug)]
+pub struct Part {
+    /// tera's conversion, or why it failed (told by every page holding the part).
+    converted: Result<tera::Value, String>,
+    /// The sizes of the value's strings.
+    sizes: TextSizes,
+    /// What a page's key takes for the part, made by the first page keyed ([`crate::site`]).
+    pub(crate) key: std::sync::OnceLock<u64>,
+}
+
+impl Part {
+    /// `value`, to be shared.
+    pub fn new(value: Ctx) -> std::sync::Arc<Part> {
+        let sizes = value.text_sizes();
+        let converted =
+            tera::Value::try_from_serializable(&Consumed::new(value)).map_err(|e| e.to_string());
+        std::sync::Arc::new(Part {
+            converted,
+            sizes,
+            key: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// The sizes of the value's strings.
+    pub fn sizes(&self) -> TextSizes {
+        self.sizes
+    }
+
+    /// The value as tera takes it.
+    pub fn value(&self) -> Result<&tera::Value, &str> {
+        self.converted.as_ref().map_err(String::as_str)
+    }
+}
+
+impl PartialEq for Part {
+    fn eq(&self, other: &Part) -> bool {
+        self.converted == other.converted
+    }
 }
 
 /// A context value written like JSON: `ctx!({"title": t, "items": [a, b], "url": null})`. Each value
@@ -79,7 +123,6 @@ impl Ctx {
     pub fn get(&self, key: &str) -> Option<&Ctx> {
         match self {
             Ctx::Obj(entries) => entries.iter().find(|(k, _)| *k == key).map(|(_, v)| v),
-            Ctx::Shared(value) => value.get(key),
             _ => None,
         }
     }
@@ -88,7 +131,6 @@ impl Ctx {
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Ctx::Str(s) => Some(s),
-            Ctx::Shared(value) => value.as_str(),
             _ => None,
         }
     }
@@ -100,7 +142,7 @@ impl Ctx {
                 Ctx::Str(s) => sizes.add(s),
                 Ctx::List(items) => items.iter().for_each(|v| walk(v, sizes)),
                 Ctx::Obj(entries) => entries.iter().for_each(|(_, v)| walk(v, sizes)),
-                Ctx::Shared(value) => walk(value, sizes),
+                Ctx::Shared(part) => sizes.merge(part.sizes),
                 Ctx::Null | Ctx::Bool(_) | Ctx::U64(_) | Ctx::I64(_) | Ctx::F64(_) => {}
             }
         }
@@ -124,6 +166,12 @@ impl TextSizes {
     pub fn add(&mut self, s: &str) {
         self.largest = self.largest.max(s.len());
         self.total += s.len();
+    }
+
+    /// Counts the strings `other` counted.
+    pub fn merge(&mut self, other: TextSizes) {
+        self.largest = self.largest.max(other.largest);
+        self.total += other.total;
     }
 }
 
@@ -152,7 +200,12 @@ impl Serialize for Ctx {
                 }
                 out.end()
             }
-            Ctx::Shared(value) => value.serialize(serializer),
+            // tera takes its conversion as it is; anything else (a test's JSON) gets the value the
+            // conversion holds.
+            Ctx::Shared(part) => part
+                .value()
+                .map_err(serde::ser::Error::custom)?
+                .serialize(serializer),
         }
     }
 }
@@ -289,7 +342,7 @@ impl From<&i32> for Ctx {
 
 #[cfg(test)]
 mod tests {
-    use super::{Consumed, Ctx, TextSizes};
+    use super::{Consumed, Ctx, Part, TextSizes};
 
     #[test]
     fn set_replaces_a_key_in_place_and_adds_a_new_one_at_the_end() {
@@ -322,6 +375,14 @@ mod tests {
         );
         assert_eq!(
             serde_json::to_string(&Consumed::new(context)).unwrap(),
+            whole
+        );
+        let part = Part::new(ctx!({"b": [1, "x", null], "a": {}}));
+        let shared = ctx!({"p": Ctx::Shared(part.clone()), "q": [Ctx::Shared(part)]});
+        let whole = r#"{"p":{"b":[1,"x",null],"a":{}},"q":[{"b":[1,"x",null],"a":{}}]}"#;
+        assert_eq!(serde_json::to_string(&shared).unwrap(), whole);
+        assert_eq!(
+            serde_json::to_string(&Consumed::new(shared)).unwrap(),
             whole
         );
     }

@@ -37,7 +37,7 @@ use std::path::PathBuf;
 
 #[cfg(test)]
 pub(crate) use ctx::ctx;
-pub use ctx::{Consumed, Ctx, TextSizes};
+pub use ctx::{Consumed, Ctx, Part, TextSizes};
 pub use plan::Plan;
 
 /// One page to write: its output path, the template that lays it out and that template's context.
@@ -143,8 +143,8 @@ pub struct Renderer<'a> {
     sanitizer: Option<sanitize::Sanitizer>,
     /// Where Dataview runs are recorded, when tracing.
     traces: Option<std::sync::Mutex<Vec<(String, crate::dataview::trace::Traced)>>>,
-    /// The `site` part of each folder's pages, made for the first of them ([`context::site`]).
-    sites: std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<Ctx>>>,
+    /// What the pages of each folder share ([`context::folder`]).
+    folders: std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<context::Folder>>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -192,7 +192,7 @@ impl<'a> Renderer<'a> {
                 .collect(),
             sanitizer,
             traces: None,
-            sites: Default::default(),
+            folders: Default::default(),
         }
     }
 
@@ -363,6 +363,19 @@ pub fn render_each_prepared<E: Send>(
     let bodies: Vec<std::sync::OnceLock<String>> = (0..index.notes.len())
         .map(|_| std::sync::OnceLock::new())
         .collect();
+    // A person's page shows their note's backlinks as mentions: made with the note's page, from the
+    // same snippets, and not again with the other CRM pages ([`Selection::person_with_note`]).
+    let person_page = |i: NoteIdx| {
+        crm.person_of
+            .get(&i)
+            .filter(|&&p| only.other(&plan.people[p]))
+    };
+    // What the CRM and list pages shared is not shown again; the notes' pages share theirs by folder.
+    context::forget_folders(&r);
+    let left = context::Left::new(selected.iter().flat_map(|&i| {
+        let person = person_page(i).map(|&p| plan.people[p].as_str());
+        std::iter::once(plan.notes[i].as_str()).chain(person)
+    }));
     selected.into_par_iter().try_for_each(|i| {
         let backlinks = context::Mentions::backlinks(&r, i);
         let (page, diags, body) = context::note_page(&r, i, &backlinks);
@@ -374,12 +387,12 @@ pub fn render_each_prepared<E: Send>(
                 .extend(diags);
         }
         emit(page)?;
-        // A person's page shows their note's backlinks as mentions: made here, from the same
-        // snippets, and not again with the other CRM pages ([`Selection::person_with_note`]).
-        match crm.person_of.get(&i) {
-            Some(&p) if only.other(&plan.people[p]) => emit(crm::person_page(&r, p, &backlinks)),
-            _ => Ok(()),
+        left.made(&r, &plan.notes[i]);
+        if let Some(&p) = person_page(i) {
+            emit(crm::person_page(&r, p, &backlinks))?;
+            left.made(&r, &plan.people[p]);
         }
+        Ok(())
     })?;
     laps.mark("notes");
     let mut out = Rendered {

@@ -101,19 +101,73 @@ pub fn context_key_sized(value: &crate::render::Ctx) -> (u64, crate::render::Tex
                     feed(out, item);
                 }
             }
-            // As the value itself: a page's key does not depend on what it shares.
-            Ctx::Shared(value) => feed(out, value),
+            // By its own key, made once for all the pages holding it.
+            Ctx::Shared(part) => {
+                out.number(8, part_key(part).to_le_bytes());
+                out.text.merge(part.sizes());
+            }
         }
     }
-    let mut out = Buffered {
-        hasher: Xxh3Default::new(),
-        buffer: [0; Buffered::SIZE],
-        len: 0,
-        text: crate::render::TextSizes::default(),
-    };
+    let mut out = Buffered::new();
     feed(&mut out, value);
     let text = out.text;
     (out.finish(), text)
+}
+
+/// What a page's key takes for a shared part: the hash of its value, as tera holds it, with each
+/// value's type and length as [`context_key`] feeds them.
+fn part_key(part: &crate::render::Part) -> u64 {
+    fn feed(out: &mut Buffered, value: &tera::Value) {
+        use tera::value::ValueKind;
+        match value.kind() {
+            ValueKind::Map => {
+                let map = value.as_map();
+                out.number(5, (map.map_or(0, |m| m.len()) as u64).to_le_bytes());
+                for (key, item) in map.into_iter().flatten() {
+                    let key = key.as_str().unwrap_or_default();
+                    out.length(key.len());
+                    out.bytes(key.as_bytes());
+                    feed(out, item);
+                }
+            }
+            ValueKind::Array => {
+                let items = value.as_array().unwrap_or_default();
+                out.number(4, (items.len() as u64).to_le_bytes());
+                items.iter().for_each(|item| feed(out, item));
+            }
+            ValueKind::String => {
+                let s = value.as_str().unwrap_or_default();
+                out.head(3, s.len());
+                out.bytes(s.as_bytes());
+            }
+            ValueKind::Bool => {
+                out.head(1, 1);
+                out.bytes(&[u8::from(value.as_bool() == Some(true))]);
+            }
+            ValueKind::U64 | ValueKind::I64 | ValueKind::U128 | ValueKind::I128 => {
+                let n = value.as_i128().unwrap_or_default();
+                out.head(2, 16);
+                out.bytes(&n.to_le_bytes());
+            }
+            ValueKind::F64 => out.number(
+                7,
+                value.as_f64().unwrap_or_default().to_bits().to_le_bytes(),
+            ),
+            // Nothing else comes of a context: none, and what tera alone makes.
+            _ => out.head(0, 0),
+        }
+    }
+    *part.key.get_or_init(|| {
+        let mut out = Buffered::new();
+        match part.value() {
+            Ok(value) => feed(&mut out, value),
+            Err(message) => {
+                out.head(9, message.len());
+                out.bytes(message.as_bytes());
+            }
+        }
+        out.finish()
+    })
 }
 
 /// A hasher fed through a buffer: a context is thousands of values of a few bytes each, and the
@@ -132,6 +186,15 @@ struct Buffered {
 impl Buffered {
     /// On the stack: zeroing a larger one on the heap for each page cost more than the flushes.
     const SIZE: usize = 1 << 10;
+
+    fn new() -> Buffered {
+        Buffered {
+            hasher: Xxh3Default::new(),
+            buffer: [0; Buffered::SIZE],
+            len: 0,
+            text: crate::render::TextSizes::default(),
+        }
+    }
 
     /// `tag` and the length `n` of the bytes to follow.
     #[inline]
@@ -366,7 +429,7 @@ mod tests {
                         feed(h, v);
                     }
                 }
-                Ctx::Shared(v) => feed(h, v),
+                Ctx::Shared(part) => tagged(h, 8, &super::part_key(part).to_le_bytes()),
             }
         }
         let mut h = Xxh3Default::new();
@@ -451,6 +514,40 @@ mod tests {
         assert_eq!(
             context_key(&ctx!({"a": [1, "x"]})),
             context_key(&ctx!({"a": [1, "x"]}))
+        );
+    }
+
+    /// A shared part is keyed by its value, not by which part it is: two parts made alike key a page
+    /// alike, and parts that differ anywhere (types, nesting, order) key it apart.
+    #[test]
+    fn a_shared_part_is_keyed_by_its_value() {
+        use crate::render::{ctx, Ctx, Part};
+        let page = |part: Ctx| context_key(&ctx!({"page": {"links": [part]}}));
+        let shared = |value: Ctx| page(Ctx::Shared(Part::new(value)));
+        let values = [
+            ctx!({"a": ["ab"]}),
+            ctx!({"a": ["a", "b"]}),
+            ctx!({"a": "1"}),
+            ctx!({"a": 1}),
+            ctx!({"a": -1}),
+            ctx!({"a": 1.0}),
+            ctx!({"a": true}),
+            ctx!({"a": null}),
+            ctx!({"a": [[]]}),
+            ctx!({"a": [], "b": []}),
+            ctx!({"b": [], "a": []}),
+            ctx!({"ab": []}),
+            ctx!([{"a": 1}, {}]),
+            ctx!([{}, {"a": 1}]),
+        ];
+        let keys = values.clone().map(shared);
+        let distinct: std::collections::HashSet<u64> = keys.iter().copied().collect();
+        assert_eq!(distinct.len(), keys.len());
+        assert_eq!(keys, values.clone().map(shared));
+        let (written, held) = (ctx!({"a": 1}), Ctx::Shared(Part::new(ctx!({"a": 1}))));
+        assert_eq!(
+            context_key_sized(&ctx!({"p": held, "s": "xyz"})).1,
+            context_key_sized(&ctx!({"p": written, "s": "xyz"})).1
         );
     }
 

@@ -93,41 +93,6 @@ pub struct Templater {
     /// Minify each page: `minify` is on and the templates could not be minified once instead
     /// ([`theme::minify_template`]).
     minify: bool,
-    /// The parts pages share, converted for tera ([`SharedParts`]).
-    shared: SharedParts,
-}
-
-/// The parts of pages that many of them share ([`Ctx::Shared`](crate::render::Ctx::Shared) at a
-/// page's top level, as `site`), each converted for tera once: tera's values are reference-counted,
-/// so each page's context holds the one conversion. Found by the part's address, which is its own
-/// while it is held here; a long `serve` drops them all now and then, as its builds make new ones.
-#[derive(Default)]
-struct SharedParts(
-    std::sync::Mutex<
-        std::collections::HashMap<usize, (std::sync::Arc<crate::render::Ctx>, tera::Value)>,
-    >,
-);
-
-impl SharedParts {
-    /// More parts than this (each build's folders) are dropped, and converted again when next met.
-    const MAX: usize = 4096;
-
-    fn value(&self, part: &std::sync::Arc<crate::render::Ctx>) -> tera::TeraResult<tera::Value> {
-        let at = std::sync::Arc::as_ptr(part) as usize;
-        let mut parts = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((_, value)) = parts.get(&at) {
-            return Ok(value.clone());
-        }
-        let value = tera::Value::try_from_serializable(&**part)?;
-        if parts.len() >= Self::MAX {
-            parts.clear();
-        }
-        parts.insert(at, (part.clone(), value.clone()));
-        Ok(value)
-    }
 }
 
 impl Templater {
@@ -137,7 +102,6 @@ impl Templater {
             minify: config.minify && !theme.minified,
             theme,
             cfg: minify_cfg(),
-            shared: SharedParts::default(),
         })
     }
 
@@ -207,7 +171,7 @@ impl Templater {
         let text = page.context.text_sizes();
         if !self.minify || text.largest > MAX_MINIFIED_TEXT {
             let error = template_error(page.template, &page.path);
-            let context = tera_context(page.context, Some(&self.shared)).map_err(|e| error(&e))?;
+            let context = tera_context(page.context).map_err(|e| error(&e))?;
             return self
                 .theme
                 .tera
@@ -229,7 +193,7 @@ impl Templater {
         let mut html = Vec::with_capacity(capacity);
         {
             let error = template_error(page.template, &page.path);
-            let context = tera_context(page.context, Some(&self.shared)).map_err(|e| error(&e))?;
+            let context = tera_context(page.context).map_err(|e| error(&e))?;
             self.theme
                 .tera
                 .render_to(page.template, &context, &mut html)
@@ -269,33 +233,22 @@ fn template_error<'a>(
     }
 }
 
-/// A page context as tera takes it: its own values, made from the context as that is taken apart
-/// ([`Consumed`](crate::render::Consumed)), and the parts it shares with other pages as `shared`
-/// converted them.
-fn tera_context(
-    context: crate::render::Ctx,
-    shared: Option<&SharedParts>,
-) -> tera::TeraResult<tera::Context> {
-    use crate::render::Ctx;
-    let (context, parts) = match (context, shared) {
-        (Ctx::Obj(mut entries), Some(shared)) => {
-            let mut parts = Vec::new();
-            entries.retain(|(key, value)| match value {
-                Ctx::Shared(part) => {
-                    parts.push((*key, shared.value(part)));
-                    false
-                }
-                _ => true,
-            });
-            (Ctx::Obj(entries), parts)
-        }
-        (context, _) => (context, Vec::new()),
+/// A page context as tera takes it, its top-level values converted one by one as the context is
+/// taken apart ([`Consumed`](crate::render::Consumed)); its shared parts are converted once for all
+/// the pages that hold them ([`Part`](crate::render::Part)).
+fn tera_context(context: crate::render::Ctx) -> tera::TeraResult<tera::Context> {
+    use crate::render::{Consumed, Ctx};
+    let Ctx::Obj(entries) = context else {
+        return Err(tera::Error::message("a page's context is not a map"));
     };
-    let mut context = tera::Context::from_serialize(&crate::render::Consumed::new(context))?;
-    for (key, value) in parts {
-        context.insert_value(key, value?);
+    let mut out = tera::Context::new();
+    for (key, value) in entries {
+        out.insert_value(
+            key,
+            tera::Value::try_from_serializable(&Consumed::new(value))?,
+        );
     }
-    Ok(context)
+    Ok(out)
 }
 
 /// One page as a self-contained file: the theme's `style.css` inlined as `inline_css`, minified.
@@ -311,7 +264,7 @@ pub fn standalone(page: &crate::render::Page, config: &Config) -> Result<String,
     let mut context = page.context.clone();
     context.set("inline_css", css.into());
     let error = template_error(page.template, &page.path);
-    let context = tera_context(context, None).map_err(|e| error(&e))?;
+    let context = tera_context(context).map_err(|e| error(&e))?;
     let html = theme
         .tera
         .render(page.template, &context)
@@ -326,35 +279,39 @@ pub fn standalone(page: &crate::render::Page, config: &Config) -> Result<String,
 
 #[cfg(test)]
 mod tests {
-    use super::{finish, minify_cfg, tera_context, SharedParts, MAX_MINIFIED_PAGE};
-    use crate::render::{ctx, Ctx};
+    use super::{finish, minify_cfg, tera_context, MAX_MINIFIED_PAGE};
+    use crate::render::{ctx, Ctx, Part};
 
-    /// A page with a shared part renders as the page with the part written in; the part is converted
-    /// once for all the pages that share it.
+    /// A page with shared parts renders as the page with the parts written in, at the top level or
+    /// deeper, and its strings count as theirs.
     #[test]
     fn a_shared_part_renders_as_the_part_itself() {
         let mut tera = tera::Tera::default();
         let template =
-            "{{ page.title }}|{{ site.title }}|{% for n in site.nav %}{{ n.url }},{% endfor %}";
+            "{{ page.title }}|{{ site.title }}|{% for n in site.nav %}{{ n.url }},{% endfor %}\
+                        {% for l in page.links %}{{ l.name }}={{ l.url }};{% endfor %}";
         tera.add_raw_template("t.html", template).unwrap();
         let site = ctx!({"title": "S <&>", "nav": [{"url": "../a.html"}, {"url": "b.html"}]});
-        let part = std::sync::Arc::new(site.clone());
-        let shared = SharedParts::default();
-        let render = |context: Ctx, shared: Option<&SharedParts>| {
-            tera.render("t.html", &tera_context(context, shared).unwrap())
+        let link = ctx!({"name": "A & B", "url": "../c.html"});
+        let render = |context: Ctx| {
+            tera.render("t.html", &tera_context(context).unwrap())
                 .unwrap()
         };
-        let inline = render(ctx!({"page": {"title": "P"}, "site": site}), None);
-        assert_eq!(inline, "P|S &lt;&amp;&gt;|../a.html,b.html,");
+        let written = |title: &str| ctx!({"page": {"title": title, "links": [link.clone(), link.clone()]}, "site": site.clone()});
+        let inline = render(written("P"));
+        assert_eq!(
+            inline,
+            "P|S &lt;&amp;&gt;|../a.html,b.html,A &amp; B=../c.html;A &amp; B=../c.html;"
+        );
+        let (shared_site, shared_link) = (Part::new(site.clone()), Part::new(link.clone()));
         for title in ["P", "Q"] {
-            let page = ctx!({"page": {"title": title}, "site": Ctx::Shared(part.clone())});
-            assert_eq!(
-                render(page.clone(), Some(&shared)),
-                inline.replacen('P', title, 1)
-            );
-            assert_eq!(render(page, None), inline.replacen('P', title, 1));
+            let page = ctx!({
+                "page": {"title": title, "links": [Ctx::Shared(shared_link.clone()), Ctx::Shared(shared_link.clone())]},
+                "site": Ctx::Shared(shared_site.clone()),
+            });
+            assert_eq!(render(page.clone()), inline.replacen('P', title, 1));
+            assert_eq!(page.text_sizes(), written(title).text_sizes());
         }
-        assert_eq!(shared.0.lock().unwrap().len(), 1);
     }
 
     #[test]
