@@ -106,19 +106,9 @@ fn link(name: &str, url: String) -> Ctx {
     ctx!({"name": name, "url": url})
 }
 
-/// An account as a link, with its status ([`Folder::account`](super::context::Folder::account)).
-fn account_link(r: &Renderer<'_>, page: &str, a: AccountIdx) -> Ctx {
-    folder(r, page).account(r, page, a)
-}
-
-/// A person as a link ([`Folder::person`](super::context::Folder::person)).
-fn person_link(r: &Renderer<'_>, page: &str, p: PersonIdx) -> Ctx {
-    folder(r, page).person(r, page, p)
-}
-
 fn company_view(r: &Renderer<'_>, page: &str, c: &Company) -> Ctx {
     match c {
-        Company::Account(a) => account_link(r, page, *a),
+        Company::Account(a) => folder(r, page).account(r, page, *a),
         Company::Note(n) => link(
             &r.index.notes[*n].title,
             r.url(page, &r.plan.notes[*n], None),
@@ -161,10 +151,11 @@ fn account_row(r: &Renderer<'_>, page: &str, a: AccountIdx) -> Ctx {
             ctx!({"name": t, "url": url})
         })
         .collect();
+    let shared = folder(r, page);
     let contacts: Vec<Ctx> = account
         .contacts
         .iter()
-        .map(|c| person_link(r, page, c.person))
+        .map(|c| shared.person(r, page, c.person))
         .collect();
     let conflicts: Vec<Ctx> = account
         .conflicts
@@ -240,10 +231,11 @@ fn accounts_page(r: &Renderer<'_>) -> Page {
 /// page shows them ([`with_attendees`]): the timeline and the topic pages list thousands of meetings.
 fn meeting_view(r: &Renderer<'_>, page: &str, m: MeetingIdx) -> Ctx {
     let meeting = &r.crm.meetings[m];
+    let shared = folder(r, page);
     let accounts: Vec<Ctx> = meeting
         .accounts
         .iter()
-        .map(|&a| account_link(r, page, a))
+        .map(|&a| shared.account(r, page, a))
         .collect();
     let (date, iso) = &r.meeting_days[m];
     ctx!({
@@ -260,10 +252,11 @@ fn meeting_view(r: &Renderer<'_>, page: &str, m: MeetingIdx) -> Ctx {
 
 /// [`meeting_view`] with the people who attended.
 fn with_attendees(r: &Renderer<'_>, page: &str, m: MeetingIdx) -> Ctx {
+    let shared = folder(r, page);
     let attendees: Vec<Ctx> = r.crm.meetings[m]
         .attendees
         .iter()
-        .map(|&p| person_link(r, page, p))
+        .map(|&p| shared.person(r, page, p))
         .collect();
     with(meeting_view(r, page, m), [("attendees", attendees.into())])
 }
@@ -421,6 +414,7 @@ fn people_page(r: &Renderer<'_>) -> Page {
     let crm = r.crm;
     // Company name (sort key) → (its view, people).
     let mut groups: BTreeMap<(bool, String), (Ctx, Vec<Ctx>)> = BTreeMap::new();
+    let shared = folder(r, page);
     for (p, person) in crm.people.iter().enumerate() {
         let (sort, view) = match &person.company {
             Some(c) => {
@@ -438,7 +432,7 @@ fn people_page(r: &Renderer<'_>) -> Page {
         };
         let shown = directory_accounts(crm, p);
         let more = person.accounts.len().saturating_sub(shown.len());
-        let accounts: Vec<Ctx> = shown.iter().map(|&a| account_link(r, page, a)).collect();
+        let accounts: Vec<Ctx> = shown.iter().map(|&a| shared.account(r, page, a)).collect();
         let entry = groups.entry(sort).or_insert_with(|| (view, Vec::new()));
         entry.1.push(ctx!({
             "name": &person.name,
@@ -516,10 +510,11 @@ pub(super) fn person_page(r: &Renderer<'_>, p: PersonIdx, mentions: &Mentions) -
     let crm = r.crm;
     let person = &crm.people[p];
     let mentions = mentions.views(r, page);
+    let shared = folder(r, page);
     let accounts: Vec<Ctx> = person
         .accounts
         .iter()
-        .map(|&a| account_link(r, page, a))
+        .map(|&a| shared.account(r, page, a))
         .collect();
     let meetings: Vec<Ctx> = person
         .meetings
