@@ -129,6 +129,10 @@ pub(super) struct Folder {
     notes: Parts,
     accounts: Parts,
     people: Parts,
+    /// Tags as a note writes them, as links.
+    tags: std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<Part>>>,
+    /// The way from the home page to the folder of the first note made here, and that folder.
+    breadcrumb: std::sync::OnceLock<(String, std::sync::Arc<Part>)>,
 }
 
 /// A folder's parts of one kind by index, each made when first asked for.
@@ -163,6 +167,44 @@ impl Folder {
         })
     }
 
+    /// A note's tags as links, in its order; a tag without a page is left out.
+    pub(super) fn tags(&self, r: &Renderer<'_>, page: &str, tags: &[String]) -> Vec<Ctx> {
+        if tags.is_empty() {
+            return Vec::new();
+        }
+        let mut parts = self
+            .tags
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        tags.iter()
+            .filter_map(|t| {
+                if let Some(part) = parts.get(t) {
+                    return Some(Ctx::Shared(part.clone()));
+                }
+                let url = r.url(page, r.plan.tags.get(&t.to_lowercase())?, None);
+                let part = Part::new(ctx!({"name": t, "url": url}));
+                parts.insert(t.clone(), part.clone());
+                Some(Ctx::Shared(part))
+            })
+            .collect()
+    }
+
+    /// The way from the home page to a note's `folder` ([`breadcrumb`]), shared by the notes of one
+    /// folder: the pages of a folder are the notes of one, unless the names of two note folders make
+    /// the same page folder (then the notes of the other get their own).
+    pub(super) fn breadcrumb(&self, r: &Renderer<'_>, page: &str, folder: &str) -> Ctx {
+        let (of, part) = self.breadcrumb.get_or_init(|| {
+            (
+                folder.to_string(),
+                Part::new(breadcrumb(r, page, folder).into()),
+            )
+        });
+        match of == folder {
+            true => Ctx::Shared(part.clone()),
+            false => breadcrumb(r, page, folder).into(),
+        }
+    }
+
     /// A person as a link.
     pub(super) fn person(&self, r: &Renderer<'_>, page: &str, p: PersonIdx) -> Ctx {
         self.people.get(
@@ -193,6 +235,8 @@ pub(super) fn folder(r: &Renderer<'_>, page: &str) -> std::sync::Arc<Folder> {
                 notes: Parts::default(),
                 accounts: Parts::default(),
                 people: Parts::default(),
+                tags: Default::default(),
+                breadcrumb: std::sync::OnceLock::new(),
             });
             folders.insert(folder.to_string(), shared.clone());
             shared
@@ -562,16 +606,8 @@ pub(super) fn note_page(
         })
         .map(|(k, v)| ctx!({"key": k, "html": r.value_html(&frame, v)}))
         .collect();
-    let tags: Vec<LinkView> = note
-        .tags
-        .iter()
-        .filter_map(|t| {
-            r.plan.tags.get(&t.to_lowercase()).map(|p| LinkView {
-                name: t.clone(),
-                url: r.url(page, p, None),
-            })
-        })
-        .collect();
+    let shared = folder(r, page);
+    let tags = shared.tags(r, page, &note.tags);
     let backlinks = backlinks.views(r, page);
     let mut outlinks: Vec<NoteIdx> = r.index.links[i]
         .iter()
@@ -582,7 +618,6 @@ pub(super) fn note_page(
         .collect();
     outlinks.sort_unstable();
     outlinks.dedup();
-    let shared = folder(r, page);
     let outlinks: Vec<Ctx> = outlinks
         .into_iter()
         .map(|t| shared.note(r, page, t))
@@ -598,7 +633,7 @@ pub(super) fn note_page(
         "title_anchor": opening_title.map(|h| h.anchor.clone()),
         "path": note.id.as_str(),
         "aliases": &note.aliases,
-        "breadcrumb": breadcrumb(r, page, note.id.folder()),
+        "breadcrumb": shared.breadcrumb(r, page, note.id.folder()),
         "frontmatter_source": if note.frontmatter.malformed { Some(note.frontmatter.source.clone()) } else { None },
         "tags": tags,
         "backlinks": backlinks,
