@@ -667,7 +667,8 @@ pub(super) fn note_page(
 /// note, 404.
 enum IndexPage<'a> {
     Home,
-    Folder(&'a str, &'a str),
+    /// A folder, its page and its notes.
+    Folder(&'a str, &'a str, &'a [NoteIdx]),
     TagsIndex,
     Tag(&'a str, &'a str),
     Stub(&'a str, &'a [Backlink], &'a str),
@@ -684,18 +685,28 @@ pub fn index_pages<E: Send>(
     sink: &(dyn Fn(Page) -> Result<(), E> + Sync),
 ) -> Result<(), E> {
     use rayon::prelude::*;
+    // The notes of each folder, found in one pass (each folder's page looked at every note).
+    let mut in_folder: BTreeMap<&str, Vec<NoteIdx>> = BTreeMap::new();
+    for (i, note) in r.index.notes.iter().enumerate() {
+        in_folder.entry(note.id.folder()).or_default().push(i);
+    }
+    // Each page with about how many items it lists.
     let mut todo = Vec::new();
     if only.other("index.html") {
-        todo.push(IndexPage::Home);
+        todo.push((15, IndexPage::Home));
     }
     for (folder, page) in r.plan.folders.iter().filter(|(_, p)| only.other(p)) {
-        todo.push(IndexPage::Folder(folder, page));
+        let notes = in_folder
+            .get(folder.as_str())
+            .map_or(&[][..], Vec::as_slice);
+        todo.push((notes.len(), IndexPage::Folder(folder, page, notes)));
     }
     if only.other("tags/index.html") {
-        todo.push(IndexPage::TagsIndex);
+        todo.push((r.plan.tags.len(), IndexPage::TagsIndex));
     }
     for (tag, page) in r.plan.tags.iter().filter(|(_, p)| only.other(p)) {
-        todo.push(IndexPage::Tag(tag, page));
+        let count = r.index.tags.get(tag).map_or(0, Vec::len);
+        todo.push((count, IndexPage::Tag(tag, page)));
     }
     for (name, places) in &r.index.unresolved {
         let Some(page) = r.plan.stubs.get(name).filter(|p| only.other(p)) else {
@@ -705,15 +716,18 @@ pub fn index_pages<E: Send>(
             // A person without a note: their directory page stands in for the stub.
             continue;
         }
-        todo.push(IndexPage::Stub(name, places, page));
+        todo.push((places.len(), IndexPage::Stub(name, places, page)));
     }
     if only.other("404.html") {
-        todo.push(IndexPage::NotFound);
+        todo.push((0, IndexPage::NotFound));
     }
-    todo.into_par_iter().try_for_each(|p| {
+    // The largest first, so that the pages left when a thread runs out of work are small ones (the
+    // folder of a vault's meetings is one page listing all of them).
+    todo.sort_by_key(|(items, _)| std::cmp::Reverse(*items));
+    todo.into_par_iter().try_for_each(|(_, p)| {
         sink(match p {
             IndexPage::Home => home_page(r),
-            IndexPage::Folder(folder, page) => folder_page(r, folder, page),
+            IndexPage::Folder(folder, page, notes) => folder_page(r, folder, page, notes),
             IndexPage::TagsIndex => tags_index_page(r),
             IndexPage::Tag(tag, page) => tag_page(r, tag, page),
             IndexPage::Stub(name, places, page) => stub_page(r, name, places, page),
@@ -810,8 +824,7 @@ fn home_page(r: &Renderer<'_>) -> Page {
     }
 }
 
-fn folder_page(r: &Renderer<'_>, folder: &str, page: &str) -> Page {
-    let idx = r.index;
+fn folder_page(r: &Renderer<'_>, folder: &str, page: &str, notes: &[NoteIdx]) -> Page {
     let prefix = format!("{folder}/");
     let subfolders: Vec<Ctx> = r
         .plan
@@ -825,10 +838,7 @@ fn folder_page(r: &Renderer<'_>, folder: &str, page: &str) -> Page {
             |(f, p)| ctx!({"name": f.rsplit('/').next().unwrap_or(f), "url": r.url(page, p, None)}),
         )
         .collect();
-    let mut notes: Vec<NoteItem> = (0..idx.notes.len())
-        .filter(|&i| idx.notes[i].id.folder() == folder)
-        .map(|i| note_item(r, page, i))
-        .collect();
+    let mut notes: Vec<NoteItem> = notes.iter().map(|&i| note_item(r, page, i)).collect();
     notes.sort_by_cached_key(|n| (std::cmp::Reverse(n.date.clone()), n.title.to_lowercase()));
     let name = folder.rsplit('/').next().unwrap_or(folder);
     let parent = folder.rsplit_once('/').map_or("", |(p, _)| p);
