@@ -826,18 +826,15 @@ fn home_page(r: &Renderer<'_>) -> Page {
 
 fn folder_page(r: &Renderer<'_>, folder: &str, page: &str, notes: &[NoteIdx]) -> Page {
     let prefix = format!("{folder}/");
-    let subfolders: Vec<Ctx> = r
-        .plan
-        .folders
-        .iter()
-        .filter(|(f, _)| {
-            f.strip_prefix(&prefix)
-                .is_some_and(|rest| !rest.contains('/'))
-        })
-        .map(
-            |(f, p)| ctx!({"name": f.rsplit('/').next().unwrap_or(f), "url": r.url(page, p, None)}),
-        )
-        .collect();
+    // The folders under this one are together in the sorted map, from where its prefix would be.
+    let subfolders: Vec<Ctx> = (r.plan.folders.range::<str, _>((
+        std::ops::Bound::Included(prefix.as_str()),
+        std::ops::Bound::Unbounded,
+    )))
+    .take_while(|(f, _)| f.starts_with(&prefix))
+    .filter(|(f, _)| !f[prefix.len()..].contains('/'))
+    .map(|(f, p)| ctx!({"name": f.rsplit('/').next().unwrap_or(f), "url": r.url(page, p, None)}))
+    .collect();
     let mut notes: Vec<NoteItem> = notes.iter().map(|&i| note_item(r, page, i)).collect();
     notes.sort_by_cached_key(|n| (std::cmp::Reverse(n.date.clone()), n.title.to_lowercase()));
     let name = folder.rsplit('/').next().unwrap_or(folder);
@@ -880,17 +877,14 @@ fn tags_index_page(r: &Renderer<'_>) -> Page {
 fn tag_page(r: &Renderer<'_>, tag: &str, page: &str) -> Page {
     let idx = r.index;
     let prefix = format!("{tag}/");
-    let children: Vec<Ctx> = idx
-        .tags
-        .iter()
-        .filter(|(t, _)| {
-            t.strip_prefix(&prefix)
-                .is_some_and(|rest| !rest.contains('/'))
-        })
-        .map(
-            |(t, n)| ctx!({"name": t, "count": n.len(), "url": r.url(page, &r.plan.tags[t], None)}),
-        )
-        .collect();
+    let children: Vec<Ctx> = (idx.tags.range::<str, _>((
+        std::ops::Bound::Included(prefix.as_str()),
+        std::ops::Bound::Unbounded,
+    )))
+    .take_while(|(t, _)| t.starts_with(&prefix))
+    .filter(|(t, _)| !t[prefix.len()..].contains('/'))
+    .map(|(t, n)| ctx!({"name": t, "count": n.len(), "url": r.url(page, &r.plan.tags[t], None)}))
+    .collect();
     let parent = tag
         .rsplit_once('/')
         .map(|(p, _)| ctx!({"name": p, "url": r.url(page, &r.plan.tags[p], None)}));

@@ -473,3 +473,56 @@ fn ids_on_a_page_are_unique_with_embeds() {
         }
     }
 }
+
+/// A folder's page lists the folders right under it and a tag's page the tags right under it: not
+/// those further down, nor those whose names only begin the same way.
+#[test]
+fn folder_and_tag_pages_list_their_children_only() {
+    use super::harness::write;
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    for (folder, tag) in [
+        ("Area", "area"),
+        ("Area/Sub", "area/sub"),
+        ("Area/Sub/Deep", "area/sub/deep"),
+        ("Area/Zed", "area/zed"),
+        ("Area-x", "area-x"),
+        ("Areas", "areas"),
+    ] {
+        let name = folder.replace('/', " ");
+        write(
+            &vault,
+            &format!("{folder}/{name}.md"),
+            format!("---\ntags: [{tag}]\n---\nA note.\n"),
+        );
+    }
+    let mut config = case_config(dir.path());
+    config.minify = false;
+    let site = build_with(config);
+    let listed = |page: &str, class: &str| -> Vec<String> {
+        let html = site.html(page);
+        let list = html
+            .split(&format!("<ul class=\"{class}\">"))
+            .nth(1)
+            .and_then(|rest| rest.split("</ul>").next())
+            .unwrap_or_default()
+            .to_string();
+        list.split("href=\"")
+            .skip(1)
+            .filter_map(|a| a.split('"').next().map(str::to_string))
+            .collect()
+    };
+    assert_eq!(
+        listed("area/index.html", "folder-list"),
+        ["sub/index.html", "zed/index.html"]
+    );
+    assert_eq!(
+        listed("area/sub/index.html", "folder-list"),
+        ["deep/index.html"]
+    );
+    assert_eq!(
+        listed("tags/area.html", "tag-list"),
+        ["area/sub.html", "area/zed.html"]
+    );
+    assert_eq!(listed("tags/area/sub.html", "tag-list"), ["sub/deep.html"]);
+}
