@@ -824,17 +824,27 @@ fn home_page(r: &Renderer<'_>) -> Page {
     }
 }
 
-fn folder_page(r: &Renderer<'_>, folder: &str, page: &str, notes: &[NoteIdx]) -> Page {
-    let prefix = format!("{folder}/");
-    // The folders under this one are together in the sorted map, from where its prefix would be.
-    let subfolders: Vec<Ctx> = (r.plan.folders.range::<str, _>((
+/// The entries of `map` whose keys are right under `parent` (`parent/name`, not `parent/a/b`, not
+/// `parent-x`): together in the sorted map, from where `parent/` would be.
+fn children<'m, V>(
+    map: &'m BTreeMap<String, V>,
+    parent: &'m str,
+) -> impl Iterator<Item = (&'m String, &'m V)> {
+    let prefix = format!("{parent}/");
+    map.range::<str, _>((
         std::ops::Bound::Included(prefix.as_str()),
         std::ops::Bound::Unbounded,
-    )))
-    .take_while(|(f, _)| f.starts_with(&prefix))
-    .filter(|(f, _)| !f[prefix.len()..].contains('/'))
-    .map(|(f, p)| ctx!({"name": f.rsplit('/').next().unwrap_or(f), "url": r.url(page, p, None)}))
-    .collect();
+    ))
+    .take_while(move |(k, _)| k.starts_with(&prefix))
+    .filter(move |(k, _)| !k[parent.len() + 1..].contains('/'))
+}
+
+fn folder_page(r: &Renderer<'_>, folder: &str, page: &str, notes: &[NoteIdx]) -> Page {
+    let subfolders: Vec<Ctx> = children(&r.plan.folders, folder)
+        .map(
+            |(f, p)| ctx!({"name": f.rsplit('/').next().unwrap_or(f), "url": r.url(page, p, None)}),
+        )
+        .collect();
     let mut notes: Vec<NoteItem> = notes.iter().map(|&i| note_item(r, page, i)).collect();
     notes.sort_by_cached_key(|n| (std::cmp::Reverse(n.date.clone()), n.title.to_lowercase()));
     let name = folder.rsplit('/').next().unwrap_or(folder);
@@ -876,15 +886,11 @@ fn tags_index_page(r: &Renderer<'_>) -> Page {
 
 fn tag_page(r: &Renderer<'_>, tag: &str, page: &str) -> Page {
     let idx = r.index;
-    let prefix = format!("{tag}/");
-    let children: Vec<Ctx> = (idx.tags.range::<str, _>((
-        std::ops::Bound::Included(prefix.as_str()),
-        std::ops::Bound::Unbounded,
-    )))
-    .take_while(|(t, _)| t.starts_with(&prefix))
-    .filter(|(t, _)| !t[prefix.len()..].contains('/'))
-    .map(|(t, n)| ctx!({"name": t, "count": n.len(), "url": r.url(page, &r.plan.tags[t], None)}))
-    .collect();
+    let children: Vec<Ctx> = children(&idx.tags, tag)
+        .map(
+            |(t, n)| ctx!({"name": t, "count": n.len(), "url": r.url(page, &r.plan.tags[t], None)}),
+        )
+        .collect();
     let parent = tag
         .rsplit_once('/')
         .map(|(p, _)| ctx!({"name": p, "url": r.url(page, &r.plan.tags[p], None)}));
