@@ -23,8 +23,9 @@ use crate::index::{names::key, resolve::unresolved_name, Index, NoteIdx, Target}
 use crate::value::Value;
 use crate::vault::{scan, Note};
 use chrono::NaiveDate;
+use foldhash::HashMap;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 pub type AccountIdx = usize;
 pub type PersonIdx = usize;
@@ -660,7 +661,7 @@ pub fn build_reusing(
         roles: Vec::new(),
         companies: Vec::new(),
         contacts: Vec::new(),
-        account_by_key: HashMap::new(),
+        account_by_key: HashMap::default(),
     };
     let is = |t: Option<&str>, list: &[String]| {
         t.is_some_and(|t| list.iter().any(|x| x.eq_ignore_ascii_case(t)))
@@ -1305,7 +1306,7 @@ fn settle_people(b: &mut Builder<'_>) {
         SourceKind::ContactList => 3,
     };
     // Unresolved names by key, for the people without a note.
-    let mut unresolved: HashMap<String, Vec<NoteIdx>> = HashMap::new();
+    let mut unresolved: HashMap<String, Vec<NoteIdx>> = HashMap::default();
     for (name, places) in &b.index.unresolved {
         unresolved
             .entry(key(name))
@@ -1641,7 +1642,7 @@ fn build_topics(b: &mut Builder<'_>) {
         }
     }
     // A note named like a topic is its note.
-    let mut topic_notes: HashMap<String, NoteIdx> = HashMap::new();
+    let mut topic_notes: HashMap<String, NoteIdx> = HashMap::default();
     for n in 0..index.notes.len() {
         let k = &b.crm.structures[n].title_key;
         if found.contains_key(k)

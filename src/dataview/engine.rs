@@ -9,7 +9,8 @@ use super::result::{QueryResult, TaskGroup, TaskItem};
 use super::{ops, Context, ExecError};
 use crate::index::{names, NoteIdx, Target};
 use crate::value::Value;
-use std::collections::{BTreeSet, HashSet};
+use foldhash::HashSet;
+use std::collections::BTreeSet;
 
 /// FLATTEN may not grow the row set past this (a list of lists of lists…): the query fails instead.
 pub const MAX_ROWS: usize = 1_000_000;

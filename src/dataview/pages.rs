@@ -123,12 +123,7 @@ fn midnight(v: &Value) -> Value {
 }
 
 /// Adds `value` under `key`; a key seen again turns into the list of all its values (§9.6).
-fn add_field(
-    map: &mut Object,
-    repeated: &mut std::collections::HashSet<String>,
-    key: &str,
-    value: Value,
-) {
+fn add_field(map: &mut Object, repeated: &mut foldhash::HashSet<String>, key: &str, value: Value) {
     match map.get_mut(key) {
         None => {
             map.insert(key.to_string(), value);
@@ -354,7 +349,7 @@ fn items(index: &Index, n: NoteIdx, keep: &dyn Fn(&str) -> bool) -> Vec<Object> 
 fn page_object(index: &Index, n: NoteIdx, item_objs: Option<&[Object]>) -> Object {
     let note = &index.notes[n];
     let mut page = Object::new();
-    let mut repeated = std::collections::HashSet::new();
+    let mut repeated = foldhash::HashSet::default();
     for (k, v) in &note.frontmatter.fields {
         if k != "file" {
             add_field(&mut page, &mut repeated, k, v.clone());

@@ -176,8 +176,7 @@ impl Index {
             .map(|&i| resolve_note_links(&table, &notes, i, &notes[i]))
             .collect();
         let mut links = prev.links.clone();
-        let paths: std::collections::HashSet<&str> =
-            again.iter().map(|&i| notes[i].id.as_str()).collect();
+        let paths: foldhash::HashSet<&str> = again.iter().map(|&i| notes[i].id.as_str()).collect();
         let mut diagnostics: Vec<Diagnostic> = prev
             .diagnostics
             .iter()
@@ -378,8 +377,8 @@ fn places(links: &[Resolved], f: fn(&Target) -> bool) -> impl Iterator<Item = (u
 fn unresolved_of(links: &[std::sync::Arc<[Resolved]>]) -> BTreeMap<String, Vec<Backlink>> {
     let mut unresolved: BTreeMap<String, Vec<Backlink>> = BTreeMap::new();
     // Lookup key → the first spelling seen; and each spelling seen → that first spelling.
-    let mut keys: std::collections::HashMap<String, &str> = Default::default();
-    let mut spelled: std::collections::HashMap<&str, &str> = Default::default();
+    let mut keys: foldhash::HashMap<String, &str> = Default::default();
+    let mut spelled: foldhash::HashMap<&str, &str> = Default::default();
     for (from, resolved) in links.iter().enumerate() {
         for (link, r) in resolved.iter().enumerate() {
             let Target::Unresolved(name) = &r.target else {
@@ -442,11 +441,11 @@ fn tags_of(notes: &[std::sync::Arc<Note>]) -> BTreeMap<String, Vec<NoteIdx>> {
 /// A note shared with `dossier serve`'s parse cache is copied first.
 fn resolve_fields(table: &names::Names, notes: &mut [std::sync::Arc<Note>], which: &[NoteIdx]) {
     use rayon::prelude::*;
-    let targets: Vec<std::collections::HashMap<String, String>> = which
+    let targets: Vec<foldhash::HashMap<String, String>> = which
         .par_iter()
         .map(|&i| {
             let note = &notes[i];
-            let mut map = std::collections::HashMap::new();
+            let mut map = foldhash::HashMap::default();
             let mut visit = |v: &Value| {
                 collect_link_paths(v, &mut |p: &str| {
                     if let Target::Note(t) =
@@ -465,7 +464,7 @@ fn resolve_fields(table: &names::Names, notes: &mut [std::sync::Arc<Note>], whic
             map
         })
         .collect();
-    let mut by_note: Vec<Option<std::collections::HashMap<String, String>>> =
+    let mut by_note: Vec<Option<foldhash::HashMap<String, String>>> =
         (0..notes.len()).map(|_| None).collect();
     for (&i, map) in which.iter().zip(targets) {
         if !map.is_empty() {
@@ -495,7 +494,7 @@ fn collect_link_paths(v: &Value, f: &mut dyn FnMut(&str)) {
     }
 }
 
-fn resolve_link_values(v: &mut Value, map: &std::collections::HashMap<String, String>) {
+fn resolve_link_values(v: &mut Value, map: &foldhash::HashMap<String, String>) {
     match v {
         Value::Link(l) if !l.resolved => {
             if let Some(full) = map.get(&l.path) {

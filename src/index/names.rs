@@ -3,7 +3,7 @@
 
 use super::NoteIdx;
 use crate::vault::{Attachment, Note};
-use std::collections::HashMap;
+use foldhash::HashMap;
 use unicode_normalization::UnicodeNormalization;
 
 /// The lookup key of a name or path: Unicode NFC, lower-cased, `\` as `/`, surrounding space trimmed.
@@ -51,10 +51,10 @@ pub struct Names {
     /// Attachment file name (with extension) → attachments.
     pub attachment_names: HashMap<String, Vec<usize>>,
     /// Excluded paths (notes without `.md`, files as they are) and file names.
-    pub excluded_paths: std::collections::HashSet<String>,
-    pub excluded_names: std::collections::HashSet<String>,
+    pub excluded_paths: foldhash::HashSet<String>,
+    pub excluded_names: foldhash::HashSet<String>,
     /// Aliases of excluded notes: a link by one is to a private note, plain text like a link by name.
-    pub excluded_aliases: std::collections::HashSet<String>,
+    pub excluded_aliases: foldhash::HashSet<String>,
     /// Note paths (for suffix matching of partial paths), as (key without `.md`, note).
     pub note_path_list: Vec<(String, NoteIdx)>,
     /// Every note's exact path (`Customers/Acme Corp.md`) by its hash ([`path_hash`]), sorted: a

@@ -130,7 +130,7 @@ pub(super) struct Folder {
     accounts: Parts,
     people: Parts,
     /// Tags as a note writes them, as links.
-    tags: std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<Part>>>,
+    tags: std::sync::Mutex<foldhash::HashMap<String, std::sync::Arc<Part>>>,
     /// The way from the home page to the folder of the first note made here, and that folder.
     breadcrumb: std::sync::OnceLock<(String, std::sync::Arc<Part>)>,
 }
@@ -254,12 +254,12 @@ pub(super) fn forget_folders(r: &Renderer<'_>) {
 
 /// The pages left to make in each folder, so that what a folder's pages share ([`Folder`]) is
 /// dropped with the last of them, not held to the end of the build (notes are made folder by folder).
-pub(super) struct Left(std::collections::HashMap<String, std::sync::atomic::AtomicUsize>);
+pub(super) struct Left(foldhash::HashMap<String, std::sync::atomic::AtomicUsize>);
 
 impl Left {
     /// The pages at `pages` left to make.
     pub(super) fn new<'p>(pages: impl IntoIterator<Item = &'p str>) -> Left {
-        let mut left = std::collections::HashMap::<String, std::sync::atomic::AtomicUsize>::new();
+        let mut left = foldhash::HashMap::<String, std::sync::atomic::AtomicUsize>::default();
         for page in pages {
             *left
                 .entry(folder_of(page).to_string())

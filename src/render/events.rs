@@ -667,7 +667,7 @@ fn checkbox(checked: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::ByOffset;
-    use std::collections::HashMap;
+    use foldhash::HashMap;
 
     /// Looked up as a hash map collected from the same entries answers, repeated offsets too.
     #[test]

@@ -18,8 +18,8 @@
 
 use super::html::escape;
 use crate::vault::{FieldForm, InlineField};
+use foldhash::{HashMap, HashSet};
 use pulldown_cmark::{Event, Tag, TagEnd};
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 /// An event with its byte range in the note's text.

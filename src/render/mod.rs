@@ -144,7 +144,7 @@ pub struct Renderer<'a> {
     /// Where Dataview runs are recorded, when tracing.
     traces: Option<std::sync::Mutex<Vec<(String, crate::dataview::trace::Traced)>>>,
     /// What the pages of each folder share ([`context::folder`]).
-    folders: std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<context::Folder>>>,
+    folders: std::sync::Mutex<foldhash::HashMap<String, std::sync::Arc<context::Folder>>>,
 }
 
 impl<'a> Renderer<'a> {

@@ -6,8 +6,9 @@ use super::slug::{extension, path_slug, slug};
 use crate::crm::Crm;
 use crate::index::{names::key, Index};
 use chrono::Datelike;
+use foldhash::HashSet;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Site paths dossier writes itself; notes never take them.
 pub const RESERVED: [&str; 9] = [
@@ -44,7 +45,7 @@ pub struct Plan {
     pub stubs: BTreeMap<String, String>,
     /// Lookup key of each unresolved name → the name as `stubs` keys it.
     #[serde(skip)]
-    pub stub_keys: std::collections::HashMap<String, String>,
+    pub stub_keys: foldhash::HashMap<String, String>,
     /// Per account (same order as `Crm::accounts`): its brief.
     pub briefs: Vec<String>,
     /// Per person (same order as `Crm::people`): their directory page.

@@ -25,8 +25,9 @@ use crate::index::Index;
 use crate::render::search::SearchDoc;
 use crate::render::{self, Plan, Selection};
 use crate::{crm, site, vault};
+use foldhash::{HashMap, HashSet};
 use rebuild::Affected;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -102,10 +103,10 @@ impl Session {
             cache: vault::NoteCache::default(),
             prev: None,
             site: BTreeMap::new(),
-            page_keys: HashMap::new(),
-            copies: HashMap::new(),
+            page_keys: HashMap::default(),
+            copies: HashMap::default(),
             templater: None,
-            traces: rebuild::Traces::new(),
+            traces: rebuild::Traces::default(),
             search: Vec::new(),
             search_json: Vec::new(),
             render_diagnostics: Vec::new(),

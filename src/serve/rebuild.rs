@@ -33,7 +33,8 @@ use crate::dataview::{Context, Pages};
 use crate::index::{Index, NoteIdx, Target};
 use crate::render::{plan, Plan};
 use chrono::{Datelike, NaiveDate};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use foldhash::HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The site's state on one side of a change.
 #[derive(Clone, Copy)]
@@ -526,7 +527,7 @@ mod tests {
                 ..Selection::default()
             };
             let rendered = render_some(&index, &crm, &config, today(), &selection);
-            let mut traces = Traces::new();
+            let mut traces = Traces::default();
             for (page, run) in rendered.traces {
                 traces.entry(page).or_default().push(run);
             }

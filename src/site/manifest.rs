@@ -10,7 +10,7 @@
 //! the new site instead of being templated, minified and written again. A file edited, replaced or
 //! removed by hand no longer matches and is made again; a record that cannot be read is no record.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::hash::Hasher;
 use std::path::Path;
 use xxhash_rust::xxh3::Xxh3Default;
@@ -280,7 +280,7 @@ pub fn program_key() -> Option<u64> {
 /// The entries recorded in the marker file `text`. Lines that do not parse are skipped: a damaged
 /// record costs only the files it no longer names.
 pub fn parse(text: &str) -> HashMap<String, Entry> {
-    let mut entries = HashMap::new();
+    let mut entries = HashMap::default();
     let Some((_, body)) = text.split_once(&format!("{HEADER}\n")) else {
         return entries;
     };
@@ -514,7 +514,7 @@ mod tests {
     fn context_keys_tell_apart_types_nesting_and_order() {
         use crate::render::ctx;
         let keys: Vec<u64> = contexts_told_apart().iter().map(context_key).collect();
-        let distinct: std::collections::HashSet<u64> = keys.iter().copied().collect();
+        let distinct: foldhash::HashSet<u64> = keys.iter().copied().collect();
         assert_eq!(distinct.len(), keys.len());
         assert_eq!(
             context_key(&ctx!({"a": [1, "x"]})),
@@ -532,7 +532,7 @@ mod tests {
         let mut values = contexts_told_apart();
         values.push(ctx!({"a": true}));
         let keys: Vec<u64> = values.iter().cloned().map(shared).collect();
-        let distinct: std::collections::HashSet<u64> = keys.iter().copied().collect();
+        let distinct: foldhash::HashSet<u64> = keys.iter().copied().collect();
         assert_eq!(distinct.len(), keys.len());
         assert_eq!(keys, values.into_iter().map(shared).collect::<Vec<_>>());
         let (written, held) = (ctx!({"a": 1}), Ctx::Shared(Part::new(ctx!({"a": 1}))));

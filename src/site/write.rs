@@ -5,7 +5,7 @@
 use super::manifest::{self, Entry};
 use super::SiteError;
 use crate::render::Copy;
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -217,7 +217,7 @@ impl Staging {
             out: out.to_path_buf(),
             tmp: tmp.clone(),
             files: AtomicUsize::new(0),
-            dirs: Mutex::new(HashSet::new()),
+            dirs: Mutex::new(HashSet::default()),
             committed: false,
             previous: manifest::read(out, MARKER),
             made: Mutex::new(Vec::new()),

@@ -1,7 +1,7 @@
 //! Heading anchors: the `id` a heading gets and what `[[Note#Heading]]` lands on. One function, used by
 //! `vault/` when it records headings and by `render/` when it writes them.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 /// The anchor of a heading text: lower-cased, whitespace runs as `-`, punctuation dropped except `-` and
 /// `_`, letters of every script kept (`Key Facts` → `key-facts`, `Q&A: 2026?` → `qa-2026`). Never empty.

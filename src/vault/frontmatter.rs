@@ -81,7 +81,7 @@ fn key_text(k: &serde_yaml::Value) -> String {
 
 /// Top-level keys that appear more than once, with the line (0-based within the YAML) of the repeat.
 fn duplicate_keys(yaml: &str) -> Vec<(String, usize)> {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = foldhash::HashSet::default();
     let mut dups = Vec::new();
     for (i, line) in yaml.lines().enumerate() {
         if line.starts_with([' ', '\t', '-', '#']) {

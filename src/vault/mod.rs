@@ -91,7 +91,7 @@ type Stamp = (Option<std::time::SystemTime>, u64);
 /// time and size is not read again.
 #[derive(Debug, Default)]
 pub struct NoteCache {
-    notes: std::collections::HashMap<String, (Stamp, ReadNote)>,
+    notes: foldhash::HashMap<String, (Stamp, ReadNote)>,
     /// What the last walk found (and said), for a load told which files changed.
     walked: Option<(Vec<walk::Found>, Vec<Diagnostic>)>,
 }
@@ -209,7 +209,7 @@ pub fn load_changed(
     // notes read again replace theirs.
     let mut kept = match known {
         Some(_) => std::mem::take(&mut cache.notes),
-        None => std::collections::HashMap::with_capacity(parsed.len()),
+        None => foldhash::HashMap::with_capacity_and_hasher(parsed.len(), Default::default()),
     };
     for (f, (stamp, p, fresh)) in note_files.iter().zip(parsed) {
         if fresh {

@@ -137,7 +137,7 @@ struct Collector<'a> {
     items: Vec<OpenItem>,
     code_spans: Vec<Range<usize>>,
     query: Option<(usize, usize, QueryKind, String)>,
-    tags_seen: std::collections::HashSet<String>,
+    tags_seen: foldhash::HashSet<String>,
     /// (item, key, value) of the list items' own fields, as found: made into each item's `fields` at
     /// the end, where the first of a key wins (inserting into a sorted map one by one is quadratic in a
     /// line of 50,000 fields).

@@ -137,7 +137,7 @@ fn format_duration(d: &Duration, fmt: &str) -> String {
         }
     }
     let mut remaining = ops::millis(d);
-    let mut values = std::collections::HashMap::new();
+    let mut values = foldhash::HashMap::default();
     for (u, per) in units {
         if used.contains(&u) {
             let v = (remaining / per).trunc();
