@@ -251,11 +251,11 @@ impl Serialize for NoteMap {
     }
 }
 
-/// What the CRM reads of a note's markdown: its tables, and (when asked) its first sentence. Parsing
-/// every note for these was most of the CRM stage; they depend on the note's text alone.
+/// What the CRM reads of a note's markdown beside what its parse found (its tables, its first
+/// paragraphs): its topic phrases, and (when asked) its first sentence. They depend on the note's
+/// text alone.
 #[derive(Debug, Default)]
 pub struct NoteStructure {
-    tables: Vec<structure::Table>,
     /// The phrases of its topic sections (`[crm] topic_headings`), each with its topic key.
     phrases: Vec<(String, String)>,
     /// The topic key of its title (a note named like a topic is the topic's note).
@@ -1005,7 +1005,6 @@ fn structures(
                     })
                     .collect();
                 std::sync::Arc::new(NoteStructure {
-                    tables: structure::tables(&text, note.body_start..note.text.len()),
                     phrases,
                     title_key: topic_key(&note.title),
                     kind: note_type(note, config),
@@ -1096,7 +1095,7 @@ fn note_reads_alike(a: (&Note, &NoteStructure), b: (&Note, &NoteStructure)) -> A
         && na.fields == nb.fields
         && na.queries == nb.queries;
     let same_structure = same_note
-        && sa.tables == sb.tables
+        && na.tables == nb.tables
         && sa.phrases == sb.phrases
         && sa.title_key == sb.title_key
         && sa.kind == sb.kind
@@ -1116,7 +1115,7 @@ fn note_reads_alike(a: (&Note, &NoteStructure), b: (&Note, &NoteStructure)) -> A
         let (a, b) = (line_of(&ta, l.span.start), line_of(&tb, l.span.start));
         ta.get(a.0..a.1) == tb.get(b.0..b.1)
     });
-    let tables_end = sa
+    let tables_end = na
         .tables
         .iter()
         .flat_map(|t| t.rows.iter().flatten())
@@ -1190,9 +1189,8 @@ fn lead<'s>(s: &'s NoteStructure, note: &Note, text: &str) -> &'s Option<String>
 /// note, each person a contact.
 fn read_tables(b: &mut Builder<'_>, n: NoteIdx) {
     let note = &b.index.notes[n];
-    let structure = b.crm.structures[n].clone();
     let account = b.crm.account_of.get(&n).copied();
-    for table in &structure.tables {
+    for table in &note.tables {
         let Some(who_col) = table.column(&["person", "name", "contact", "who", "people"]) else {
             continue;
         };
@@ -1739,8 +1737,7 @@ fn staleness(b: &mut Builder<'_>) {
             b.crm.accounts[a].changed_since = changed.into_iter().map(|(_, t)| t).collect();
         }
         // Front matter against the note's own status table.
-        let structure = b.crm.structures[n].clone();
-        for table in &structure.tables {
+        for table in &index.notes[n].tables {
             for row in &table.rows {
                 let [field, value, ..] = row.as_slice() else {
                     continue;

@@ -1,6 +1,6 @@
-//! The parts of a note the CRM model reads: sections under a heading, markdown tables with their cells'
-//! links, placeholder text left by templates, and a note's first sentence. All positions are byte offsets
-//! into the note's comment-free text (the text `render/` renders).
+//! The parts of a note the CRM model reads beside what its parse found (`vault::Note`): sections under
+//! a heading, placeholder text left by templates, and a note's first sentence. All positions are byte
+//! offsets into the note's comment-free text (the text `render/` renders).
 
 use crate::vault::{scan, Note};
 use pulldown_cmark::{Event, Tag, TagEnd};
@@ -88,142 +88,64 @@ pub fn is_placeholder_value(text: &str) -> bool {
     (italic("_") || italic("*")) && !italic("**")
 }
 
-/// One cell of a markdown table.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Cell {
-    /// The cell as plain text (emphasis and link brackets dropped).
-    pub text: String,
-    pub span: Range<usize>,
-}
-
-/// A markdown table: header cells and body rows.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Table {
-    pub header: Vec<Cell>,
-    pub rows: Vec<Vec<Cell>>,
-}
-
-impl Table {
-    /// The column whose header is one of `names` (case-insensitive).
-    pub fn column(&self, names: &[&str]) -> Option<usize> {
-        self.header.iter().position(|c| {
-            let h = c.text.trim().trim_matches(':').trim();
-            names.iter().any(|n| n.eq_ignore_ascii_case(h))
-        })
-    }
-}
-
-/// Every table in `text[range]` (offsets stay those of `text`).
-pub fn tables(text: &str, range: Range<usize>) -> Vec<Table> {
-    let Some(source) = text.get(range.clone()) else {
-        return Vec::new();
-    };
-    // A table needs a delimiter row: only the pieces of the note with one are parsed.
-    let may_hold_table = |text: &str| text.contains('|') && text.lines().any(delimiter_row);
-    if !may_hold_table(source) {
-        return Vec::new();
-    }
-    tables_of(
-        text,
-        range.start,
-        crate::vault::chunks::offset_events_where(source, may_hold_table),
-    )
-}
-
-/// The tables of the events of `text[start..]`.
-fn tables_of<'s>(
-    text: &str,
-    start: usize,
-    events: impl Iterator<Item = (Event<'s>, Range<usize>)>,
-) -> Vec<Table> {
-    let mut tables = Vec::new();
-    let mut current: Option<Table> = None;
-    let mut in_head = false;
-    let mut row: Vec<Cell> = Vec::new();
-    for (event, r) in events {
-        let r = r.start + start..r.end + start;
-        match event {
-            Event::Start(Tag::Table(_)) => {
-                current = Some(Table {
-                    header: Vec::new(),
-                    rows: Vec::new(),
-                })
-            }
-            Event::Start(Tag::TableHead) => in_head = true,
-            Event::Start(Tag::TableCell) => row.push(Cell {
-                text: scan::plain_text(&text[r.clone()]),
-                span: r,
-            }),
-            Event::End(TagEnd::TableHead) => {
-                in_head = false;
-                if let Some(t) = current.as_mut() {
-                    t.header = std::mem::take(&mut row);
-                }
-            }
-            Event::End(TagEnd::TableRow) if !in_head => {
-                if let Some(t) = current.as_mut() {
-                    t.rows.push(std::mem::take(&mut row));
-                }
-            }
-            Event::End(TagEnd::Table) => tables.extend(current.take()),
-            _ => {}
-        }
-    }
-    tables
-}
-
-/// Whether `line` may be a table's delimiter row (`|---|:--:|`): after any quote markers and
-/// indentation, only pipes, hyphens, colons and blanks, with a hyphen among them. A table needs one, so
-/// a note without such a line is not parsed for tables (a link with a display text, `[[a|b]]`, puts a
-/// pipe in most notes).
-fn delimiter_row(line: &str) -> bool {
-    let row = line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
-    row.contains('-')
-        && row
-            .bytes()
-            .all(|b| matches!(b, b'|' | b'-' | b':' | b' ' | b'\t' | b'\r'))
-}
-
 /// The first sentence of the note's prose: the first paragraph that is not a heading, an inline field
 /// line (`Attendees:: …`), an embed or a placeholder, cut at the end of its first sentence and at
-/// `max_chars`.
+/// `max_chars`. `text` is the note's text without `%%comments%%`.
 pub fn first_sentence(note: &Note, text: &str, max_chars: usize) -> Option<String> {
+    // The paragraphs the note's parse found first; the rest, when none of them is prose, by parsing
+    // the body again (a piece at a time: it stops at the first paragraph of prose).
+    let found = note.lead.paragraphs.iter();
+    if let Some(s) = found
+        .filter_map(|p| prose_sentence(text.get(p.clone())?, max_chars))
+        .next()
+    {
+        return Some(s);
+    }
+    if !note.lead.more {
+        return None;
+    }
     let body = text.get(note.body_start..)?;
     let mut para: Option<usize> = None;
-    // Parsed a piece at a time: the first paragraph is most often in the first few lines.
     for (event, r) in crate::vault::chunks::offset_events_lazily(body) {
         match event {
             Event::Start(Tag::Paragraph) => para = Some(r.start),
             Event::End(TagEnd::Paragraph) => {
                 let Some(start) = para.take() else { continue };
-                let raw = &body[start..r.end];
-                // The prose lines joined with spaces, then its words with one space between them.
-                let mut prose = String::with_capacity(raw.len());
-                let lines = raw
-                    .lines()
-                    .filter(|l| !l.contains("::") && !l.trim_start().starts_with("![["));
-                for (n, line) in lines.enumerate() {
-                    if n > 0 {
-                        prose.push(' ');
-                    }
-                    prose.push_str(line);
+                if let Some(s) = prose_sentence(&body[start..r.end], max_chars) {
+                    return Some(s);
                 }
-                let mut plain = String::with_capacity(prose.len());
-                for word in scan::plain_text(&prose).split_whitespace() {
-                    if !plain.is_empty() {
-                        plain.push(' ');
-                    }
-                    plain.push_str(word);
-                }
-                if plain.is_empty() || is_placeholder_value(&plain) {
-                    continue;
-                }
-                return Some(cut_sentence(&plain, max_chars));
             }
             _ => {}
         }
     }
     None
+}
+
+/// The first sentence of the paragraph `raw`, its inline field lines and embeds left out; `None` when
+/// nothing is left or what is left is a placeholder.
+fn prose_sentence(raw: &str, max_chars: usize) -> Option<String> {
+    // The prose lines joined with spaces, then its words with one space between them.
+    let mut prose = String::with_capacity(raw.len());
+    let lines = raw
+        .lines()
+        .filter(|l| !l.contains("::") && !l.trim_start().starts_with("![["));
+    for (n, line) in lines.enumerate() {
+        if n > 0 {
+            prose.push(' ');
+        }
+        prose.push_str(line);
+    }
+    let mut plain = String::with_capacity(prose.len());
+    for word in scan::plain_text(&prose).split_whitespace() {
+        if !plain.is_empty() {
+            plain.push(' ');
+        }
+        plain.push_str(word);
+    }
+    if plain.is_empty() || is_placeholder_value(&plain) {
+        return None;
+    }
+    Some(cut_sentence(&plain, max_chars))
 }
 
 /// `text` up to the end of its first sentence (`. `, `! `, `? `), at most `max_chars` characters
@@ -261,41 +183,43 @@ pub fn phrases(text: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
-    /// A table is found wherever pulldown-cmark finds one, in a quote or a list too; a note whose only
-    /// pipes are in links is not parsed for tables.
+    /// A note's gist is the first paragraph of prose, however many paragraphs come before it (the
+    /// note's parse keeps the first few), in a quote or a loose list too, comments left out.
     #[test]
-    fn tables_in_quotes_lists_and_none_in_links() {
-        let count = |text: &str| super::tables(text, 0..text.len()).len();
-        assert_eq!(count("| a | b |\n|---|:-:|\n| c | d |\n"), 1);
-        assert_eq!(count("a | b\n-|-\nc | d\n"), 1);
-        assert_eq!(count("> | a | b |\n> | --- | --- |\n> | c | d |\n"), 1);
-        assert_eq!(
-            count("- item\n\n  | a | b |\n  |---|---|\n  | c | d |\n"),
-            1
-        );
-        assert_eq!(count("| a | b |\r\n|---|---|\r\n| c | d |\r\n"), 1);
-        assert_eq!(
-            count("See [[Acme|the account]] and [[Bob|him]].\n\n---\n"),
-            0
-        );
-        assert!(super::delimiter_row("  > |:--| --: |"));
-        // Only the pieces with a delimiter row are parsed: the tables are those of the whole.
-        let notes = [
-            "# A\n\n| a | b |\n|---|---|\n| [[x\\|y]] | d |\n\nText [[p|q]].\n\n- list\n\n  | e | f |\n  |--|--|\n  | 1 | 2 |\n\n> | g |\n> |---|\n> | 3 |\n\nafter\n",
-            "| h |\n|---|\n| 4 |\nlazy line\n\n```\n| not | table |\n|---|---|\n```\n\n| i | j |\n| - | - |\n",
-            "[ref]: https://example.com\n\n| k |\n|---|\n| [x][ref] |\n",
-        ];
-        for note in notes {
-            let whole = super::tables_of(note, 0, crate::vault::chunks::offset_events(note));
-            assert!(!whole.is_empty());
-            assert_eq!(super::tables(note, 0..note.len()), whole, "{note:?}");
-            let at = note.find('|').unwrap_or(0);
-            let later =
-                super::tables_of(note, at, crate::vault::chunks::offset_events(&note[at..]));
-            assert_eq!(super::tables(note, at..note.len()), later, "{note:?}");
+    fn first_sentence_after_any_number_of_paragraphs_without_prose() {
+        use crate::vault::{parse::parse_note, FileMeta, NoteId};
+        let gist = |text: &str| {
+            let note = parse_note(
+                NoteId("m.md".into()),
+                text.into(),
+                FileMeta::default(),
+                vec![],
+            );
+            let clean = crate::vault::scan::strip_comments(&note.text);
+            first_sentence(&note, &clean, 40)
+        };
+        let fields = |n: usize| "Who:: [[A]]\n\n![[Embed]]\n\n".repeat(n);
+        for n in 0..6 {
+            let text = format!(
+                "---\ntype: meeting\n---\n# Title\n\n{}Done. More.\n",
+                fields(n)
+            );
+            assert_eq!(gist(&text).as_deref(), Some("Done."), "{n} before");
+            assert_eq!(gist(&fields(n)), None, "{n}, no prose");
         }
-        assert!(!super::delimiter_row("| a | b |"));
-        assert!(!super::delimiter_row("||"));
+        assert_eq!(
+            gist("> Quoted [[A|a]] gist. Then.\n").as_deref(),
+            Some("Quoted a gist.")
+        );
+        assert_eq!(gist("- x\n\n- In a *loose* list.\n").as_deref(), Some("x"));
+        assert_eq!(
+            gist("Shown %%hidden.%% text here.\n").as_deref(),
+            Some("Shown text here.")
+        );
+        assert_eq!(
+            gist("TBD\n\nThe real one is a long sentence that goes on").as_deref(),
+            Some("The real one is a long sentence that…")
+        );
     }
 
     #[test]

@@ -4,8 +4,7 @@
 //! a note larger than [`CHUNKED_ABOVE`] into pieces at block boundaries where parsing the pieces one
 //! after the other gives exactly the events of parsing the whole, so its memory is that of one piece.
 //! The same cuts save parsing what a caller does not read: [`offset_events_lazily`] parses a note a
-//! few lines at a time as its events are read (a meeting's first sentence), and
-//! [`offset_events_where`] only the pieces that may hold what is looked for (tables).
+//! few lines at a time as its events are read (a meeting's first sentence).
 //!
 //! A boundary is the start of a line that begins at column 0 with a character that cannot continue
 //! what came before (no list marker, no `>`), after a blank line, outside fenced code and outside the
@@ -49,18 +48,6 @@ fn piece_events(
 /// rest is neither scanned nor parsed.
 pub fn offset_events_lazily(source: &str) -> impl Iterator<Item = (Event<'_>, Range<usize>)> {
     Pieces::new(source, 0, EARLY_CHUNK_BYTES).flat_map(move |piece| piece_events(source, piece))
-}
-
-/// The events of the pieces of `source` that `wanted` accepts, `source` cut at every boundary: a
-/// caller looking for one kind of block (a table) parses only the pieces that may hold one, and
-/// gets the events parsing the whole gives there.
-pub fn offset_events_where<'s>(
-    source: &'s str,
-    wanted: impl Fn(&str) -> bool + 's,
-) -> impl Iterator<Item = (Event<'s>, Range<usize>)> + 's {
-    Pieces::new(source, 0, 1)
-        .filter(move |piece| wanted(&source[piece.clone()]))
-        .flat_map(move |piece| piece_events(source, piece))
 }
 
 /// The size of a piece [`offset_events_lazily`] parses at a time: most first paragraphs are in it.

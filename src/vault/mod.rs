@@ -21,8 +21,8 @@ mod sections;
 mod walk;
 
 pub use note::{
-    Attachment, BlockId, FieldForm, Fields, FileMeta, Frontmatter, Heading, InlineField, ItemText,
-    LinkRef, LinkSyntax, ListItem, Note, NoteId, QueryBlock, QueryKind,
+    Attachment, BlockId, Cell, FieldForm, Fields, FileMeta, Frontmatter, Heading, InlineField,
+    ItemText, LinkRef, LinkSyntax, ListItem, Note, NoteId, QueryBlock, QueryKind, Table,
 };
 
 use crate::config::Config;

@@ -349,8 +349,64 @@ pub struct Note {
     pub fields: Vec<InlineField>,
     pub list_items: Vec<ListItem>,
     pub queries: Vec<QueryBlock>,
+    /// Where the body's first paragraphs are: what a meeting's gist is looked for in (`crm`), found
+    /// without parsing the note again.
+    #[serde(skip)]
+    pub lead: Lead,
+    /// The body's tables, in order: where the CRM reads contacts, roles and a status table.
+    #[serde(skip)]
+    pub tables: Vec<Table>,
     pub meta: FileMeta,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// One cell of a markdown table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    /// The cell as plain text (emphasis and link brackets dropped).
+    pub text: String,
+    /// The cell's bytes in the text without `%%comments%%`.
+    pub span: Range<usize>,
+}
+
+/// A markdown table, wherever pulldown-cmark finds one (in a quote or a list item too): header cells
+/// and body rows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Table {
+    pub header: Vec<Cell>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    /// The column whose header is one of `names` (case-insensitive).
+    pub fn column(&self, names: &[&str]) -> Option<usize> {
+        self.header.iter().position(|c| {
+            let h = c.text.trim().trim_matches(':').trim();
+            names.iter().any(|n| n.eq_ignore_ascii_case(h))
+        })
+    }
+}
+
+/// The body's first paragraphs, at any depth (in a quote, in a loose list's item), in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lead {
+    /// The first [`Lead::MAX`] paragraphs, as byte ranges of the text without `%%comments%%`.
+    pub paragraphs: Vec<Range<usize>>,
+    /// Whether more paragraphs follow them.
+    pub more: bool,
+}
+
+impl Lead {
+    /// How many paragraphs a note keeps: a meeting's gist is in its first or second.
+    pub const MAX: usize = 4;
+
+    /// Notes a paragraph of the body, in the order they end.
+    pub fn push(&mut self, span: Range<usize>) {
+        match self.paragraphs.len() < Self::MAX {
+            true => self.paragraphs.push(span),
+            false => self.more = true,
+        }
+    }
 }
 
 impl Note {

@@ -430,6 +430,8 @@ pub fn parse_note(id: NoteId, text: String, meta: FileMeta, mut diags: Vec<Diagn
             fields: Vec::new(),
             list_items: Vec::new(),
             queries: Vec::new(),
+            lead: Default::default(),
+            tables: Vec::new(),
             meta,
             diagnostics: Vec::new(),
         },
@@ -473,6 +475,8 @@ pub fn parse_note(id: NoteId, text: String, meta: FileMeta, mut diags: Vec<Diagn
     let body = clean.get(body_start..).unwrap_or("");
     let mut paragraph_start: Option<usize> = None;
     let mut in_table = false;
+    // The cells of the table row being read, and whether it is the table's header.
+    let (mut row, mut in_head): (Vec<Cell>, bool) = (Vec::new(), false);
     let mut in_code = false;
     for (event, range) in super::chunks::offset_events(body) {
         let range = range.start + body_start..range.end + body_start;
@@ -496,13 +500,35 @@ pub fn parse_note(id: NoteId, text: String, meta: FileMeta, mut diags: Vec<Diagn
                 }
             }
             Event::Start(Tag::Paragraph) => paragraph_start = Some(range.start),
-            // Paragraphs inside list items are scanned with their item.
-            Event::End(TagEnd::Paragraph) if c.items.is_empty() => {
+            Event::End(TagEnd::Paragraph) => {
                 let start = paragraph_start.take().unwrap_or(range.start);
-                c.scan_block(start..range.end, None, false);
+                c.note.lead.push(start..range.end);
+                // Paragraphs inside list items are scanned with their item.
+                if c.items.is_empty() {
+                    c.scan_block(start..range.end, None, false);
+                }
             }
-            Event::Start(Tag::Table(_)) => in_table = true,
+            Event::Start(Tag::Table(_)) => {
+                in_table = true;
+                c.note.tables.push(Table::default());
+            }
             Event::End(TagEnd::Table) => in_table = false,
+            Event::Start(Tag::TableHead) => in_head = true,
+            Event::Start(Tag::TableCell) => row.push(Cell {
+                text: scan::plain_text(&clean[range.clone()]),
+                span: range.clone(),
+            }),
+            Event::End(TagEnd::TableHead) => {
+                in_head = false;
+                if let Some(t) = c.note.tables.last_mut() {
+                    t.header = std::mem::take(&mut row);
+                }
+            }
+            Event::End(TagEnd::TableRow) if !in_head => {
+                if let Some(t) = c.note.tables.last_mut() {
+                    t.rows.push(std::mem::take(&mut row));
+                }
+            }
             Event::Start(Tag::Item) => c.start_item(range),
             Event::End(TagEnd::Item) => c.end_item(),
             Event::Start(Tag::Link {
@@ -734,8 +760,12 @@ mod tests {
                 "## Part {i}\nKey{i}:: value {i} and [[Note {i}#Part]]\n"
             ));
         }
+        text.push_str("\nFirst paragraph.\n\n| Person | Role |\n|---|---|\n| [[Ann]] | CTO |\n");
         let n = note(&text);
         assert!(n.links.len() > 50 && n.list_items.len() == 37 && n.headings.len() == 22);
+        assert_eq!(n.lead.paragraphs.capacity(), n.lead.paragraphs.len());
+        assert_eq!((n.tables.capacity(), n.tables[0].rows.capacity()), (1, 1));
+        assert_eq!(n.tables[0].rows[0][0].text.capacity(), "Ann".len());
         assert_eq!(n.text.capacity(), n.text.len());
         assert_eq!(n.links.capacity(), n.links.len());
         assert_eq!(n.list_items.capacity(), n.list_items.len());
@@ -752,6 +782,43 @@ mod tests {
             assert_eq!(field.raw.capacity(), field.raw.len(), "{:?}", field.raw);
         }
         assert!(n.frontmatter.source.is_empty());
+    }
+
+    /// A table is found wherever pulldown-cmark finds one, in a quote or a list too, each cell as plain
+    /// text with its bytes; pipes in links make none.
+    #[test]
+    fn tables_in_quotes_and_lists_with_their_cells() {
+        let tables = |text: &str| note(text).tables;
+        let cells = |text: &str| -> Vec<Vec<String>> {
+            let t = &tables(text)[0];
+            std::iter::once(&t.header)
+                .chain(&t.rows)
+                .map(|r| r.iter().map(|c| c.text.clone()).collect())
+                .collect()
+        };
+        assert_eq!(
+            cells("| a | b |\n|---|:-:|\n| c | d |\n"),
+            [["a", "b"], ["c", "d"]]
+        );
+        assert_eq!(cells("a | b\n-|-\nc | d\n"), [["a", "b"], ["c", "d"]]);
+        assert_eq!(cells("> | a |\n> | --- |\n> | c |\n"), [["a"], ["c"]]);
+        assert_eq!(
+            cells("- item\n\n  | a |\n  |---|\n  | c |\n"),
+            [["a"], ["c"]]
+        );
+        assert_eq!(
+            cells("| Who | Role |\n|---|---|\n| [[Ann Lee\\|Ann]] | **CTO** |\n"),
+            [["Who", "Role"], ["Ann", "CTO"]]
+        );
+        assert!(tables("See [[Acme|the account]] and [[Bob|him]].\n\n---\n").is_empty());
+        assert!(tables("```\n| not | table |\n|---|---|\n```\n").is_empty());
+        // Each cell's bytes, in the text without comments; after the front matter, in order.
+        let text = "---\nt: 1\n---\n%%c%% x\n\n| h |\n|---|\n| 4 |\n\n| i | j |\n| - | - |\n";
+        let n = note(text);
+        assert_eq!(n.tables.len(), 2);
+        let cell = &n.tables[0].rows[0][0];
+        assert_eq!((&text[cell.span.clone()], cell.text.as_str()), (" 4 ", "4"));
+        assert!(n.tables[1].rows.is_empty() && n.tables[1].header.len() == 2);
     }
 
     #[test]
