@@ -110,13 +110,32 @@ impl Mentions {
     pub(super) fn views(&self, r: &Renderer<'_>, page: &str) -> Vec<BacklinkView> {
         self.0
             .iter()
-            .map(|(from, snippets, more)| BacklinkView {
-                title: r.index.notes[*from].title.clone(),
-                url: r.url(page, &r.plan.notes[*from], None),
-                snippets: snippets.clone(),
-                more: *more,
-            })
+            .map(|(from, snippets, more)| view(r, page, *from, snippets.clone(), *more))
             .collect()
+    }
+
+    /// [`Mentions::views`], the snippets moved into them.
+    pub(super) fn into_views(self, r: &Renderer<'_>, page: &str) -> Vec<BacklinkView> {
+        self.0
+            .into_iter()
+            .map(|(from, snippets, more)| view(r, page, from, snippets, more))
+            .collect()
+    }
+}
+
+/// A note's mentions of something as the page at `page` links them.
+fn view(
+    r: &Renderer<'_>,
+    page: &str,
+    from: NoteIdx,
+    snippets: Vec<String>,
+    more: usize,
+) -> BacklinkView {
+    BacklinkView {
+        title: r.index.notes[from].title.clone(),
+        url: r.url(page, &r.plan.notes[from], None),
+        snippets,
+        more,
     }
 }
 
@@ -553,7 +572,7 @@ fn shown_fields<'t>(
 pub(super) fn note_page(
     r: &Renderer<'_>,
     i: NoteIdx,
-    backlinks: &Mentions,
+    backlinks: Mentions,
 ) -> (Page, Vec<Diagnostic>, String) {
     let note = &r.index.notes[i];
     let page = r.plan.notes[i].as_str();
@@ -608,7 +627,7 @@ pub(super) fn note_page(
         .collect();
     let shared = folder(r, page);
     let tags = shared.tags(r, page, &note.tags);
-    let backlinks = backlinks.views(r, page);
+    let backlinks = backlinks.into_views(r, page);
     let mut outlinks: Vec<NoteIdx> = r.index.links[i]
         .iter()
         .filter_map(|l| match l.target {

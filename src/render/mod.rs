@@ -378,7 +378,9 @@ pub fn render_each_prepared<E: Send>(
     }));
     selected.into_par_iter().try_for_each(|i| {
         let backlinks = context::Mentions::backlinks(&r, i);
-        let (page, diags, body) = context::note_page(&r, i, &backlinks);
+        // The person's page first, so that the note's page takes the snippets.
+        let person = person_page(i).map(|&p| (p, crm::person_page(&r, p, &backlinks)));
+        let (page, diags, body) = context::note_page(&r, i, backlinks);
         let _ = bodies[i].set(body);
         if !diags.is_empty() {
             diagnostics
@@ -388,8 +390,8 @@ pub fn render_each_prepared<E: Send>(
         }
         emit(page)?;
         left.made(&r, &plan.notes[i]);
-        if let Some(&p) = person_page(i) {
-            emit(crm::person_page(&r, p, &backlinks))?;
+        if let Some((p, page)) = person {
+            emit(page)?;
             left.made(&r, &plan.people[p]);
         }
         Ok(())
