@@ -69,6 +69,17 @@ pub enum Company {
     Name(String),
 }
 
+impl Company {
+    /// The company's name as pages show it: the account's, the note's title, or the name itself.
+    pub fn name<'a>(&'a self, crm: &'a Crm, index: &'a Index) -> &'a str {
+        match self {
+            Company::Account(a) => &crm.accounts[*a].name,
+            Company::Note(n) => &index.notes[*n].title,
+            Company::Name(name) => name,
+        }
+    }
+}
+
 /// Two places in an account note that disagree (`status: active` against a table saying `Prospect`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Conflict {

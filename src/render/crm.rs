@@ -418,15 +418,8 @@ fn people_page(r: &Renderer<'_>) -> Page {
     for (p, person) in crm.people.iter().enumerate() {
         let (sort, view) = match &person.company {
             Some(c) => {
-                let name = match &c.value {
-                    Company::Account(a) => &crm.accounts[*a].name,
-                    Company::Note(n) => &r.index.notes[*n].title,
-                    Company::Name(name) => name,
-                };
-                (
-                    (false, name.to_lowercase()),
-                    company_view(r, page, &c.value),
-                )
+                let name = c.value.name(crm, r.index).to_lowercase();
+                ((false, name), company_view(r, page, &c.value))
             }
             None => ((true, String::new()), ctx!({"name": null, "url": null})),
         };

@@ -258,11 +258,7 @@ fn person_meta(r: &Renderer<'_>, p: usize) -> Vec<String> {
     let person = &r.crm.people[p];
     let mut meta: Vec<String> = person.role.iter().map(|s| s.value.clone()).collect();
     if let Some(c) = &person.company {
-        meta.push(match &c.value {
-            crate::crm::Company::Account(a) => r.crm.accounts[*a].name.clone(),
-            crate::crm::Company::Note(n) => r.index.notes[*n].title.clone(),
-            crate::crm::Company::Name(s) => s.clone(),
-        });
+        meta.push(c.value.name(r.crm, r.index).to_string());
     }
     meta
 }
