@@ -68,7 +68,7 @@ pub(super) fn mentions<'b>(
     page: &str,
     places: impl Iterator<Item = &'b Backlink>,
 ) -> Vec<BacklinkView> {
-    Mentions::of(r, places).views(r, page)
+    Mentions::of(r, places).into_views(r, page)
 }
 
 /// The notes mentioning something, with their snippets, before any page's URLs are made: a person with
